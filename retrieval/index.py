@@ -1,0 +1,183 @@
+"""The serving index: an immutable snapshot of one version, swapped atomically on reload."""
+from __future__ import annotations
+
+import fcntl
+import logging
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+import numpy as np
+
+from .config import Settings
+from .corpus import scan_corpus
+from .embedders import Embedder
+from .models import DocumentReport, IngestReport, Measure
+from .store import ChromaStore, EmbeddingCache, IndexVersion, StoreError
+
+log = logging.getLogger(__name__)
+
+
+class IngestError(RuntimeError):
+    """A reload failed; the previous version keeps serving."""
+
+
+@dataclass
+class Snapshot:
+    """One index version as searches see it; never mutated once published."""
+
+    version: IndexVersion
+    measures: tuple[Measure, ...]
+    collection: object
+    _derived: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        self.by_id = {m.id: m for m in self.measures}
+        self.documents = tuple(dict.fromkeys(m.document for m in self.measures))
+
+    def derived(self, key: str, build: Callable[["Snapshot"], object]):
+        """Structures built from this version's measures (BM25, tags), once per snapshot."""
+        with self._lock:
+            if key not in self._derived:
+                self._derived[key] = build(self)
+            return self._derived[key]
+
+
+class Index:
+    def __init__(self, settings: Settings, embedder: Embedder, store: ChromaStore | None = None) -> None:
+        self._settings = settings
+        self._embedder = embedder
+        self._store = store or ChromaStore(settings.index, settings.data_dir)
+        self._cache = EmbeddingCache(settings.data_dir / "embeddings.sqlite")
+        self._snapshot: Snapshot | None = None
+        self._checked_at = 0.0
+        self._ingest_lock = threading.Lock()
+        self._load_lock = threading.Lock()
+
+    @property
+    def embedder(self) -> Embedder:
+        return self._embedder
+
+    # -- serving -------------------------------------------------------------------------------
+    def snapshot(self, *, progress: bool = False) -> Snapshot:
+        """The serving version; built from the corpus on first use, refreshed if another process switched."""
+        current = self._snapshot
+        now = time.monotonic()
+        if current is not None and now - self._checked_at < self._settings.index.refresh_seconds:
+            return current
+        with self._load_lock:
+            if self._snapshot is not current:  # another thread already refreshed
+                return self._snapshot
+            pointer = self._store.current()
+            self._checked_at = time.monotonic()
+            if pointer is None:
+                self.ingest(progress=progress)
+                return self._snapshot
+            if current is None or current.version != pointer:
+                self._snapshot = self._load(pointer)
+            return self._snapshot
+
+    def _load(self, pointer: IndexVersion) -> Snapshot:
+        measures, collection = self._store.read_version(pointer)
+        log.info("serving index version %d (%d measures)", pointer.version, len(measures))
+        return Snapshot(pointer, tuple(measures), collection)
+
+    def dense(self, snapshot: Snapshot, query: str, k: int) -> list[tuple[Measure, float]]:
+        if not snapshot.measures:
+            return []
+        vector = self._embedder.embed_query(query)
+        try:
+            got = snapshot.collection.query(query_embeddings=[vector.tolist()],
+                                            n_results=min(k, len(snapshot.measures)),
+                                            include=["distances"])
+        except Exception as exc:
+            raise StoreError(f"dense search failed: {exc}") from exc
+        return [(snapshot.by_id[i], 1.0 - float(d))
+                for i, d in zip(got["ids"][0], got["distances"][0]) if i in snapshot.by_id]
+
+    # -- building ------------------------------------------------------------------------------
+    def ingest(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
+        """Parse the corpus, embed what changed, build a new version beside the old, then switch."""
+        started = time.perf_counter()
+        folder = folder or self._settings.corpus_dir
+        with self._ingest_lock, self._file_lock():
+            scan = scan_corpus(folder)
+            measures = [m for d in scan.documents for m in d.measures]
+            pointer = self._store.current()
+            previous = self._load(pointer).measures if pointer else ()
+            reports = _diff_reports(scan.documents, previous) + list(scan.failures)
+            if not measures:
+                raise IngestError(f"no document in {folder} yielded measures; the index was left as it was: "
+                                  + "; ".join(f.error or f.document for f in scan.failures))
+            vectors, embedded = self._vectors(measures, progress)
+            unchanged = pointer is not None and pointer.embedder == self._embedder.name and \
+                {m.id: m.content_hash for m in previous} == {m.id: m.content_hash for m in measures} and \
+                [m.to_dict() for m in previous] == [m.to_dict() for m in measures]
+            if unchanged:
+                version = pointer.version
+            else:
+                version = (pointer.version + 1) if pointer else 1
+                name = self._store.write_version(version, measures, vectors, self._embedder.name)
+                self._store.switch(version, name, self._embedder.name)
+            self._snapshot = self._load(self._store.current())
+            self._checked_at = time.monotonic()
+        return IngestReport(version=version, documents=tuple(reports), embedded=embedded,
+                            seconds=time.perf_counter() - started)
+
+    def _vectors(self, measures: Sequence[Measure], progress: bool) -> tuple[np.ndarray, int]:
+        hashes = [m.content_hash for m in measures]
+        cached = self._cache.get_many(self._embedder.name, hashes)
+        missing = [m for m in measures if m.content_hash not in cached]
+        missing = list({m.content_hash: m for m in missing}.values())
+        batch = self._settings.embedder.batch_size
+        bar = _progress(len(missing), progress)
+        for start in range(0, len(missing), batch):
+            part = missing[start:start + batch]
+            vectors = self._embedder.embed_documents([m.retrieval_text for m in part])
+            fresh = list(zip((m.content_hash for m in part), vectors))
+            self._cache.put_many(self._embedder.name, fresh)
+            cached.update(fresh)
+            bar.update(len(part))
+        bar.close()
+        return np.stack([cached[h] for h in hashes]), len(missing)
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """Two processes sharing a data folder never build versions at the same time."""
+        self._settings.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self._settings.data_dir / "ingest.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _progress(total: int, enabled: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="embedding measures", unit="measure", file=sys.stderr,
+                disable=not enabled or total == 0, leave=False)
+
+
+def _diff_reports(documents, previous: Sequence[Measure]) -> list[DocumentReport]:
+    old_by_doc: dict[str, dict[str, str]] = {}
+    for m in previous:
+        old_by_doc.setdefault(m.document, {})[m.section] = m.content_hash
+    reports = []
+    for doc in documents:
+        old = old_by_doc.pop(doc.name, {})
+        new = {m.section: m.content_hash for m in doc.measures}
+        reports.append(DocumentReport(
+            document=doc.name, source=doc.source, measures=len(doc.measures),
+            added=tuple(s for s in new if s not in old),
+            changed=tuple(s for s in new if s in old and old[s] != new[s]),
+            removed=tuple(s for s in old if s not in new)))
+    for name, old in old_by_doc.items():
+        reports.append(DocumentReport(document=name, source="", measures=0, removed=tuple(old)))
+    return reports

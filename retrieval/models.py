@@ -1,0 +1,145 @@
+"""The data that flows one way: document → measures → hits → answer with citations."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One citable measure: a numbered item, or a subsection/article body without items."""
+
+    document: str  # document name (file stem), stable across reloads
+    title: str  # the document's title
+    section: str  # as a reader cites it: 三(四), 三(三)2, 一(十三)4, 第五条
+    chapter: str  # chapter heading, e.g. "三、培育创新载体"
+    subsection: str  # subsection heading, e.g. "(四)获批的临床医学研究中心享受同级重点实验室的支持政策。"
+    text: str  # the measure's own text, verbatim, without the responsible-unit clause
+    units: tuple[str, ...] = ()  # responsible units in the order the document names them
+    lead_units: tuple[str, ...] = ()  # 牵头单位, where the document distinguishes them
+    support_units: tuple[str, ...] = ()  # 配合单位
+    order: int = 0  # position in the document
+
+    @property
+    def id(self) -> str:
+        """Deterministic chunk id, so re-indexing is idempotent."""
+        return f"{self.document}:{self.section}"
+
+    @property
+    def heading(self) -> str:
+        """The most specific heading: the subsection's, else the chapter's."""
+        return self.subsection or self.chapter
+
+    @property
+    def retrieval_text(self) -> str:
+        """Headings carry the policy itself; several measures differ only by them."""
+        parts = [self.chapter, self.subsection, self.text]
+        if self.units:
+            parts.append("责任单位:" + "、".join(self.units))
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.retrieval_text.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        for key in ("units", "lead_units", "support_units"):
+            data[key] = list(data[key])
+        data["id"] = self.id
+        data["heading"] = self.heading
+        return data
+
+
+@dataclass(frozen=True)
+class Document:
+    name: str
+    title: str
+    measures: tuple[Measure, ...]
+    source: str = ""  # file path it came from
+
+
+@dataclass(frozen=True)
+class Hit:
+    measure: Measure
+    score: float
+    signals: dict = field(default_factory=dict)  # per-ranking scores, for answerability and debugging
+
+
+@dataclass(frozen=True)
+class Citation:
+    document: str
+    section: str
+    heading: str
+    quote: str  # verbatim sentence(s) of the measure
+    units: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"document": self.document, "section": self.section, "heading": self.heading,
+                "quote": self.quote, "units": list(self.units)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    answerable: bool
+    language: str  # "zh" | "en"
+    mode: str  # "offline" | "llm"
+    citations: tuple[Citation, ...] = ()
+    units: tuple[str, ...] = ()
+    nearest: tuple[Hit, ...] = ()  # shown when the corpus does not answer
+    note: str = ""  # e.g. why the LLM path fell back
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "answerable": self.answerable,
+            "mode": self.mode,
+            "language": self.language,
+            "citations": [c.to_dict() for c in self.citations],
+            "units": list(self.units),
+            "nearest": [{"document": h.measure.document, "section": h.measure.section,
+                         "heading": h.measure.heading, "score": round(h.score, 4)} for h in self.nearest],
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class DocumentReport:
+    """What one ingest found in one file, and what changed since the serving version."""
+
+    document: str
+    source: str
+    measures: int = 0
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    error: str | None = None  # why the file was not indexed
+
+    def to_dict(self) -> dict:
+        return asdict(self) | {k: list(getattr(self, k)) for k in ("added", "changed", "removed")}
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    version: int
+    documents: tuple[DocumentReport, ...]
+    embedded: int  # measures whose embedding was computed (not from cache)
+    seconds: float
+    ok: bool = True
+    error: str | None = None
+
+    @property
+    def measures(self) -> int:
+        return sum(d.measures for d in self.documents)
+
+    @property
+    def changed_anything(self) -> bool:
+        return any(d.added or d.changed or d.removed for d in self.documents)
+
+    def to_dict(self) -> dict:
+        return {"version": self.version, "ok": self.ok, "error": self.error, "measures": self.measures,
+                "embedded": self.embedded, "seconds": round(self.seconds, 3),
+                "documents": [d.to_dict() for d in self.documents]}
