@@ -1,0 +1,321 @@
+"""retrieval.loaders: the Dalian plan as .txt/.md/.html/.docx/.pdf parses the same; broken files say why."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from retrieval.loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes, load_text
+from retrieval.parsing import CHAPTER_RE, SUBSECTION_RE, NoMeasuresError, parse_text
+
+DALIAN = Path(__file__).resolve().parents[1] / "corpus" / "dalian-2018-science-technology-work-plan.txt"
+DALIAN_TITLE = "大连计划加大对燃料电池与储能电池技术研发支持"
+
+
+@pytest.fixture(scope="module")
+def plan_text() -> str:
+    return DALIAN.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def plan_lines(plan_text) -> list[str]:
+    return [line for line in plan_text.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def reference(plan_text):
+    return parse_text(plan_text, "dalian")
+
+
+def parse_upload(data: bytes, filename: str):
+    return parse_text(load_bytes(data, filename), Path(filename).stem)
+
+
+def assert_same_plan(document, reference, *, same_text: bool = True) -> None:
+    assert [m.section for m in document.measures] == [m.section for m in reference.measures]
+    assert [m.units for m in document.measures] == [m.units for m in reference.measures]
+    assert document.title == DALIAN_TITLE
+    if same_text:
+        assert [m.text for m in document.measures] == [m.text for m in reference.measures]
+
+
+# -- plain text and Markdown ----------------------------------------------------------------------
+
+def test_txt_file(tmp_path, plan_text, reference):
+    path = tmp_path / "plan.txt"
+    path.write_text(plan_text, encoding="utf-8")
+    assert_same_plan(parse_text(load_text(path), "plan"), reference)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030", "gbk", "utf-16"])
+def test_txt_encodings(encoding, plan_text, reference):
+    assert_same_plan(parse_upload(plan_text.encode(encoding), "plan.txt"), reference)
+
+
+def test_full_width_punctuation_and_crlf(plan_text, reference):
+    table = str.maketrans({"(": "（", ")": "）", ":": "：", ",": "，"})
+    data = plan_text.translate(table).replace("\n", "\r\n").encode("gb18030")
+    assert_same_plan(parse_upload(data, "plan.txt"), reference, same_text=False)
+
+
+def to_markdown(lines: list[str]) -> str:
+    out = [f"# {lines[0]}", ""]
+    for line in lines[1:]:
+        if CHAPTER_RE.match(line):
+            out += ["---", "", f"## {line}", ""]
+        elif SUBSECTION_RE.match(line):
+            out += [f"### **{line}**", ""]
+        elif re.match(r"^\d+\.", line):
+            out.append(f"- {line}")
+        else:
+            out += [line, ""]
+    return "\n".join(out)
+
+
+def test_markdown_plan(plan_lines, reference):
+    markdown = to_markdown(plan_lines)
+    assert "## 三、培育创新载体" in markdown
+    text = load_bytes(markdown.encode("utf-8"), "plan.md")
+    assert "三、培育创新载体" in text.splitlines()
+    assert not re.search(r"^(#|- |\* |---)|\*\*", text, re.MULTILINE)
+    assert_same_plan(parse_text(text, "plan"), reference)
+
+
+# -- HTML -----------------------------------------------------------------------------------------
+
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="{charset}"><title>{title}_北极星储能网</title>
+<style>p {{ color: red }}</style>
+<script>var menu = "一、首页\\n（一）新闻"; document.write("三、广告");</script></head>
+<body class="page has-sidebar">
+<header><h1 class="logo">北极星储能网</h1><div>登录 注册</div></header>
+<nav><ul><li>一、首页</li><li>（一）新闻</li><li>二、政策</li></ul></nav>
+<div class="breadcrumb">首页 &gt; 政策法规 &gt; 正文</div>
+<div id="wrapper">
+  <div class="article-title"><h1>{title}</h1><div class="info">2018-05-02 来源：大连市政府</div></div>
+  <div class="share-bar">分享到：（一）微信（二）微博</div>
+  <div class="TRS_Editor">
+{paragraphs}
+  </div>
+  <div id="related-articles"><h3>相关阅读</h3><ul><li>一、相关新闻</li><li>（一）储能政策汇总</li></ul></div>
+  <div class="comment-box"><form><textarea>1.评论</textarea></form></div>
+</div>
+<aside class="sidebar"><h3>热门文章</h3><ul><li>二、热门</li><li>（三）电池新闻</li><li>1.排行</li></ul></aside>
+<footer><p>四、关于我们</p><p>（一）联系方式</p><p>版权所有</p></footer>
+<script>trackPageview();</script>
+</body></html>
+"""
+
+
+def to_html(lines: list[str], *, charset: str = "utf-8") -> str:
+    """The plan inside a news page: headline in a title div, text in a TRS_Editor div, furniture around."""
+    paragraphs = []
+    for n, line in enumerate(lines[1:]):
+        if n % 3 == 0 and "。(" in line:
+            # Source wrapping inside a paragraph must not split it.
+            line = line.replace("。(", "。\n      (", 1)
+        indent = "&nbsp;&nbsp;" if n % 2 else "\u3000\u3000"
+        paragraphs.append(f"    <p>{indent}<span>{line}</span></p>" if n % 4 else f"    {line}<br/>")
+    return PAGE.format(charset=charset, title=lines[0], paragraphs="\n".join(paragraphs))
+
+
+def test_html_page_with_furniture(plan_lines, reference):
+    data = to_html(plan_lines).encode("utf-8")
+    text = load_bytes(data, "plan.html")
+    for furniture in ("首页", "北极星储能网", "分享到", "相关新闻", "热门", "关于我们", "评论", "document.write", "color"):
+        assert furniture not in text, furniture
+    assert text.splitlines()[0] == DALIAN_TITLE
+    assert_same_plan(parse_text(text, "plan"), reference, same_text=False)
+
+
+def test_html_gb2312_page(plan_lines, reference):
+    data = to_html(plan_lines, charset="gb2312").encode("gb18030")
+    assert_same_plan(parse_upload(data, "plan.htm"), reference, same_text=False)
+
+
+def test_html_paragraph_text_is_kept_whole(plan_lines, reference):
+    text = load_bytes(to_html(plan_lines).encode("utf-8"), "plan.html")
+    document = parse_text(text, "plan")
+    for mine, theirs in zip(document.measures, reference.measures):
+        assert mine.text.replace(" ", "") == theirs.text.replace(" ", "")
+
+
+def test_html_headline_from_title_when_no_h1():
+    page = ("<html><head><title>示例方案_大连市人民政府</title></head><body><article>"
+            "<p>一、总则</p><p>（一）支持创新。</p></article></body></html>")
+    text = load_bytes(page.encode("utf-8"), "page.html")
+    assert text.splitlines() == ["示例方案", "一、总则", "（一）支持创新。"]
+    assert parse_text(text, "page").title == "示例方案"
+
+
+def test_html_headline_not_repeated():
+    page = "<html><body><main><h1>示例方案</h1><p>一、总则</p><table><tr><td>甲</td><td>乙</td></tr></table></main></body></html>"
+    assert load_bytes(page.encode("utf-8"), "page.html").splitlines() == ["示例方案", "一、总则", "甲 乙"]
+
+
+# -- Word -----------------------------------------------------------------------------------------
+
+def docx_bytes(build) -> bytes:
+    document = docx.Document()
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_plan(plan_lines, reference):
+    def build(document):
+        document.add_heading(plan_lines[0], level=1)
+        for line in plan_lines[1:]:
+            document.add_paragraph(line)
+
+    assert_same_plan(parse_upload(docx_bytes(build), "plan.docx"), reference)
+
+
+def test_docx_tables_in_document_order():
+    def build(document):
+        document.add_paragraph("示例方案")
+        document.add_paragraph("一、总则")
+        table = document.add_table(rows=2, cols=3)
+        table.cell(0, 0).text = "（一）支持创新。"
+        table.cell(0, 1).merge(table.cell(0, 2)).text = "责任单位：市科技局"
+        table.cell(1, 0).text = "（二）支持转化。"
+        document.add_paragraph("")
+        document.add_paragraph("二、保障")
+
+    text = load_bytes(docx_bytes(build), "table.docx")
+    assert text.splitlines() == ["示例方案", "一、总则", "（一）支持创新。", "责任单位：市科技局",
+                                 "（二）支持转化。", "二、保障"]
+    measures = parse_text(text, "table").measures
+    assert [(m.section, m.units) for m in measures] == [("一(一)", ("市科技局",)), ("一(二)", ())]
+
+
+# -- PDF ------------------------------------------------------------------------------------------
+
+def pdf_bytes(lines: list[str], page_lines: int = 40) -> bytes:
+    """A minimal PDF whose text pypdf can extract: a Type0 font with a ToUnicode map and no glyphs."""
+    chars = sorted({char for line in lines for char in line})
+    code = {char: n + 1 for n, char in enumerate(chars)}
+    entries = [f"<{code[c]:04X}> <{c.encode('utf-16-be').hex()}>" for c in chars]
+    blocks = "".join(f"{len(entries[i:i + 100])} beginbfchar\n" + "\n".join(entries[i:i + 100]) + "\nendbfchar\n"
+                     for i in range(0, len(entries), 100))
+    cmap = ("/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /PB def /CMapType 2 def\n"
+            "1 begincodespacerange <0000> <FFFF> endcodespacerange\n" + blocks +
+            "endcmap CMapName currentdict /CMap defineresource pop end end")
+    objects = {
+        1: "<< /Type /Catalog /Pages 2 0 R >>",
+        3: "<< /Type /Font /Subtype /Type0 /BaseFont /PB /Encoding /Identity-H /DescendantFonts [4 0 R] "
+           "/ToUnicode 5 0 R >>",
+        4: "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /PB /CIDSystemInfo << /Registry (Adobe) "
+           "/Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+        5: f"<< /Length {len(cmap.encode())} >>\nstream\n{cmap}\nendstream",
+    }
+    kids = []
+    for n, start in enumerate(range(0, max(len(lines), 1), page_lines)):
+        content = "BT /F1 10 Tf 14 TL 20 800 Td\n" + "".join(
+            "<" + "".join(f"{code[c]:04X}" for c in line) + "> Tj T*\n" for line in lines[start:start + page_lines]) + "ET"
+        page, stream = 6 + 2 * n, 7 + 2 * n
+        objects[page] = (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                         f"/Resources << /Font << /F1 3 0 R >> >> /Contents {stream} 0 R >>")
+        objects[stream] = f"<< /Length {len(content.encode())} >>\nstream\n{content}\nendstream"
+        kids.append(f"{page} 0 R")
+    objects[2] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out = io.BytesIO(b"%PDF-1.4\n")
+    out.seek(0, io.SEEK_END)
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = out.tell()
+        out.write(f"{number} 0 obj\n{objects[number]}\nendobj\n".encode())
+    xref, size = out.tell(), max(objects) + 1
+    out.write(f"xref\n0 {size}\n0000000000 65535 f \n".encode())
+    out.write("".join(f"{offsets[n]:010d} 00000 n \n" for n in range(1, size)).encode())
+    out.write(f"trailer\n<< /Size {size} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def encrypted(data: bytes, user_password: str) -> bytes:
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password, owner_password="owner", algorithm="RC4-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_plan(plan_lines, reference):
+    data = pdf_bytes(plan_lines)
+    assert len(PdfReader(io.BytesIO(data)).pages) > 1
+    assert_same_plan(parse_upload(data, "plan.pdf"), reference)
+
+
+def test_pdf_encrypted_with_empty_password_is_read(plan_lines, reference):
+    assert_same_plan(parse_upload(encrypted(pdf_bytes(plan_lines), ""), "plan.pdf"), reference)
+
+
+# -- broken inputs --------------------------------------------------------------------------------
+
+def blank_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not a Word document")
+    return buffer.getvalue()
+
+
+BINARY_JUNK = bytes(range(256)) * 4
+
+
+@pytest.mark.parametrize(("filename", "data", "cause"), [
+    ("junk.txt", BINARY_JUNK, "looks like binary data, not text"),
+    ("junk.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like binary data, not text"),
+    ("junk.html", BINARY_JUNK, "looks like binary data, not text"),
+    ("empty.txt", b"", "the file is empty"),
+    ("empty.docx", b"", "the file is empty"),
+    ("broken.docx", b"this is not a zip archive", "not a valid .docx file (File is not a zip file)"),
+    ("other.docx", zip_bytes(), "not a valid .docx file"),
+    ("broken.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "not a readable PDF file"),
+    ("junk.pdf", BINARY_JUNK, "not a readable PDF file"),
+    ("scan.pdf", blank_pdf(), "no extractable text (scanned?)"),
+    ("secret.pdf", encrypted(pdf_bytes(["一、总则"]), "secret"), "encrypted"),
+    ("blank.html", b"<html><head><script>x=1</script></head><body> </body></html>", "no text found"),
+    ("table.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'; supported: .txt, .md, .html, .htm, .docx, .pdf"),
+    ("README", b"text", "unsupported file type"),
+])
+def test_broken_inputs_name_the_file_and_cause(filename, data, cause):
+    with pytest.raises(DocumentError) as caught:
+        load_bytes(data, filename)
+    message = str(caught.value)
+    assert message.startswith(f"{filename}: ")
+    assert cause in message
+    assert isinstance(caught.value, ValueError)
+
+
+def test_text_without_measures(tmp_path):
+    path = tmp_path / "news.txt"
+    path.write_text("市科技局召开座谈会。\n会议强调要加强创新。\n", encoding="utf-8")
+    with pytest.raises(NoMeasuresError):
+        parse_text(load_text(path), path.stem)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DocumentError, match=r"^missing\.txt: cannot read the file"):
+        load_text(tmp_path / "missing.txt")
+
+
+def test_suffix_is_case_insensitive(plan_text, reference):
+    assert_same_plan(parse_upload(plan_text.encode("utf-8"), "PLAN.TXT"), reference)
+
+
+def test_supported_suffixes():
+    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
