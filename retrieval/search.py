@@ -1,0 +1,146 @@
+"""Hybrid search: dense (Chroma) + jieba BM25 + an English BM25 over CC-CEDICT glosses, plus exact
+unit and section lookups, fused by weighted, max-normalised scores.
+
+A ranking with no signal (BM25 on an English question that bridges to nothing) is all zeros
+and so adds nothing to the fusion, instead of the noise a rank-based fusion would add.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .bridge import Bridge
+from .config import RetrievalSettings
+from .index import Index, Snapshot
+from .lexical import BM25
+from .models import Hit, Measure
+from .query import QueryInfo, analyse
+from .textnorm import add_words, en_tokens, zh_tokens
+from .units import UnitMatcher, english_name
+
+log = logging.getLogger(__name__)
+
+FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|个|家|项|名|次|期|亿)")
+
+
+@dataclass
+class LexicalIndex:
+    """Per-snapshot lexical structures, built once when a version starts serving."""
+
+    measures: tuple[Measure, ...]
+    zh: BM25
+    en: BM25
+    zh_docs: list[frozenset[str]]
+    en_docs: list[frozenset[str]]
+    bridge: Bridge
+    units: UnitMatcher
+    has_figure: np.ndarray
+
+
+def build_lexical(snapshot: Snapshot, settings: RetrievalSettings) -> LexicalIndex:
+    measures = snapshot.measures
+    add_words({u for m in measures for u in m.units} | set(settings.glossary.values()))
+    zh_docs = [list(zh_tokens(m.retrieval_text)) for m in measures]
+    bridge = Bridge({t for doc in zh_docs for t in doc}, settings.glossary)
+    en_docs = []
+    for measure, tokens in zip(measures, zh_docs):
+        english = [stem for token in tokens for stem in bridge.to_english(token)]
+        for unit in measure.units:
+            english.extend(en_tokens(english_name(unit, settings.unit_names) or ""))
+        english.extend(en_tokens(measure.text))  # Latin words and figures in the text itself
+        en_docs.append(english)
+    return LexicalIndex(
+        measures=measures, zh=BM25(zh_docs), en=BM25(en_docs),
+        zh_docs=[frozenset(d) for d in zh_docs], en_docs=[frozenset(d) for d in en_docs],
+        bridge=bridge, units=UnitMatcher({u for m in measures for u in m.units}, settings.unit_names),
+        has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool))
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    info: QueryInfo
+    zh: dict[str, float]
+    en: dict[str, float]
+    units: tuple[str, ...]
+
+
+class HybridSearcher:
+    def __init__(self, index: Index, settings: RetrievalSettings) -> None:
+        self._index = index
+        self._settings = settings
+
+    def snapshot(self) -> Snapshot:
+        return self._index.snapshot()
+
+    def lexical(self, snapshot: Snapshot) -> LexicalIndex:
+        return snapshot.derived("lexical", lambda s: build_lexical(s, self._settings))
+
+    def terms(self, question: str, lex: LexicalIndex, extra_zh: str = "") -> QueryTerms:
+        info = analyse(question)
+        zh: dict[str, float] = {}
+        for token in zh_tokens(question + " " + extra_zh):
+            zh[token] = zh.get(token, 0.0) + 1.0
+        en: dict[str, float] = {}
+        if info.language == "en":
+            for stem in en_tokens(question):
+                en[stem] = en.get(stem, 0.0) + 1.0
+            for term, weight in lex.bridge.to_chinese(info.en_stems).items():
+                zh[term] = zh.get(term, 0.0) + weight
+        return QueryTerms(info, zh, en, tuple(lex.units.find(question)))
+
+    def search(self, question: str, k: int | None = None, *, extra_zh: str = "") -> list[Hit]:
+        """Top-k measures for a question; ``extra_zh`` is an optional Chinese rendering of it."""
+        k = k or self._settings.k
+        snapshot = self._index.snapshot()
+        if not snapshot.measures:
+            return []
+        lex = self.lexical(snapshot)
+        terms = self.terms(question, lex, extra_zh)
+        rankings = self._rankings(snapshot, lex, terms, question + ("\n" + extra_zh if extra_zh else ""))
+        weights = dict(self._settings.weights)
+        if terms.info.asks_who:
+            # "Who does X with unit Y" names Y as part of X; "what does unit Y do" filters by it.
+            weights["unit"] = weights.get("unit", 1.0) * 0.2
+        fused = np.zeros(len(snapshot.measures), dtype=np.float32)
+        for name, scores in rankings.items():
+            top = float(scores.max()) if scores.size else 0.0
+            if top > 0:
+                fused += weights.get(name, 1.0) * scores / top
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [Hit(snapshot.measures[i], float(fused[i]),
+                    {name: round(float(scores[i]), 4) for name, scores in rankings.items()})
+                for i in order]
+
+    def _rankings(self, snapshot: Snapshot, lex: LexicalIndex, terms: QueryTerms,
+                  dense_text: str) -> dict[str, np.ndarray]:
+        n = len(snapshot.measures)
+        position = {m.id: i for i, m in enumerate(snapshot.measures)}
+        dense = np.zeros(n, dtype=np.float32)
+        found = self._index.dense(snapshot, dense_text, max(self._settings.candidates, 1))
+        if found:
+            floor = min(score for _, score in found)
+            for measure, score in found:
+                # Cosines of e5 crowd into a narrow band: only the distance above the weakest candidate counts.
+                dense[position[measure.id]] = max(score - floor, 0.0)
+        rankings = {"dense": dense, "bm25_zh": lex.zh.scores(terms.zh), "bm25_en": lex.en.scores(terms.en)}
+        if terms.units:
+            rankings["unit"] = np.array([any(u in m.units for u in terms.units) for m in snapshot.measures],
+                                        dtype=np.float32)
+        if terms.info.sections:
+            rankings["section"] = np.array([_section_match(m.section, terms.info.sections)
+                                            for m in snapshot.measures], dtype=np.float32)
+        if terms.info.asks_amount:
+            rankings["figure"] = lex.has_figure.astype(np.float32)
+        return rankings
+
+
+def _section_match(section: str, wanted: tuple[str, ...]) -> float:
+    for target in wanted:
+        if section == target:
+            return 1.0
+        if section.startswith(target) and section[len(target):].isdigit():
+            return 0.9
+    return 0.0

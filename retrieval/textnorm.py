@@ -1,0 +1,116 @@
+"""Language detection and tokenisation for Chinese (jieba) and English (Snowball stems)."""
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z\-']*")
+HAN_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+
+# Function words and question words: they say what kind of answer is wanted, not what it is about.
+EN_STOPWORDS = frozenset("""
+a about above after again all also am an and any are as at be been being both but by can could
+did do does doing done during each few for from further get gets got had has have having he her here
+hers him his how i if in into is it its itself just let many me more most much my no nor not now of
+off on once only or other our ours out over own per same she should so some such than that the their
+theirs them then there these they this those through to too under until up us very was we were what
+when where which while who whom whose why will with would you your yours
+dalian city municipal municipality government plan document section measure tell please give
+responsible responsibility charge handles handle handled handling unit units bureau bureaus department
+departments office offices agency agencies body bodies organ organs organisation organization
+organisations organizations commission committee
+""".split())
+
+# Chinese particles and question words; single characters are mostly noise for BM25.
+ZH_STOPWORDS = frozenset("""
+的 了 和 与 及 或 是 在 对 为 由 把 被 将 等 各 有 哪 哪些 哪个 什么 谁 多少 怎么 怎样 如何 吗 呢 吧 啊
+负责 部门 单位 责任 责任单位 哪家 哪一个 是否 可以 能 会 要 需要 给予 进行 开展 做好 工作 有关 相关 方面
+大连 大连市 我市 本市 市 请问 关于 一下 一个 这个 那个 什么样 有没有 怎么样 多大 几 几个
+""".split())
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def detect_language(text: str) -> str:
+    """"zh" if the text has more Han characters than Latin words, else "en"."""
+    han = len(HAN_RE.findall(text))
+    latin = len(LATIN_WORD_RE.findall(text))
+    if han == 0 and latin == 0:
+        return "zh"
+    return "zh" if han >= latin else "en"
+
+
+def _jieba():
+    global _jieba_ready
+    import jieba
+
+    if not _jieba_ready:
+        with _jieba_lock:
+            if not _jieba_ready:
+                jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
+                jieba.initialize()
+                _jieba_ready = True
+    return jieba
+
+
+def add_words(words) -> None:
+    """Teach the segmenter whole names (units, programmes) so they stay one token."""
+    jieba = _jieba()
+    for word in words:
+        if word and len(word) >= 2:
+            jieba.add_word(word, freq=20000)
+    zh_tokens.cache_clear()
+
+
+@lru_cache(maxsize=8192)
+def zh_tokens(text: str) -> tuple[str, ...]:
+    """Search-style segmentation: long words and their parts, so 临床医学 also matches 医学."""
+    jieba = _jieba()
+    out = []
+    for run in HAN_RUN_RE.findall(text):
+        for token in jieba.cut_for_search(run):
+            if token not in ZH_STOPWORDS and (len(token) >= 2):
+                out.append(token)
+    out.extend(re.findall(r"\d+(?:\.\d+)?%?", text))
+    return tuple(out)
+
+
+_stemmer_local = threading.local()
+
+
+def _stem(word: str) -> str:
+    stemmer = getattr(_stemmer_local, "stemmer", None)
+    if stemmer is None:
+        import snowballstemmer
+
+        stemmer = _stemmer_local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
+
+
+_BRITISH = [(re.compile(r"(?<=[a-z])tre$"), "ter"), (re.compile(r"(?<=[a-z])tres$"), "ters"),
+            (re.compile(r"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
+            (re.compile(r"(?<=[a-z]{2})our(s?)$"), r"or\1"), (re.compile(r"(?<=[a-z])ll(ing|ed)$"), r"l\1")]
+
+
+def american(word: str) -> str:
+    for pattern, repl in _BRITISH:
+        word = pattern.sub(repl, word)
+    return word
+
+
+@lru_cache(maxsize=65536)
+def en_stem(word: str) -> str:
+    return _stem(american(word.lower().strip("-'")))
+
+
+def en_words(text: str, *, keep_stopwords: bool = False) -> list[str]:
+    words = [w.lower().strip("-'") for w in LATIN_WORD_RE.findall(text)]
+    words = [p for w in words for p in w.split("-") if p]
+    return [w for w in words if keep_stopwords or (w not in EN_STOPWORDS and len(w) > 1)]
+
+
+def en_tokens(text: str) -> tuple[str, ...]:
+    return tuple(en_stem(w) for w in en_words(text)) + tuple(re.findall(r"\d+(?:\.\d+)?%?", text))

@@ -1,0 +1,100 @@
+"""Responsible units: English names for Chinese government bodies, and units named in a question."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping
+
+from .textnorm import en_stem, en_words
+
+# Common abbreviations in Chinese municipal unit names (市科技局 = 市 + 科技 + 局). Longest first.
+_CORES = {
+    "科技": "Science and Technology", "卫生计生": "Health and Family Planning", "卫生健康": "Health",
+    "卫健": "Health", "发展改革": "Development and Reform", "发改": "Development and Reform",
+    "经信": "Economy and Information Technology", "工信": "Industry and Information Technology",
+    "港口口岸": "Port and Port of Entry", "金融": "Financial Affairs", "财政": "Finance",
+    "人社": "Human Resources and Social Security", "人力资源社会保障": "Human Resources and Social Security",
+    "教育": "Education", "商务": "Commerce", "税务": "Taxation", "国资": "State-owned Assets",
+    "市场监管": "Market Regulation", "自然资源": "Natural Resources", "生态环境": "Ecology and Environment",
+    "住建": "Housing and Urban-Rural Development", "交通": "Transport", "农业农村": "Agriculture and Rural Affairs",
+    "农业": "Agriculture", "公安": "Public Security", "司法": "Justice", "民政": "Civil Affairs",
+    "文旅": "Culture and Tourism", "统计": "Statistics", "审计": "Audit", "外事": "Foreign Affairs",
+    "知识产权": "Intellectual Property", "人才": "Talent", "海洋渔业": "Ocean and Fisheries",
+    "高新区": "High-tech Zone", "先导区": "Pilot Zone", "开发区": "Development Zone", "保税区": "Free Trade Zone",
+}
+_SUFFIXES = [("管委会", "Administrative Committee"), ("领导小组办公室", "Leading Group Office"),
+             ("办公室", "Office"), ("委员会", "Commission"), ("政府", "Government"), ("局", "Bureau"),
+             ("委", "Commission"), ("厅", "Department"), ("办", "Office"), ("中心", "Centre")]
+_SPECIAL = {"各区市县政府": "District, County-level City and County Governments"}
+
+
+def english_name(unit: str, overrides: Mapping[str, str] | None = None) -> str | None:
+    """The English name of a unit, or None when its parts are not known (never a guess)."""
+    if overrides and unit in overrides:
+        return overrides[unit]
+    if unit in _SPECIAL:
+        return _SPECIAL[unit]
+    rest, prefix = unit, ""
+    if rest.startswith("市") and len(rest) > 2:
+        rest, prefix = rest[1:], "Municipal "
+    elif rest.startswith("省") and len(rest) > 2:
+        rest, prefix = rest[1:], "Provincial "
+    for suffix, suffix_en in _SUFFIXES:
+        if rest.endswith(suffix):
+            core = rest[: -len(suffix)]
+            if core in _CORES:
+                return f"{prefix}{_CORES[core]} {suffix_en}".strip()
+            if not core and prefix:
+                return f"{prefix}{suffix_en}".strip()
+    return None
+
+
+def display_name(unit: str, language: str, overrides: Mapping[str, str] | None = None) -> str:
+    """"Municipal Science and Technology Bureau (市科技局)" in English; the official name in Chinese."""
+    if language != "en":
+        return unit
+    english = english_name(unit, overrides)
+    return f"{english} ({unit})" if english else unit
+
+
+class UnitMatcher:
+    """Finds the units a question names, by official name, short form or English name."""
+
+    def __init__(self, units: Iterable[str], overrides: Mapping[str, str] | None = None) -> None:
+        self._units = sorted(set(units), key=len, reverse=True)
+        self._short = {u: _short_forms(u) for u in self._units}
+        self._english = {}
+        for unit in self._units:
+            name = english_name(unit, overrides)
+            if name:
+                stems = [en_stem(w) for w in en_words(name, keep_stopwords=True)
+                         if w not in {"and", "of", "the", "municipal", "provincial"}]
+                self._english[unit] = stems
+
+    def find(self, question: str) -> list[str]:
+        found: list[str] = []
+        text = question
+        for unit in self._units:
+            if any(form in text for form in self._short[unit]):
+                found.append(unit)
+                text = text.replace(unit, " ")
+        if found:
+            return found
+        stems = {en_stem(w) for w in en_words(question, keep_stopwords=True)}
+        scored = []
+        for unit, needed in self._english.items():
+            # Every word of the core name must appear ("finance bureau" is not "financial affairs bureau").
+            if needed and all(s in stems for s in needed):
+                scored.append((len(needed), unit))
+        best = max((n for n, _ in scored), default=0)
+        return [u for n, u in scored if n == best]
+
+
+def _short_forms(unit: str) -> list[str]:
+    forms = [unit]
+    if unit.startswith("市") and len(unit) > 3:
+        forms.append(unit[1:])  # 科技局 for 市科技局
+    return forms
+
+
+SECTION_IN_TEXT_RE = re.compile(
+    r"(第[一二三四五六七八九十百零〇\d]+条)|([一二三四五六七八九十]+\s*[(（][一二三四五六七八九十]+[)）]\s*\d*)")
