@@ -1,0 +1,58 @@
+"""Plain-text and JSON renderings for the command line (Telegram has its own, in telegram_render)."""
+from __future__ import annotations
+
+from retrieval.models import Answer, IngestReport, Measure
+
+
+def measure_dict(m: Measure) -> dict:
+    return {"document": m.document, "title": m.title, "section": m.section, "chapter": m.chapter,
+            "heading": m.heading, "units": list(m.units), "text": m.text}
+
+
+def measure_text(m: Measure, *, short: bool = False) -> str:
+    units = "、".join(m.units) or "(未指定责任单位 / no unit named)"
+    if short:
+        return f"{m.document}  {m.section:<10} {units}  {m.heading.splitlines()[0][:40]}"
+    parts = [f"{m.section}  《{m.title}》 ({m.document})"]
+    if m.chapter:
+        parts.append(m.chapter)
+    if m.subsection:
+        parts.append(m.subsection)
+    parts += [m.text, f"责任单位: {units}"]
+    return "\n".join(parts)
+
+
+def answer_json(a: Answer) -> dict:
+    return a.to_dict()
+
+
+def answer_text(a: Answer) -> str:
+    tail = f"\n\n[{a.mode}{'; ' + a.note if a.note else ''}]"
+    return a.text + tail
+
+
+def ingest_text(r: IngestReport) -> str:
+    lines = [f"index version {r.version}: {r.measures} measures, {r.embedded} embedded, {r.seconds:.2f}s"]
+    for d in r.documents:
+        if d.error:
+            lines.append(f"  ✗ {d.document}: {d.error}")
+            continue
+        lines.append(f"  ✓ {d.document}: {d.measures} measures")
+        for label, ids in (("added", d.added), ("changed", d.changed), ("removed", d.removed)):
+            if ids:
+                lines.append(f"      {label} ({len(ids)}): {', '.join(ids)}")
+    if not r.changed_anything:
+        lines.append("  no changes since the last version")
+    return "\n".join(lines)
+
+
+def support_text(items, language: str) -> str:
+    if not items:
+        return "没有找到相关支持措施。" if language == "zh" else "No support measures found."
+    lines = []
+    for item in items:
+        figures = f"  [{', '.join(item.figures)}]" if item.figures else ""
+        lines.append(f"{item.measure.section:<10} {' / '.join(item.labels(language))}{figures}")
+        lines.append(f"           {item.measure.heading.splitlines()[0]}")
+        lines.append(f"           {'、'.join(item.measure.units) or '—'}")
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""Question → Answer: retrieve, judge answerability, then answer offline or through the LLM chain."""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import replace
+
+from .answerability import judge
+from .compose import cite, pick_quote, render_answer, render_refusal
+from .config import Settings
+from .models import Answer, Hit, Measure
+from .query import QueryInfo, analyse
+from .search import HybridSearcher
+from .support import catalogue_of, support_hits
+
+log = logging.getLogger(__name__)
+
+
+class QuestionError(ValueError):
+    """The question cannot be asked as it is (empty, too long); the message says why."""
+
+
+class Answerer:
+    def __init__(self, settings: Settings, searcher: HybridSearcher, llm=None) -> None:
+        self._settings = settings
+        self._searcher = searcher
+        self._llm = None
+        if llm is not None:
+            from .llm import LLMAnswerer
+
+            self._llm = LLMAnswerer(llm, settings, searcher)
+
+    @property
+    def llm_name(self) -> str | None:
+        return self._llm.name if self._llm else None
+
+    def answer(self, question: str, *, language_hint: str | None = None, use_llm: bool = True) -> Answer:
+        question = (question or "").strip()
+        limit = self._settings.telegram.max_question_chars
+        if not question:
+            raise QuestionError("the question is empty")
+        if len(question) > limit:
+            raise QuestionError(f"the question is {len(question)} characters long; the limit is {limit}")
+        started = time.perf_counter()
+        info = analyse(question)
+        language = info.language if _has_words(question) or not language_hint else language_hint
+        hits = self._searcher.search(question, max(self._settings.retrieval.k, 5))
+        support = _wants_support(info)
+        if support:
+            # "What can my company get?": only measures that offer something can answer it.
+            hits = support_hits(self._searcher, question, max(self._settings.retrieval.k, 5)) or hits
+        verdict = judge(self._searcher, question, hits, support=support)
+        log.info("question lang=%s kinds=%s answerable=%s (%s) top=%s", language, sorted(info.kinds),
+                 verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
+        offline = self.offline(question, info, language, hits, verdict.answerable)
+        if self._llm is not None and use_llm:
+            answer = self._llm.answer(question, language, hits, offline)
+        else:
+            answer = offline
+        log.debug("answered in %.1f ms", (time.perf_counter() - started) * 1000)
+        return answer
+
+    def offline(self, question: str, info: QueryInfo, language: str, hits: list[Hit],
+                answerable: bool) -> Answer:
+        names = self._settings.retrieval.unit_names
+        if not answerable or not hits:
+            nearest = tuple(hits[:3])
+            return Answer(question, render_refusal(language, nearest), False, language, "offline", nearest=nearest)
+        measures, list_unit = self._choose(info, hits, question)
+        terms = self._searcher.terms(question, self._searcher.lexical(self._searcher.snapshot())).zh
+        limit = self._settings.answer.max_quotes
+        citations = tuple(cite(m, pick_quote(m, info, terms, limit)) for m in measures)
+        units = tuple(dict.fromkeys(u for c in citations for u in c.units))
+        labels = _support_labels(self._searcher, measures, language) if _wants_support(info) else {}
+        text = render_answer(info, citations, language, names, list_unit, labels)
+        return Answer(question, text, True, language, "offline", citations, units)
+
+    def _choose(self, info: QueryInfo, hits: list[Hit], question: str) -> tuple[list[Measure], str | None]:
+        """Which measures to cite: a named section, a named unit's task list, or the best hits."""
+        snapshot = self._searcher.snapshot()
+        settings = self._settings.answer
+        if info.sections:
+            named = [m for m in snapshot.measures if _in_sections(m.section, info.sections)]
+            if named:
+                return named[: settings.list_limit], None
+        if info.asks_list:
+            units = self._searcher.lexical(snapshot).units.find(question)
+            if units:
+                ranked = {h.measure.id: i for i, h in enumerate(self._searcher.search(question, len(snapshot.measures)))}
+                own = [m for m in snapshot.measures if units[0] in m.units]
+                return sorted(own, key=lambda m: ranked.get(m.id, 0))[: settings.list_limit], units[0]
+        top = hits[0].score
+        if _wants_support(info):
+            # An enterprise asking what it can get wants the options, not one measure.
+            return [h.measure for h in hits if h.score >= 0.5 * top][:5], None
+        # Near-ties are cited together: several measures share a body and differ only by heading.
+        share = 0.9 if info.asks_who or info.asks_amount else 0.75
+        chosen = [h.measure for h in hits if h.score >= share * top][: settings.max_citations]
+        return chosen, None
+
+
+def _wants_support(info: QueryInfo) -> bool:
+    return "support" in info.kinds and not info.asks_who and not info.sections and not info.asks_list
+
+
+def _support_labels(searcher: HybridSearcher, measures: list[Measure], language: str) -> dict[str, str]:
+    catalogue = catalogue_of(searcher.snapshot())
+    labels = {}
+    for m in measures:
+        item = catalogue.get(m.id)
+        if item:
+            figures = f" · {'、'.join(item.figures)}" if item.figures else ""
+            labels[m.section] = " / ".join(item.labels(language)) + figures
+    return labels
+
+
+def _in_sections(section: str, wanted) -> bool:
+    return any(section == w or (section.startswith(w) and section[len(w):].isdigit()) for w in wanted)
+
+
+def _has_words(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def with_note(answer: Answer, note: str) -> Answer:
+    return replace(answer, note=note)

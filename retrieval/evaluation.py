@@ -1,0 +1,100 @@
+"""``policybot eval``: search and answer metrics on a file in the format of shared/eval/dev.jsonl."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Tally:
+    """Counts for one language; each metric keeps (hits, total)."""
+
+    counts: dict[str, list[int]] = field(default_factory=dict)
+    mrr_sum: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+
+    def add(self, metric: str, ok: bool) -> None:
+        slot = self.counts.setdefault(metric, [0, 0])
+        slot[0] += int(ok)
+        slot[1] += 1
+
+    def rate(self, metric: str) -> float | None:
+        hits, total = self.counts.get(metric, (0, 0))
+        return round(hits / total, 3) if total else None
+
+    def summary(self) -> dict:
+        out = {metric: self.rate(metric) for metric in sorted(self.counts)}
+        searched = self.counts.get("hit@1", [0, 0])[1]
+        out["mrr"] = round(self.mrr_sum / searched, 3) if searched else None
+        out["n"] = {metric: total for metric, (_, total) in sorted(self.counts.items())}
+        if self.latencies:
+            ordered = sorted(self.latencies)
+            out["latency_ms_p50"] = round(ordered[len(ordered) // 2] * 1000, 1)
+            out["latency_ms_p95"] = round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, 1)
+        return out
+
+
+def load_questions(path: Path) -> list[dict]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path.name}, line {number}: not JSON ({exc})") from exc
+    return rows
+
+
+def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None) -> dict:
+    tallies = {"all": Tally()}
+    for row in rows:
+        lang = row.get("lang", "zh")
+        tallies.setdefault(lang, Tally())
+        gold = row.get("gold") or []
+        started = time.perf_counter()
+        hits = service.search(row["q"], 5) if gold else []
+        answer = service.ask(row["q"], use_llm=use_llm)
+        elapsed = time.perf_counter() - started
+        record = _score(row, gold, hits, answer)
+        for key in ("all", lang):
+            tally = tallies[key]
+            tally.latencies.append(elapsed)
+            for metric, ok in record.items():
+                if metric == "rank":
+                    continue
+                tally.add(metric, ok)
+            if gold:
+                tally.mrr_sum += 1 / (record["rank"] + 1) if record["rank"] is not None else 0.0
+        if on_miss and failed(record):
+            on_miss(row, hits, answer, record)
+    return {key: tally.summary() for key, tally in tallies.items()}
+
+
+def failed(record: dict) -> list[str]:
+    """The metrics a question missed (false_abstain is the one where True is bad)."""
+    return [k for k, v in record.items()
+            if k != "rank" and (v if k == "false_abstain" else not v)]
+
+
+def _score(row: dict, gold: list[str], hits, answer) -> dict:
+    record: dict = {}
+    if not gold:
+        record["abstain_right"] = not answer.answerable
+        record["rank"] = None
+        return record
+    sections = [h.measure.section for h in hits]
+    rank = next((i for i, s in enumerate(sections) if s in gold), None)
+    record.update({"hit@1": rank == 0, "hit@5": rank is not None, "rank": rank})
+    record["false_abstain"] = not answer.answerable
+    record["first_citation_right"] = bool(answer.citations) and answer.citations[0].section in gold
+    text = answer.text + "\n" + "\n".join(c.quote for c in answer.citations)
+    if row.get("units"):
+        record["units_named"] = all(u in text for u in row["units"])
+    if row.get("facts"):
+        record["facts_present"] = all(any(alt in text for alt in group) for group in row["facts"])
+    return record

@@ -1,0 +1,139 @@
+"""PolicyService: the one object the CLI and the bot talk to, built once from config."""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings
+from .corpus import parse_upload, safe_filename
+from .embedders import Embedder, build_embedder
+from .index import Index
+from .loaders import DocumentError
+from .models import Answer, Document, Hit, IngestReport, Measure
+from .parsing import normalize_section
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class About:
+    version: int
+    documents: tuple[tuple[str, str, int], ...]  # (name, title, measures)
+    measures: int
+    embedder: str
+    llm: str | None
+
+
+class PolicyService:
+    """Search, answers, measures and corpus administration over the serving index version."""
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, llm=None,
+                 index: Index | None = None) -> None:
+        from .answering import Answerer
+        from .search import HybridSearcher
+
+        self.settings = settings
+        self._embedder = embedder or build_embedder(settings.embedder)
+        self.index = index or Index(settings, self._embedder)
+        self.searcher = HybridSearcher(self.index, settings.retrieval)
+        self.answerer = Answerer(settings, self.searcher, llm=llm if llm is not None else _llm_from_env(settings))
+        self._admin_lock = threading.Lock()
+
+    # -- questions -----------------------------------------------------------------------------
+    def ask(self, question: str, *, language: str | None = None, use_llm: bool = True) -> Answer:
+        return self.answerer.answer(question, language_hint=language, use_llm=use_llm)
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        return self.searcher.search(query, k or self.settings.retrieval.k)
+
+    # -- browsing ------------------------------------------------------------------------------
+    def measures(self, unit: str | None = None, document: str | None = None) -> list[Measure]:
+        measures = self.index.snapshot().measures
+        if document:
+            measures = tuple(m for m in measures if m.document == document)
+        if unit:
+            measures = tuple(m for m in measures if any(unit == u or unit in u for u in m.units))
+        return list(measures)
+
+    def section(self, section: str, document: str | None = None) -> list[Measure]:
+        """A section id (三(四), 三（三）2, 第五条); a subsection with items gives all its items."""
+        wanted = normalize_section(section)
+        measures = self.measures(document=document)
+        exact = [m for m in measures if m.section == wanted]
+        if exact:
+            return exact
+        return [m for m in measures if m.section.startswith(wanted) and m.section[len(wanted):].isdigit()]
+
+    def units(self) -> list[tuple[str, int]]:
+        counts: dict[str, int] = {}
+        for m in self.index.snapshot().measures:
+            for unit in m.units:
+                counts[unit] = counts.get(unit, 0) + 1
+        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def support(self, query: str | None = None, k: int = 10):
+        from .support import find_support
+
+        return find_support(self.searcher, query, k)
+
+    def about(self) -> About:
+        snapshot = self.index.snapshot()
+        docs = []
+        for name in snapshot.documents:
+            ms = [m for m in snapshot.measures if m.document == name]
+            docs.append((name, ms[0].title, len(ms)))
+        return About(snapshot.version.version, tuple(docs), len(snapshot.measures), self._embedder.name,
+                     self.answerer.llm_name)
+
+    # -- administration ------------------------------------------------------------------------
+    def reload(self, *, progress: bool = False) -> IngestReport:
+        with self._admin_lock:
+            return self.index.ingest(progress=progress)
+
+    def preview_upload(self, data: bytes, filename: str) -> Document:
+        """Parse an uploaded file without touching the corpus; DocumentError says why it is refused."""
+        safe_filename(filename)
+        return parse_upload(data, filename)
+
+    def add_document(self, data: bytes, filename: str) -> IngestReport:
+        """Write an (already previewed) upload into the corpus folder and re-ingest.
+
+        If the re-ingest fails the file is removed again, so the corpus and the index agree.
+        """
+        name = safe_filename(filename)
+        parse_upload(data, name)
+        corpus = self.settings.corpus_dir
+        target = (corpus / name).resolve()
+        if target.parent != corpus.resolve():
+            raise DocumentError(f"{filename!r}: the file name leaves the corpus folder")
+        with self._admin_lock:
+            backup = target.read_bytes() if target.exists() else None
+            tmp = target.with_name(f".{target.name}.uploading")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+            try:
+                return self.index.ingest()
+            except Exception:
+                if backup is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    target.write_bytes(backup)
+                raise
+
+
+def _llm_from_env(settings: Settings):
+    """The LLM chain only when an endpoint is configured in the environment; offline otherwise."""
+    if not settings.llm.enabled:
+        return None
+    if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
+        return None
+    from .llm import build_chat_model
+
+    return build_chat_model(settings.llm)
+
+
+def build_service(settings: Settings, **kwargs) -> PolicyService:
+    return PolicyService(settings, **kwargs)
