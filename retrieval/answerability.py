@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from .models import Hit, Measure
 from .search import HybridSearcher, LexicalIndex, QueryTerms
-from .textnorm import en_words
+from .textnorm import en_stem, en_words, zh_tokens
 from .units import english_name
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,10 @@ def information(word: str, language: str) -> float:
     """How much a word says, from its general-language frequency (Zipf scale 0–8)."""
     from wordfreq import zipf_frequency
 
-    return max(0.3, 7.0 - zipf_frequency(word, language))
+    zipf = zipf_frequency(word, language)
+    if zipf == 0 and language == "en":
+        return 1.5  # unknown to English at large: most likely a typo, which says little either way
+    return max(0.3, 7.0 - zipf)
 
 
 def coverage(lex: LexicalIndex, terms: QueryTerms, doc: int, *, support: bool = False) -> float | None:
@@ -67,12 +70,26 @@ def coverage(lex: LexicalIndex, terms: QueryTerms, doc: int, *, support: bool = 
     None when the question has no content words left (a general "what can we get?").
     """
     if terms.info.language == "en":
-        return _coverage_en(lex, terms, doc, support)
+        return _combine(_coverage_en(lex, terms, doc, support), _coverage_zh(lex, terms, doc, support, own=True))
+    return _combine(_coverage_zh(lex, terms, doc, support))
+
+
+def _combine(*parts: tuple[float, float]) -> float | None:
+    found = sum(p[0] for p in parts)
+    total = sum(p[1] for p in parts)
+    return found / total if total else None
+
+
+def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
+                 own: bool = False) -> tuple[float, float]:
+    """(found, total) information of the Chinese words; ``own``: only those typed in the question,
+    not the ones bridged from its English words."""
+    candidates = zh_tokens(terms.info.text) if own else terms.zh
     # Unit names are matched by the unit lookup; here they would make "市科技局的电话" look covered.
-    words = {t for t in terms.zh if len(t) >= 2 and not t.isdigit() and not any(t in u for u in terms.units)
+    words = {t for t in candidates if len(t) >= 2 and not t.isdigit() and not any(t in u for u in terms.units)
              and not (support and APPLICANT_ZH_RE.match(t))}
     if not words:
-        return None
+        return 0.0, 0.0
     # Only the longest pieces count: jieba also emits the parts of compounds (临床医学 → 医学).
     words = {t for t in words if not any(t != o and t in o for o in words)} or words
     total = found = 0.0
@@ -81,7 +98,7 @@ def coverage(lex: LexicalIndex, terms: QueryTerms, doc: int, *, support: bool = 
         total += weight
         if word in lex.zh_docs[doc] or _parts_in(word, lex.zh_docs[doc]):
             found += weight
-    return found / total if total else None
+    return found, total
 
 
 def _parts_in(word: str, doc_terms: frozenset[str]) -> bool:
@@ -90,26 +107,19 @@ def _parts_in(word: str, doc_terms: frozenset[str]) -> bool:
                                   for cut in range(2, len(word) - 1))
 
 
-def _coverage_en(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool) -> float | None:
+def _coverage_en(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool) -> tuple[float, float]:
     unit_words = {w for u in terms.units for w in en_words(english_name(u) or "")}
     ignored = unit_words | (APPLICANT_EN if support else frozenset())
     words = [w for w in dict.fromkeys(en_words(terms.info.text)) if not w.isdigit() and w not in ignored]
-    if not words:
-        return None
     total = found = 0.0
-    for word, stem in ((w, s) for w in words for s in [_stem(w)]):
+    for word in words:
+        stem = en_stem(word)
         weight = information(word, "en")
         total += weight
         bridged = lex.bridge.to_chinese([stem], per_word=6)
         if stem in lex.en_docs[doc] or any(t in lex.zh_docs[doc] for t in bridged):
             found += weight
-    return found / total if total else None
-
-
-def _stem(word: str) -> str:
-    from .textnorm import en_stem
-
-    return en_stem(word)
+    return found, total
 
 
 def _missing_place(question: str, language: str, corpus_text: str) -> str | None:
@@ -163,6 +173,19 @@ def _type_mismatch(question: str, language: str, asks_amount: bool, best: list[M
     if (_MONEY_ZH if language == "zh" else _MONEY_EN).search(question):
         return None if MONEY_FIGURE_RE.search(text) else "asks for an amount the measures do not give"
     return None if ANY_FIGURE_RE.search(text) else "asks for a number the measures do not give"
+
+
+def prefer_figures(question: str, info, hits: list[Hit], share: float = 0.8) -> list[Hit]:
+    """For "how much / how many", a close runner-up that has the kind of figure asked for moves first."""
+    if not hits:
+        return hits
+    top = hits[0].score
+    for i, hit in enumerate(hits[:3]):
+        if hit.score < share * top:
+            break
+        if _type_mismatch(question, info.language, True, [hit.measure]) is None:
+            return [hit] + hits[:i] + hits[i + 1:] if i else hits
+    return hits
 
 
 def judge(searcher: HybridSearcher, question: str, hits: list[Hit], *,

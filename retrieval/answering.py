@@ -5,7 +5,7 @@ import logging
 import time
 from dataclasses import replace
 
-from .answerability import judge
+from .answerability import judge, prefer_figures
 from .compose import cite, pick_quote, render_answer, render_refusal
 from .config import Settings
 from .models import Answer, Hit, Measure
@@ -45,6 +45,8 @@ class Answerer:
         info = analyse(question)
         language = info.language if _has_words(question) or not language_hint else language_hint
         hits = self._searcher.search(question, max(self._settings.retrieval.k, 5))
+        if info.asks_amount:
+            hits = prefer_figures(question, info, hits)
         support = _wants_support(info)
         if support:
             # "What can my company get?": only measures that offer something can answer it.
@@ -100,7 +102,7 @@ class Answerer:
 
 
 def _wants_support(info: QueryInfo) -> bool:
-    return "support" in info.kinds and not info.asks_who and not info.sections and not info.asks_list
+    return "support" in info.kinds and not (info.asks_who or info.asks_amount or info.sections or info.asks_list)
 
 
 def _support_labels(searcher: HybridSearcher, measures: list[Measure], language: str) -> dict[str, str]:

@@ -64,11 +64,11 @@ class Index:
         return self._embedder
 
     # -- serving -------------------------------------------------------------------------------
-    def snapshot(self, *, progress: bool = False) -> Snapshot:
+    def snapshot(self, *, progress: bool = False, refresh: bool = False) -> Snapshot:
         """The serving version; built from the corpus on first use, refreshed if another process switched."""
         current = self._snapshot
         now = time.monotonic()
-        if current is not None and now - self._checked_at < self._settings.index.refresh_seconds:
+        if current is not None and not refresh and now - self._checked_at < self._settings.index.refresh_seconds:
             return current
         with self._load_lock:
             if self._snapshot is not current:  # another thread already refreshed

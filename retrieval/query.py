@@ -11,8 +11,10 @@ SECTION_RE = re.compile(
     r"第\s*[一二三四五六七八九十百零〇\d]+\s*条"
     r"|[一二三四五六七八九十]+\s*[、.]?\s*[(（]\s*[一二三四五六七八九十]+\s*[)）](?:\s*\d+(?!\d|\.\d|\s*[%万亿元个家项名期次年]))?")
 
+# "第三部分第(二)条" / "第三部分(二)": a chapter and subsection named in words.
+PART_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*(?:部分|章|大项)\s*[的,，、]?\s*第?\s*[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?\s*(?:条|项|点|小项)?")
 _WHO_ZH = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|什么部门|什么单位|责任单位|牵头|主管")
-_WHO_EN = re.compile(r"\bwho\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
+_WHO_EN = re.compile(r"\bwho\b|\bwhos\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
                      r"commission|committee|government|authority|authorities)s?\b|\bresponsible\b|\bin charge\b",
                      re.I)
 _AMOUNT_ZH = re.compile(r"多少|几[个家项名次期所人年]|比例|最高|金额|额度|上限|百分之|目标|达到|多大|多高|多长")
@@ -52,7 +54,9 @@ class QueryInfo:
 
 def analyse(question: str) -> QueryInfo:
     language = detect_language(question)
-    sections = tuple(dict.fromkeys(normalize_section(s) for s in SECTION_RE.findall(question)))
+    named = [f"{m.group(1)}({m.group(2)})" for m in PART_RE.finditer(question)]
+    named += SECTION_RE.findall(PART_RE.sub(" ", question))
+    sections = tuple(dict.fromkeys(normalize_section(s) for s in named))
     zh = language == "zh"
     kinds = set()
     if (_WHO_ZH if zh else _WHO_EN).search(question):

@@ -18,7 +18,8 @@ from .index import Index, Snapshot
 from .lexical import BM25
 from .models import Hit, Measure
 from .query import QueryInfo, analyse
-from .textnorm import add_words, en_tokens, zh_tokens
+from .store import StoreError
+from .textnorm import add_words, en_tokens, han_bigrams, zh_tokens
 from .units import UnitMatcher, english_name
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ class LexicalIndex:
     measures: tuple[Measure, ...]
     zh: BM25
     en: BM25
+    bigrams: BM25
     zh_docs: list[frozenset[str]]
     en_docs: list[frozenset[str]]
     bridge: Bridge
@@ -54,6 +56,7 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings) -> LexicalInd
         en_docs.append(english)
     return LexicalIndex(
         measures=measures, zh=BM25(zh_docs), en=BM25(en_docs),
+        bigrams=BM25([han_bigrams(m.retrieval_text) for m in measures]),
         zh_docs=[frozenset(d) for d in zh_docs], en_docs=[frozenset(d) for d in en_docs],
         bridge=bridge, units=UnitMatcher({u for m in measures for u in m.units}, settings.unit_names),
         has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool))
@@ -65,6 +68,7 @@ class QueryTerms:
     zh: dict[str, float]
     en: dict[str, float]
     units: tuple[str, ...]
+    extra_zh: str = ""
 
 
 class HybridSearcher:
@@ -89,12 +93,22 @@ class HybridSearcher:
                 en[stem] = en.get(stem, 0.0) + 1.0
             for term, weight in lex.bridge.to_chinese(info.en_stems).items():
                 zh[term] = zh.get(term, 0.0) + weight
-        return QueryTerms(info, zh, en, tuple(lex.units.find(question)))
+        return QueryTerms(info, zh, en, tuple(lex.units.find(question)), extra_zh)
 
     def search(self, question: str, k: int | None = None, *, extra_zh: str = "") -> list[Hit]:
         """Top-k measures for a question; ``extra_zh`` is an optional Chinese rendering of it."""
         k = k or self._settings.k
         snapshot = self._index.snapshot()
+        try:
+            return self._search(snapshot, question, k, extra_zh)
+        except StoreError:
+            # The version this search started on was dropped by reloads meanwhile: retry on the new one.
+            fresh = self._index.snapshot(refresh=True)
+            if fresh is snapshot:
+                raise
+            return self._search(fresh, question, k, extra_zh)
+
+    def _search(self, snapshot: Snapshot, question: str, k: int, extra_zh: str) -> list[Hit]:
         if not snapshot.measures:
             return []
         lex = self.lexical(snapshot)
@@ -125,7 +139,11 @@ class HybridSearcher:
             for measure, score in found:
                 # Cosines of e5 crowd into a narrow band: only the distance above the weakest candidate counts.
                 dense[position[measure.id]] = max(score - floor, 0.0)
-        rankings = {"dense": dense, "bm25_zh": lex.zh.scores(terms.zh), "bm25_en": lex.en.scores(terms.en)}
+        bigrams: dict[str, float] = {}
+        for pair in han_bigrams(terms.info.text + " " + terms.extra_zh):
+            bigrams[pair] = bigrams.get(pair, 0.0) + 1.0
+        rankings = {"dense": dense, "bm25_zh": lex.zh.scores(terms.zh), "bm25_en": lex.en.scores(terms.en),
+                    "bm25_bigram": lex.bigrams.scores(bigrams)}
         if terms.units:
             rankings["unit"] = np.array([any(u in m.units for u in terms.units) for m in snapshot.measures],
                                         dtype=np.float32)

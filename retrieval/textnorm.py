@@ -114,3 +114,8 @@ def en_words(text: str, *, keep_stopwords: bool = False) -> list[str]:
 
 def en_tokens(text: str) -> tuple[str, ...]:
     return tuple(en_stem(w) for w in en_words(text)) + tuple(re.findall(r"\d+(?:\.\d+)?%?", text))
+
+
+def han_bigrams(text: str) -> tuple[str, ...]:
+    """Overlapping character pairs of the Han runs: robust to segmentation the word index misses."""
+    return tuple(run[i:i + 2] for run in HAN_RUN_RE.findall(text) for i in range(len(run) - 1))

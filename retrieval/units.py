@@ -82,11 +82,13 @@ class UnitMatcher:
         stems = {en_stem(w) for w in en_words(question, keep_stopwords=True)}
         scored = []
         for unit, needed in self._english.items():
-            # Every word of the core name must appear ("finance bureau" is not "financial affairs bureau").
-            if needed and all(s in stems for s in needed):
-                scored.append((len(needed), unit))
-        best = max((n for n, _ in scored), default=0)
-        return [u for n, u in scored if n == best]
+            # Nearly every word of the name must appear ("finance bureau" is not "financial affairs bureau");
+            # a short form counts ("admin" for "administrative").
+            hits = sum(1 for n in needed if any(s == n or (len(s) >= 4 and n.startswith(s)) for s in stems))
+            if needed and hits == len(needed) or (len(needed) >= 4 and hits >= len(needed) - 1):
+                scored.append((hits / len(needed), hits, unit))
+        best = max((score[:2] for score in scored), default=None)
+        return [unit for *score, unit in scored if tuple(score) == best]
 
 
 def _short_forms(unit: str) -> list[str]:

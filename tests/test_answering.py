@@ -1,0 +1,97 @@
+"""Offline answers: units, figures, lists, sections, support, abstentions, and bad input."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval.answering import QuestionError
+from retrieval.compose import NO_UNIT, REFUSAL, english_amount
+
+
+def all_quotes_verbatim(service, answer) -> bool:
+    return all(c.quote in service.section(c.section)[0].text for c in answer.citations)
+
+
+def test_chinese_unit_question(service):
+    answer = service.ask("临床医学研究中心由哪个部门负责?")
+    assert answer.answerable and answer.language == "zh" and answer.mode == "offline"
+    assert answer.citations[0].section == "三(四)"
+    assert "市科技局" in answer.text and "市卫生计生委" in answer.text
+    assert answer.units[:2] == ("市科技局", "市卫生计生委")
+
+
+def test_english_unit_question_keeps_official_names(service):
+    answer = service.ask("Which bureau handles clinical research centres?")
+    assert answer.language == "en"
+    assert "Municipal Science and Technology Bureau (市科技局)" in answer.text
+    assert "市卫生计生委" in answer.text and "三(四)" in answer.text
+
+
+def test_figures_are_quoted_from_the_text(service):
+    answer = service.ask("What is the maximum subsidy in yuan for an introduced key R&D institution?")
+    assert answer.citations[0].section == "三(五)"
+    assert "2000万元" in answer.text and "20 million yuan" in answer.text
+    assert all_quotes_verbatim(service, answer)
+
+
+def test_a_measure_without_unit_says_so(service):
+    answer = service.ask("Who is responsible for revising the professional title standards of city universities?")
+    assert answer.citations[0].section == "六(七)"
+    assert NO_UNIT["en"] in answer.text and answer.citations[0].units == ()
+
+
+def test_a_units_task_list(service):
+    answer = service.ask("市人社局负责哪些工作?")
+    assert [c.section for c in answer.citations] and all("市人社局" in c.units for c in answer.citations)
+    assert {"六(二)1", "六(三)", "六(四)1", "六(五)1", "六(六)"} == {c.section for c in answer.citations}
+
+
+def test_a_section_question(service):
+    answer = service.ask("What is section 五(四) about?")
+    assert answer.citations[0].section == "五(四)"
+
+
+@pytest.mark.parametrize("question, language", [
+    ("How large is Dalian's subsidy for hydrogen refuelling stations?", "en"),
+    ("大连市最低工资标准是多少?", "zh"),
+    ("What is Shenyang's 2018 target for technology contract value?", "en"),
+    ("新认定的国家技术转移示范机构能拿到多少一次性奖励?", "zh"),
+])
+def test_unanswerable_questions_abstain_and_show_nearest(service, question, language):
+    answer = service.ask(question)
+    assert not answer.answerable and answer.language == language
+    assert answer.text.startswith(REFUSAL[language])
+    assert answer.citations == () and len(answer.nearest) == 3
+
+
+def test_enterprise_support_question_lists_support_measures(service):
+    answer = service.ask("我们是一家小微科技企业,能申请哪些支持?")
+    assert answer.answerable and len(answer.citations) >= 2
+    assert "四(四)" in [c.section for c in answer.citations]
+
+
+def test_every_quote_is_verbatim_and_every_section_exists(service):
+    questions = ["Which bureau handles clinical research centres?", "2018年全市技术合同成交额要达到多少?",
+                 "What funding tools does the government use to attract social capital?", "市金融局负责什么?"]
+    known = {m.section for m in service.measures()}
+    for question in questions:
+        answer = service.ask(question)
+        assert all(c.section in known for c in answer.citations)
+        assert all_quotes_verbatim(service, answer)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "问" * 1001])
+def test_bad_questions_are_refused_with_a_reason(service, question):
+    with pytest.raises(QuestionError):
+        service.ask(question)
+
+
+def test_answer_json_contract(service):
+    data = service.ask("临床医学研究中心由哪个部门负责?").to_dict()
+    assert {"question", "answer", "answerable", "mode", "language", "citations", "units"} <= set(data)
+    assert set(data["citations"][0]) >= {"document", "section", "heading", "quote"}
+
+
+def test_english_amounts():
+    assert english_amount("最高2000万元") == "20 million yuan"
+    assert english_amount("150亿元") == "15 billion yuan"
+    assert english_amount("30%") is None
