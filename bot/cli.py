@@ -15,6 +15,7 @@ from retrieval.index import IngestError
 from retrieval.loaders import DocumentError
 from retrieval.store import StoreError
 
+from .cli_report import register as register_report
 from .render_text import (answer_json, answer_text, ingest_text, measure_dict, measure_text,
                           support_text)
 
@@ -232,6 +233,9 @@ def evaluate_cmd(obj: Context, file: str, use_llm: bool, misses: bool) -> None:
     click.echo(json.dumps(result, ensure_ascii=False, indent=2))
 
 
+register_report(cli)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=True)
@@ -253,7 +257,7 @@ def serve(obj: Context, mode) -> None:
     """
     import os
 
-    from .telegram_app import run
+    from .telegram_app import run, webhook_url
 
     token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
@@ -261,4 +265,12 @@ def serve(obj: Context, mode) -> None:
     settings = obj.settings
     if mode:
         settings = settings.model_copy(update={"telegram": settings.telegram.model_copy(update={"mode": mode})})
-    run(settings, obj.service, token)
+    if settings.telegram.mode == "webhook":
+        webhook_url(settings.telegram)  # a missing public URL fails before the index is loaded
+    from retrieval.audit import build_audit
+
+    run(settings, obj.service, token, audit=build_audit(settings))
+
+
+if __name__ == "__main__":
+    main()
