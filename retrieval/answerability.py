@@ -32,9 +32,19 @@ DATE_RE = re.compile(r"\d+\s*月|\d+\s*日|季度|月底|年底|前完成")
 
 _MONEY_ZH = re.compile(r"补助|补贴|奖励|奖金|资助|金额|万元|多少钱|津贴|额度|资金")
 _MONEY_EN = re.compile(r"\b(?:subsid\w*|grant\w*|bonus\w*|reward\w*|award\w*|yuan|rmb|money|cash|"
-                       r"allowance\w*|funding|amount|pay\w*|reimburs\w*)\b", re.I)
+                       r"allowance\w*|fund\w*|budget\w*|cost\w*|amount|pay\w*|reimburs\w*)\b", re.I)
 _PERCENT = re.compile(r"比例|百分|percent\w*|\bshare\b|\bratio\b|\brate\b|\bproportion\b", re.I)
 _DEADLINE = re.compile(r"截止|期限|什么时候|何时|几月|\bdeadline\b|\bwhen\b|\bdue\b|\bby what date\b", re.I)
+# Questions about contacts or application procedure need that kind of content in the measure.
+_CONTACT_Q = re.compile(r"电话|联系方式|联系人|地址|邮箱|网址|热线|传真|\b(?:phone|telephone|contact|e-?mail|address|"
+                        r"website|hotline|fax)\b", re.I)
+CONTACT_TEXT_RE = re.compile(r"\d{3,4}-?\d{7,8}|@|https?://|www\.|地址[:：]|电话[:：]")
+_PROCEDURE_Q = re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪)(里)?(申请|申报|办理|提交)|申请(流程|材料|条件|表)|申报(流程|材料|条件)|"
+                          r"(提交|准备)(哪些|什么)|哪些材料|什么材料|手续|\bhow (?:do|can|should|would) (?:i|we|you|one) "
+                          r"(?:apply|register|submit)|\bapplication (?:process|procedure|form|materials?)\b|"
+                          r"\b(?:what|which) documents\b|\bwhere (?:do|can|should|to) (?:i|we)?\s*(?:apply|submit)|"
+                          r"\bpaperwork\b|\beligib\w*", re.I)
+PROCEDURE_TEXT_RE = re.compile(r"材料|流程|程序|手续|提交|申请表|申报条件|申请条件|受理|资格")
 _PLACE_TAGS = ("ns",)
 # Words by which enterprises describe themselves ("we are a small tech company"): in a question
 # about what support exists they say who asks, not what is asked about.
@@ -166,6 +176,10 @@ def _type_mismatch(question: str, language: str, asks_amount: bool, best: list[M
     text = "\n".join(m.subsection + "\n" + m.text for m in best)
     if _DEADLINE.search(question) and not DATE_RE.search(text):
         return "asks for a date the measures do not give"
+    if _CONTACT_Q.search(question) and not CONTACT_TEXT_RE.search(text):
+        return "asks for contact details the measures do not give"
+    if _PROCEDURE_Q.search(question) and not PROCEDURE_TEXT_RE.search(text):
+        return "asks how to apply, which the measures do not say"
     if not asks_amount:
         return None
     if _PERCENT.search(question):

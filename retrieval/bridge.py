@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
+import pickle
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Iterable, Mapping
 
 from .textnorm import EN_STOPWORDS, en_stem, en_words
@@ -50,32 +54,80 @@ def gloss_stems(gloss: str) -> list[str]:
     return [en_stem(w) for w in words if w not in _EXTRA_STOP and w not in EN_STOPWORDS]
 
 
+PHRASE_CACHE_VERSION = 1
+# A known phrase adds its Chinese term beside the word-by-word translation. Weighted low: on the
+# question sets it helped as an addition and hurt as a replacement.
+PHRASE_WEIGHT = 0.5
+
+
+def phrase_index(cache_dir: Path | None = None) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Multi-word English glosses → Chinese headwords ("science and technology" → 科技).
+
+    Building it stems every gloss of CC-CEDICT (a few seconds), so it is cached on disk.
+    """
+    path = cache_dir / f"cedict-phrases-v{PHRASE_CACHE_VERSION}.pickle" if cache_dir else None
+    if path is not None and path.exists():
+        try:
+            with open(path, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError) as exc:
+            log.warning("rebuilding the phrase cache %s: %s", path, exc)
+    index: dict[tuple[str, ...], list[str]] = {}
+    for chinese, glosses in cedict().items():
+        for gloss in glosses:
+            stems = tuple(gloss_stems(gloss))
+            if 2 <= len(stems) <= 4 and chinese not in index.setdefault(stems, []):
+                index[stems].append(chinese)
+    frozen = {k: tuple(v) for k, v in index.items()}
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with open(tmp, "wb") as handle:
+            pickle.dump(frozen, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    return frozen
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    start: int
+    end: int  # exclusive, in the question's content stems
+    present: tuple[str, ...]  # its Chinese forms that occur in the corpus
+
+
 class Bridge:
     """Term translation restricted to one corpus vocabulary."""
 
-    def __init__(self, vocabulary: Iterable[str], glossary: Mapping[str, str] | None = None) -> None:
+    def __init__(self, vocabulary: Iterable[str], glossary: Mapping[str, str] | None = None,
+                 phrases: Mapping[tuple[str, ...], tuple[str, ...]] | None = None, corpus_text: str = "") -> None:
         dictionary = cedict()
         self._to_en: dict[str, tuple[str, ...]] = {}
         self._to_zh: dict[str, dict[str, float]] = {}
+        self._phrases = phrases or {}
+        self._text = corpus_text
         for word in sorted(set(vocabulary)):  # sorted: the same corpus must give the same bridge
             glosses = dictionary.get(word)
             if not glosses:
                 continue
             stems_all: list[str] = []
-            for gloss in glosses:
+            for rank, gloss in enumerate(glosses):
                 stems = gloss_stems(gloss)
                 stems_all.extend(stems)
                 for stem in stems:
-                    # A word that IS the gloss ("clinical" for 临床) beats one buried in a long gloss.
-                    weight = 1.0 / len(stems)
+                    # A word that IS the gloss ("clinical" for 临床) beats one buried in a long gloss,
+                    # and a word's first senses beat its rare ones (载体 is a carrier before a vehicle).
+                    weight = 1.0 / len(stems) / (1.0 + 0.25 * rank)
                     slot = self._to_zh.setdefault(stem, {})
                     slot[word] = max(slot.get(word, 0.0), weight)
             self._to_en[word] = tuple(dict.fromkeys(stems_all))
+        self._glossary: dict[tuple[str, ...], tuple[str, ...]] = {}
         for english, chinese in (glossary or {}).items():
-            stems = [en_stem(w) for w in en_words(english)]
-            for stem in stems:
-                self._to_zh.setdefault(stem, {})[chinese] = 1.0
-            self._to_en[chinese] = tuple(dict.fromkeys(self._to_en.get(chinese, ()) + tuple(stems)))
+            stems = tuple(en_stem(w) for w in en_words(english))
+            if len(stems) == 1:
+                self._to_zh.setdefault(stems[0], {})[chinese] = 1.0
+            elif stems:  # "sub-fund" is one term, not "sub" + "fund"
+                self._glossary[stems] = (chinese,)
+            self._to_en[chinese] = tuple(dict.fromkeys(self._to_en.get(chinese, ()) + stems))
 
     def to_english(self, word: str) -> tuple[str, ...]:
         return self._to_en.get(word, ())
@@ -83,9 +135,32 @@ class Bridge:
     def knows(self, stem: str) -> bool:
         return stem in self._to_zh
 
+    def phrase_matches(self, stems: list[str]) -> list[PhraseMatch]:
+        """Longest multi-word glosses in the question whose Chinese form the corpus uses."""
+        matches, i = [], 0
+        while i < len(stems):
+            for n in (4, 3, 2):
+                key = tuple(stems[i:i + n])
+                heads = (self._glossary.get(key) or self._phrases.get(key)) if i + n <= len(stems) else None
+                present = tuple(h for h in heads or () if h in self._text)
+                if present:
+                    matches.append(PhraseMatch(i, i + n, present))
+                    i += n
+                    break
+            else:
+                i += 1
+        return matches
+
     def to_chinese(self, stems: Iterable[str], per_word: int = 4) -> dict[str, float]:
-        """English stems → weighted Chinese terms; an untranslatable stem contributes nothing."""
+        """English stems → weighted Chinese terms; an untranslatable stem contributes nothing.
+
+        A phrase the dictionary knows as one term ("research center" → 研究中心) also adds that term.
+        """
+        stems = list(stems)
         terms: dict[str, float] = {}
+        for match in self.phrase_matches(stems):
+            for word in match.present[:2]:
+                terms[word] = terms.get(word, 0.0) + PHRASE_WEIGHT
         for stem in stems:
             candidates = self._to_zh.get(stem)
             if not candidates:

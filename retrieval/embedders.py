@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from typing import Sequence
 
 import numpy as np
@@ -17,6 +18,8 @@ import numpy as np
 from .config import EmbedderSettings
 
 log = logging.getLogger(__name__)
+
+QUERY_CACHE_SIZE = 2048
 
 
 class EmbedderError(RuntimeError):
@@ -38,7 +41,19 @@ class Embedder(ABC):
         return _normalise(self.embed_batch(list(texts), query=False))
 
     def embed_query(self, text: str) -> np.ndarray:
-        return _normalise(self.embed_batch([text], query=True))[0]
+        """Cached: one answer may search the same question more than once, and users repeat questions."""
+        cache = self.__dict__.setdefault("_query_cache", OrderedDict())
+        lock = self.__dict__.setdefault("_query_lock", threading.Lock())
+        with lock:
+            if text in cache:
+                cache.move_to_end(text)
+                return cache[text]
+        vector = _normalise(self.embed_batch([text], query=True))[0]
+        with lock:
+            cache[text] = vector
+            if len(cache) > QUERY_CACHE_SIZE:
+                cache.popitem(last=False)
+        return vector
 
 
 def _normalise(vectors: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ _WHO_EN = re.compile(r"\bwho\b|\bwhos\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|depa
                      re.I)
 _AMOUNT_ZH = re.compile(r"多少|几[个家项名次期所人年]|比例|最高|金额|额度|上限|百分之|目标|达到|多大|多高|多长")
 _AMOUNT_EN = re.compile(r"\bhow (?:much|many|large|big|high)\b|\bwhat (?:share|percentage|proportion|amount|"
-                        r"number|target|ratio|sum|rate|goal|figure)\b|\bmaximum\b|\bup to\b|\bcap\b|\bpercent\w*|\btarget|\brate\b",
+                        r"number|target|ratio|sum|rate|goal|figure)\b|\b(?:total|overall) (?:size|amount|value)\b|\bmaximum\b|\bup to\b|\bcap\b|\bpercent\w*|\btarget|\brate\b",
                         re.I)
 _LIST_ZH = re.compile(r"(负责|承担|要完成|有|做|管)(的)?(哪些|什么|全部|所有)(工作|任务|事|措施)?|哪些(工作|任务|措施)|职责|"
                       r"(列出|列举).*(工作|任务|措施)")

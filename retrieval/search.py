@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from .bridge import Bridge
+from .bridge import Bridge, phrase_index
 from .config import RetrievalSettings
 from .index import Index, Snapshot
 from .lexical import BM25
@@ -42,11 +43,12 @@ class LexicalIndex:
     has_figure: np.ndarray
 
 
-def build_lexical(snapshot: Snapshot, settings: RetrievalSettings) -> LexicalIndex:
+def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Path | None = None) -> LexicalIndex:
     measures = snapshot.measures
     add_words({u for m in measures for u in m.units} | set(settings.glossary.values()))
     zh_docs = [list(zh_tokens(m.retrieval_text)) for m in measures]
-    bridge = Bridge({t for doc in zh_docs for t in doc}, settings.glossary)
+    corpus_text = "\n".join(m.retrieval_text for m in measures)
+    bridge = Bridge({t for doc in zh_docs for t in doc}, settings.glossary, phrase_index(cache_dir), corpus_text)
     en_docs = []
     for measure, tokens in zip(measures, zh_docs):
         english = [stem for token in tokens for stem in bridge.to_english(token)]
@@ -72,15 +74,16 @@ class QueryTerms:
 
 
 class HybridSearcher:
-    def __init__(self, index: Index, settings: RetrievalSettings) -> None:
+    def __init__(self, index: Index, settings: RetrievalSettings, cache_dir: Path | None = None) -> None:
         self._index = index
         self._settings = settings
+        self._cache_dir = cache_dir
 
     def snapshot(self) -> Snapshot:
         return self._index.snapshot()
 
     def lexical(self, snapshot: Snapshot) -> LexicalIndex:
-        return snapshot.derived("lexical", lambda s: build_lexical(s, self._settings))
+        return snapshot.derived("lexical", lambda s: build_lexical(s, self._settings, self._cache_dir))
 
     def terms(self, question: str, lex: LexicalIndex, extra_zh: str = "") -> QueryTerms:
         info = analyse(question)

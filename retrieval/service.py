@@ -38,7 +38,7 @@ class PolicyService:
         self.settings = settings
         self._embedder = embedder or build_embedder(settings.embedder)
         self.index = index or Index(settings, self._embedder)
-        self.searcher = HybridSearcher(self.index, settings.retrieval)
+        self.searcher = HybridSearcher(self.index, settings.retrieval, settings.data_dir / "cache")
         self.answerer = Answerer(settings, self.searcher, llm=llm if llm is not None else _llm_from_env(settings))
         self._admin_lock = threading.Lock()
 
