@@ -47,6 +47,17 @@ def timed(label: str, action):
     return result
 
 
+def search_latency(service, count: int, label: str) -> None:
+    latencies = []
+    for i in range(count):
+        started = time.perf_counter()
+        service.search(QUESTIONS[i % len(QUESTIONS)], 5)
+        latencies.append(time.perf_counter() - started)
+    latencies.sort()
+    print(f"{label} ({count} searches): p50 {statistics.median(latencies) * 1000:.1f} ms, "
+          f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--synthetic", type=int, default=10_000, help="synthetic measures to ingest")
@@ -62,27 +73,13 @@ def main() -> None:
         print(f"   {report.measures} measures, {report.embedded} embedded")
         report = timed("re-ingest unchanged", service.reload)
         print(f"   {report.embedded} embedded")
-        latencies = []
-        for i in range(args.searches):
-            started = time.perf_counter()
-            service.search(QUESTIONS[i % len(QUESTIONS)], 5)
-            latencies.append(time.perf_counter() - started)
-        latencies.sort()
-        print(f"search latency over {args.searches}: p50 {statistics.median(latencies) * 1000:.1f} ms, "
-              f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
+        search_latency(service, args.searches, f"search latency at {report.measures} measures")
         documents = max(1, args.synthetic // 1000)
         for d in range(documents):
             (corpus / f"synthetic-{d:02d}.txt").write_text(synthetic_document(d), encoding="utf-8")
         report = timed(f"ingest + {documents * 1000} synthetic measures", service.reload)
         print(f"   {report.measures} measures, {report.embedded} embedded")
-        latencies = []
-        for i in range(args.searches // 4):
-            started = time.perf_counter()
-            service.search(QUESTIONS[i % len(QUESTIONS)], 5)
-            latencies.append(time.perf_counter() - started)
-        latencies.sort()
-        print(f"search latency at {report.measures} measures: p50 {statistics.median(latencies) * 1000:.1f} ms, "
-              f"p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
+        search_latency(service, args.searches // 4, f"search latency at {report.measures} measures")
 
 
 if __name__ == "__main__":

@@ -46,13 +46,23 @@ _PROCEDURE_Q = re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪)(里)?(�
                           r"\bpaperwork\b|\beligib\w*", re.I)
 PROCEDURE_TEXT_RE = re.compile(r"材料|流程|程序|手续|提交|申请表|申报条件|申请条件|受理|资格")
 _PLACE_TAGS = ("ns",)
-# Words by which enterprises describe themselves ("we are a small tech company"): in a question
-# about what support exists they say who asks, not what is asked about.
+# Words by which enterprises describe themselves and ask for help ("we are a small tech company,
+# what subsidies can we get?"): they say who asks and that support is wanted, not what about.
 APPLICANT_EN = frozenset("""i we us our my me company companies firm firms business businesses enterprise
 enterprises startup startups start sme smes small medium micro tech technology high-tech run own owner
 founder founders team kind sort available offer offers offered can could get""".split())
-APPLICANT_ZH_RE = re.compile(r"^(我们|我|公司|企业|小微|中小|中小微|初创|创业|科技型|高新|能|可以|申请|享受|获得|得到|"
-                             r".*(企业|公司))$")
+SUPPORT_EN = frozenset("""support supports subsidy subsidies grant grants reward rewards incentive incentives
+benefit benefits money funding funds fund help assistance policy policies preferential""".split())
+APPLICANT_ZH_RE = re.compile(r"^(我们|我|一家|这家|公司|企业|小微|中小|中小微|初创|创业|科技|科技型|高新|高新技术|能|可以|"
+                             r"申请|享受|获得|得到|.*(企业|公司))$")
+SUPPORT_ZH_RE = re.compile(r"^(补助|补贴|奖励|支持|扶持|资助|优惠|政策|资金|帮助|哪些|什么)$")
+
+
+def topic_words(question: str, language: str) -> list[str]:
+    """What a support question is about once the asker and the asking are set aside; [] if general."""
+    if language == "en":
+        return [w for w in en_words(question) if w not in APPLICANT_EN and w not in SUPPORT_EN]
+    return [t for t in zh_tokens(question) if not APPLICANT_ZH_RE.match(t) and not SUPPORT_ZH_RE.match(t)]
 
 
 @dataclass(frozen=True)
@@ -60,7 +70,9 @@ class Verdict:
     answerable: bool
     coverage: float
     dense: float
-    reason: str
+    reason: str  # for logs
+    gap: str | None = None  # what is missing, for the user: amount, percentage, number, date, contact, …
+    detail: str = ""  # the place or year the document never mentions
 
 
 @lru_cache(maxsize=65536)
@@ -172,21 +184,22 @@ def _dominant_year(measures: tuple[Measure, ...]) -> str | None:
 
 
 def _type_mismatch(question: str, language: str, asks_amount: bool, best: list[Measure]) -> str | None:
-    """The kind of figure the question wants, when none of the best measures has one."""
+    """What the question wants that none of the best measures has: a kind of figure, a date,
+    contact details, an application procedure; None when nothing is missing."""
     text = "\n".join(m.subsection + "\n" + m.text for m in best)
     if _DEADLINE.search(question) and not DATE_RE.search(text):
-        return "asks for a date the measures do not give"
+        return "date"
     if _CONTACT_Q.search(question) and not CONTACT_TEXT_RE.search(text):
-        return "asks for contact details the measures do not give"
+        return "contact"
     if _PROCEDURE_Q.search(question) and not PROCEDURE_TEXT_RE.search(text):
-        return "asks how to apply, which the measures do not say"
+        return "procedure"
     if not asks_amount:
         return None
     if _PERCENT.search(question):
-        return None if PERCENT_FIGURE_RE.search(text) else "asks for a percentage the measures do not give"
+        return None if PERCENT_FIGURE_RE.search(text) else "percentage"
     if (_MONEY_ZH if language == "zh" else _MONEY_EN).search(question):
-        return None if MONEY_FIGURE_RE.search(text) else "asks for an amount the measures do not give"
-    return None if ANY_FIGURE_RE.search(text) else "asks for a number the measures do not give"
+        return None if MONEY_FIGURE_RE.search(text) else "amount"
+    return None if ANY_FIGURE_RE.search(text) else "number"
 
 
 def prefer_figures(question: str, info, hits: list[Hit], share: float = 0.8) -> list[Hit]:
@@ -220,14 +233,14 @@ def judge(searcher: HybridSearcher, question: str, hits: list[Hit], *,
     best = [hits[0].measure] + [h.measure for h in hits[1:2] if h.score >= 0.9 * hits[0].score]
     place = _missing_place(question, info.language, corpus_text)
     if place:
-        return Verdict(False, 0.0, dense, f"the document never mentions {place}")
+        return Verdict(False, 0.0, dense, f"the document never mentions {place}", "place", place)
     dominant = snapshot.derived("year", lambda s: _dominant_year(s.measures))
     for year in YEAR_RE.findall(question):
         if year != dominant and not any(year in m.text for m in best):
-            return Verdict(False, 0.0, dense, f"nothing about {year}")
-    mismatch = _type_mismatch(question, info.language, info.asks_amount, best)
-    if mismatch:
-        return Verdict(False, 0.0, dense, mismatch)
+            return Verdict(False, 0.0, dense, f"nothing about {year}", "year", year)
+    gap = _type_mismatch(question, info.language, info.asks_amount, best)
+    if gap:
+        return Verdict(False, 0.0, dense, f"asks for a {gap} the best measures do not give", gap)
     position = {m.id: i for i, m in enumerate(snapshot.measures)}
     scores = [coverage(lex, terms, position[h.measure.id], support=support) for h in hits[:3]]
     if scores[0] is None:

@@ -5,7 +5,7 @@ import logging
 import time
 from dataclasses import replace
 
-from .answerability import judge, prefer_figures
+from .answerability import Verdict, judge, prefer_figures, topic_words
 from .compose import cite, pick_quote, render_answer, render_refusal
 from .config import Settings
 from .models import Answer, Hit, Measure
@@ -54,7 +54,7 @@ class Answerer:
         verdict = judge(self._searcher, question, hits, support=support)
         log.info("question lang=%s kinds=%s answerable=%s (%s) top=%s", language, sorted(info.kinds),
                  verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
-        offline = self.offline(question, info, language, hits, verdict.answerable)
+        offline = self.offline(question, info, language, hits, verdict)
         if self._llm is not None and use_llm:
             answer = self._llm.answer(question, language, hits, offline)
         else:
@@ -62,12 +62,12 @@ class Answerer:
         log.debug("answered in %.1f ms", (time.perf_counter() - started) * 1000)
         return answer
 
-    def offline(self, question: str, info: QueryInfo, language: str, hits: list[Hit],
-                answerable: bool) -> Answer:
+    def offline(self, question: str, info: QueryInfo, language: str, hits: list[Hit], verdict: Verdict) -> Answer:
         names = self._settings.retrieval.unit_names
-        if not answerable or not hits:
+        if not verdict.answerable or not hits:
             nearest = tuple(hits[:3])
-            return Answer(question, render_refusal(language, nearest), False, language, "offline", nearest=nearest)
+            text = render_refusal(language, nearest, verdict.gap, verdict.detail)
+            return Answer(question, text, False, language, "offline", nearest=nearest)
         measures, list_unit = self._choose(info, hits, question)
         terms = self._searcher.terms(question, self._searcher.lexical(self._searcher.snapshot())).zh
         limit = self._settings.answer.max_quotes
@@ -102,7 +102,13 @@ class Answerer:
 
 
 def _wants_support(info: QueryInfo) -> bool:
-    return "support" in info.kinds and not (info.asks_who or info.asks_amount or info.sections or info.asks_list)
+    """A general "what can we get?": answered with the support measures, not the closest text.
+
+    A support question about something ("support for AI") is searched like any other.
+    """
+    if "support" not in info.kinds or info.asks_who or info.asks_amount or info.sections or info.asks_list:
+        return False
+    return not topic_words(info.text, info.language)
 
 
 def _support_labels(searcher: HybridSearcher, measures: list[Measure], language: str) -> dict[str, str]:

@@ -57,8 +57,15 @@ def english_amount(figure: str) -> str | None:
     return f"{value:,.0f} yuan"
 
 
+# Any quantity a reader may ask "how many / how much" about: amounts, shares and counts.
+QUANTITY_RE = re.compile(r"(?:最高|不超过|达到|新增|约)?\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|万|亿|个|家|项|名|次|期|所|人|件)(?:左右)?")
+
+
 def figures_in(text: str) -> list[str]:
-    return list(dict.fromkeys(f.strip() for f in FIGURE_RE.findall(text)))
+    found = FIGURE_RE.findall(text) + QUANTITY_RE.findall(text)
+    figures = list(dict.fromkeys(f.strip() for f in found))
+    # Keep the longest form of each figure: "最高2000万元", not also "2000万元".
+    return [f for f in figures if not any(f != other and f in other for other in figures)]
 
 
 def cite(measure: Measure, quote: str) -> Citation:
@@ -117,10 +124,29 @@ def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, nam
     return "\n".join(lines).strip()
 
 
-def render_refusal(language: str, nearest: Sequence[Hit]) -> str:
+GAPS = {
+    "amount": ("文件提到了相关措施,但没有给出具体金额。", "The document mentions this but gives no amount."),
+    "percentage": ("文件提到了相关措施,但没有给出具体比例。", "The document mentions this but gives no percentage."),
+    "number": ("文件提到了相关措施,但没有给出具体数字。", "The document mentions this but gives no figure."),
+    "date": ("文件没有给出具体时间或期限。", "The document gives no date or deadline for this."),
+    "contact": ("文件没有提供联系方式。", "The document gives no contact details."),
+    "procedure": ("文件没有说明申请流程或材料。", "The document does not describe how to apply."),
+    "place": ("文件没有提到{detail}。", "The document does not mention {detail}."),
+    "year": ("文件没有关于{detail}年的内容。", "The document says nothing about {detail}."),
+}
+
+
+def render_refusal(language: str, nearest: Sequence[Hit], gap: str | None = None, detail: str = "") -> str:
+    """The refusal phrase, what exactly is missing when known, and the nearest measures."""
     lines = [REFUSAL[language]]
+    if gap in GAPS:
+        lines.append(GAPS[gap][language != "zh"].format(detail=detail))
     if nearest:
         lines.append(NEAREST[language])
+        # Measures under one heading are listed together: their heading is what they share.
+        groups: dict[str, list[str]] = {}
         for hit in nearest:
-            lines.append(f"• {hit.measure.section} {hit.measure.heading.splitlines()[0]}")
+            groups.setdefault(hit.measure.heading.splitlines()[0], []).append(hit.measure.section)
+        for heading, sections in groups.items():
+            lines.append(f"• {'、'.join(sections)} {heading}")
     return "\n".join(lines)

@@ -45,7 +45,7 @@ class RetrievalSettings(_Section):
     rrf_k: float = Field(20.0, gt=0, description="Reciprocal-rank-fusion constant: lower trusts the top ranks more.")
     weights: dict[str, float] = Field(
         default_factory=lambda: {"dense": 1.0, "bm25_zh": 1.0, "bm25_en": 1.0, "bm25_bigram": 0.5, "unit": 1.5,
-                                 "section": 3.0, "figure": 0.3},
+                                 "section": 3.0, "figure": 0.3, "support": 0.3},
         description="Weight of each ranking in the fusion.")
     glossary: dict[str, str] = Field(
         default_factory=dict,

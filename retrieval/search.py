@@ -20,6 +20,7 @@ from .lexical import BM25
 from .models import Hit, Measure
 from .query import QueryInfo, analyse
 from .store import StoreError
+from .support import tag_measure
 from .textnorm import add_words, en_tokens, han_bigrams, zh_tokens
 from .units import UnitMatcher, english_name
 
@@ -41,6 +42,7 @@ class LexicalIndex:
     bridge: Bridge
     units: UnitMatcher
     has_figure: np.ndarray
+    offers_support: np.ndarray
 
 
 def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Path | None = None) -> LexicalIndex:
@@ -61,7 +63,8 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
         bigrams=BM25([han_bigrams(m.retrieval_text) for m in measures]),
         zh_docs=[frozenset(d) for d in zh_docs], en_docs=[frozenset(d) for d in en_docs],
         bridge=bridge, units=UnitMatcher({u for m in measures for u in m.units}, settings.unit_names),
-        has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool))
+        has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool),
+        offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool))
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,9 @@ class HybridSearcher:
                                             for m in snapshot.measures], dtype=np.float32)
         if terms.info.asks_amount:
             rankings["figure"] = lex.has_figure.astype(np.float32)
+        if "support" in terms.info.kinds and not terms.info.asks_who:
+            # "What subsidies are there for …": measures that offer something are likelier answers.
+            rankings["support"] = lex.offers_support.astype(np.float32)
         return rankings
 
 
