@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import replace
 
 from .answerability import Verdict, judge, prefer_figures, topic_words
 from .compose import cite, pick_quote, render_answer, render_refusal
@@ -128,7 +127,3 @@ def _in_sections(section: str, wanted) -> bool:
 
 def _has_words(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
-
-
-def with_note(answer: Answer, note: str) -> Answer:
-    return replace(answer, note=note)

@@ -5,7 +5,6 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 from .config import Settings
 from .corpus import parse_upload, safe_filename

@@ -71,6 +71,9 @@ class FakeOpenAI:
                 length = int(self.headers.get("content-length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 fake.requests.append(body)
+                if self.path.endswith("/embeddings"):
+                    self._send(200, embeddings(body))
+                    return
                 reply = fake._next()
                 if isinstance(reply, HTTPError):
                     self._send(reply.status, {"error": {"message": "fake failure", "type": "server_error"}})
@@ -101,3 +104,16 @@ def completion(model: str, content: str) -> dict:
                      "message": {"role": "assistant", "content": content}}],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
+
+
+def embeddings(body: dict) -> dict:
+    """Deterministic 16-dimensional vectors from character counts: similar texts, similar vectors."""
+    texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+    data = []
+    for i, text in enumerate(texts):
+        vector = [0.0] * 16
+        for char in text:
+            vector[ord(char) % 16] += 1.0
+        data.append({"object": "embedding", "index": i, "embedding": vector})
+    return {"object": "list", "data": data, "model": body.get("model", "fake"),
+            "usage": {"prompt_tokens": 1, "total_tokens": 1}}
