@@ -37,16 +37,18 @@ def main() -> None:
         shutil.copy(ROOT / "corpus" / "dalian-2018-science-technology-work-plan.txt", corpus)
         data = Path(tmp) / "data"
         service = build_service(load_settings(ROOT / "config.yaml", corpus_dir=corpus, data_dir=data), llm=None)
-        for q in asked[:5]:
-            service.ask(q)  # warm: first-use structures are built per index version
-        latencies = []
-        for q in asked * 3:
-            started = time.perf_counter()
-            service.ask(q, use_llm=False)
-            latencies.append(time.perf_counter() - started)
-        latencies.sort()
-        print(f"warm offline answer over {len(latencies)} questions: p50 {statistics.median(latencies) * 1000:.1f} ms,"
-              f" p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
+        service.ask("warm-up: 临床医学研究中心")  # first-use structures are built once per index version
+        # First pass: every question new to the process (its query vector is computed); then repeats,
+        # which the query-vector cache serves, as for users who ask the same thing.
+        for label, rounds in (("new questions", asked), ("repeated questions", asked * 2)):
+            latencies = []
+            for q in rounds:
+                started = time.perf_counter()
+                service.ask(q, use_llm=False)
+                latencies.append(time.perf_counter() - started)
+            latencies.sort()
+            print(f"warm offline answer, {label} ({len(latencies)}): p50 {statistics.median(latencies) * 1000:.1f} ms,"
+                  f" p95 {latencies[int(len(latencies) * 0.95)] * 1000:.1f} ms")
         batch = Path(tmp) / "batch.txt"
         batch.write_text("\n".join((asked * 4)[:100]), encoding="utf-8")
         command = [sys.executable, "-m", "bot.cli", "--corpus", str(corpus), "--data", str(data),
