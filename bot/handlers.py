@@ -23,6 +23,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from retrieval.answering import QuestionError
+from retrieval.store import StoreError
 from retrieval.models import Measure
 from retrieval.textnorm import HAN_RE, LATIN_WORD_RE
 from retrieval.units import english_name
@@ -183,6 +184,10 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
             answer, cat = await asyncio.to_thread(_ask, service_of(context), context.bot_data, question, lang)
     except QuestionError as exc:
         return await reply(update, context, render.t("bad_question", lang, reason=str(exc)))
+    except StoreError as exc:
+        # The index (e.g. a Chroma server) is down: say so rather than "something went wrong".
+        log.warning("index unavailable: %s", exc)
+        return await reply(update, context, render.t("index_down", lang))
     latency_ms = (time.perf_counter() - started) * 1000
     log.info("answered user=%s chat=%s lang=%s answerable=%s citations=%d in %.0f ms", user.id, chat.id,
              answer.language, answer.answerable, len(answer.citations), latency_ms)

@@ -12,7 +12,7 @@ def measure_dict(m: Measure) -> dict:
 def measure_text(m: Measure, *, short: bool = False) -> str:
     units = "、".join(m.units) or "(未指定责任单位 / no unit named)"
     if short:
-        return f"{m.document}  {m.section:<10} {units}  {m.heading.splitlines()[0][:40]}"
+        return f"{m.document}  {m.section:<10} {units}  {m.heading_line[:40]}"
     parts = [f"{m.section}  《{m.title}》 ({m.document})"]
     if m.chapter:
         parts.append(m.chapter)
@@ -53,6 +53,6 @@ def support_text(items, language: str) -> str:
     for item in items:
         figures = f"  [{', '.join(item.figures)}]" if item.figures else ""
         lines.append(f"{item.measure.section:<10} {' / '.join(item.labels(language))}{figures}")
-        lines.append(f"           {item.measure.heading.splitlines()[0]}")
+        lines.append(f"           {item.measure.heading_line}")
         lines.append(f"           {'、'.join(item.measure.units) or '—'}")
     return "\n".join(lines)

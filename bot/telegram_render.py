@@ -47,6 +47,8 @@ TEXTS: dict[str, tuple[str, str]] = {
                "I do not re-answer edited messages; please send the corrected question as a new message."),
     "unknown_command": ("未知命令 {command}。/help 查看可用命令。", "Unknown command {command}. /help lists the commands."),
     "expired": ("此按钮已过期,请重新提问。", "This button has expired; please ask again."),
+    "index_down": ("文件索引暂时不可用,请稍后重新发送您的问题。",
+                   "The document index is temporarily unavailable. Please send your question again in a minute."),
     "error": ("抱歉,处理您的请求时出错了,请稍后再试。",
               "Sorry, something went wrong while handling your request. Please try again later."),
     "thanks": ("谢谢您的反馈!", "Thanks for the feedback!"),

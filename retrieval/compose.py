@@ -116,8 +116,8 @@ def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, nam
     for citation in cited:
         lines.append("")
         label = f" ({support[citation.section]})" if support and citation.section in support else ""
-        lines.append(f"【{citation.section}】{citation.heading.splitlines()[0]}{label}" if language == "zh"
-                     else f"[{citation.section}] {citation.heading.splitlines()[0]}{label}")
+        lines.append(f"【{citation.section}】{citation.heading_line}{label}" if language == "zh"
+                     else f"[{citation.section}] {citation.heading_line}{label}")
         lines.append(f"“{citation.quote}”" if language == "zh" else f"\"{citation.quote}\"")
         if not list_unit:
             lines.append(units_line(citation.units, language, names))
@@ -146,7 +146,7 @@ def render_refusal(language: str, nearest: Sequence[Hit], gap: str | None = None
         # Measures under one heading are listed together: their heading is what they share.
         groups: dict[str, list[str]] = {}
         for hit in nearest:
-            groups.setdefault(hit.measure.heading.splitlines()[0], []).append(hit.measure.section)
+            groups.setdefault(hit.measure.heading_line, []).append(hit.measure.section)
         for heading, sections in groups.items():
             lines.append(f"• {'、'.join(sections)} {heading}")
     return "\n".join(lines)

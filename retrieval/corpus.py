@@ -11,6 +11,7 @@ from .models import Document, DocumentReport
 from .parsing import NoMeasuresError, parse_text
 
 log = logging.getLogger(__name__)
+MAX_STEM_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ def safe_filename(filename: str) -> str:
     """A user-supplied file name reduced to a plain name inside the corpus folder."""
     name = Path(filename.replace("\\", "/")).name
     name = re.sub(r"[^\w.\-\u4e00-\u9fff]+", "_", name).lstrip(".")
+    stem, suffix = Path(name).stem, Path(name).suffix
+    # File systems cap a name at 255 bytes; a Chinese character takes three.
+    while len(stem.encode("utf-8")) > MAX_STEM_BYTES:
+        stem = stem[:-1]
+    name = stem + suffix if stem else ""
     if not name or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise DocumentError(f"{filename!r}: unsupported file name; use one of {', '.join(SUPPORTED_SUFFIXES)}")
     return name

@@ -27,8 +27,13 @@ class Measure:
 
     @property
     def heading(self) -> str:
-        """The most specific heading: the subsection's, else the chapter's."""
-        return self.subsection or self.chapter
+        """The most specific heading: the subsection's, else the chapter's, else the document title."""
+        return self.subsection or self.chapter or self.title
+
+    @property
+    def heading_line(self) -> str:
+        """The heading's first line, for one-line displays ("" for an article with no chapter)."""
+        return self.heading.split("\n", 1)[0]
 
     @property
     def retrieval_text(self) -> str:
@@ -73,6 +78,10 @@ class Citation:
     heading: str
     quote: str  # verbatim sentence(s) of the measure
     units: tuple[str, ...] = ()
+
+    @property
+    def heading_line(self) -> str:
+        return self.heading.split("\n", 1)[0]
 
     def to_dict(self) -> dict:
         return {"document": self.document, "section": self.section, "heading": self.heading,

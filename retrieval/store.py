@@ -10,9 +10,10 @@ import json
 import logging
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -26,6 +27,17 @@ POINTER_ID = "current"
 
 class StoreError(RuntimeError):
     """The index (Chroma) is unreachable or inconsistent."""
+
+
+@contextmanager
+def _failing(what: str) -> Iterator[None]:
+    """Whatever the Chroma client raises (httpx, sqlite, chromadb errors) becomes one StoreError."""
+    try:
+        yield
+    except StoreError:
+        raise
+    except Exception as exc:
+        raise StoreError(f"{what}: {exc}") from exc
 
 
 class EmbeddingCache:
@@ -131,20 +143,25 @@ class ChromaStore:
             self._client.delete_collection(name)  # a leftover of a reload that died half-way
         except Exception:
             pass
-        collection = self._collection(name)
-        for start in range(0, len(measures), batch):
-            part = measures[start:start + batch]
-            collection.add(ids=[m.id for m in part], documents=[m.text for m in part],
-                           metadatas=[measure_metadata(m) for m in part],
-                           embeddings=vectors[start:start + batch].tolist())
+        with _failing(f"cannot write index version {version} to Chroma"):
+            collection = self._collection(name)
+            for start in range(0, len(measures), batch):
+                part = measures[start:start + batch]
+                collection.add(ids=[m.id for m in part], documents=[m.text for m in part],
+                               metadatas=[measure_metadata(m) for m in part],
+                               embeddings=vectors[start:start + batch].tolist())
         log.info("wrote %s: %d measures", name, len(measures))
         return name
 
     def switch(self, version: int, collection: str, embedder: str) -> None:
-        self._collection(f"{self._prefix}-pointer").upsert(
-            ids=[POINTER_ID], embeddings=[[1.0]], documents=[collection],
-            metadatas=[{"version": version, "collection": collection, "embedder": embedder}])
-        self._drop_old(version)
+        with _failing(f"cannot switch the Chroma index to version {version}"):
+            self._collection(f"{self._prefix}-pointer").upsert(
+                ids=[POINTER_ID], embeddings=[[1.0]], documents=[collection],
+                metadatas=[{"version": version, "collection": collection, "embedder": embedder}])
+        try:  # the switch is done; old versions left now are dropped at the next one
+            self._drop_old(version)
+        except Exception as exc:
+            log.warning("could not drop old index versions: %s", exc)
 
     def _drop_old(self, serving: int) -> None:
         # The previous version stays: searches already running against it finish normally.
@@ -158,8 +175,9 @@ class ChromaStore:
 
     def read_version(self, version: IndexVersion) -> tuple[list[Measure], object]:
         """All measures of a version, in document order, and its collection for dense search."""
-        collection = self._collection(version.collection)
-        got = collection.get(include=["documents", "metadatas"])
+        with _failing(f"cannot read index version {version.version} from Chroma"):
+            collection = self._collection(version.collection)
+            got = collection.get(include=["documents", "metadatas"])
         measures = [measure_from_record(text, meta) for text, meta in zip(got["documents"], got["metadatas"])]
         measures.sort(key=lambda m: (m.document, m.order))
         return measures, collection
