@@ -8,6 +8,7 @@ from .answerability import Verdict, judge, prefer_figures, topic_words
 from .compose import cite, pick_quote, render_answer, render_refusal
 from .config import Settings
 from .models import Answer, Hit, Measure
+from .parsing import in_section
 from .query import QueryInfo, analyse
 from .search import HybridSearcher
 from .support import catalogue_of, support_hits
@@ -53,7 +54,7 @@ class Answerer:
         verdict = judge(self._searcher, question, hits, support=support)
         log.info("question lang=%s kinds=%s answerable=%s (%s) top=%s", language, sorted(info.kinds),
                  verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
-        offline = self.offline(question, info, language, hits, verdict)
+        offline = self.offline(question, info, language, hits, verdict, support)
         if self._llm is not None and use_llm:
             answer = self._llm.answer(question, language, hits, offline)
         else:
@@ -61,27 +62,29 @@ class Answerer:
         log.debug("answered in %.1f ms", (time.perf_counter() - started) * 1000)
         return answer
 
-    def offline(self, question: str, info: QueryInfo, language: str, hits: list[Hit], verdict: Verdict) -> Answer:
+    def offline(self, question: str, info: QueryInfo, language: str, hits: list[Hit], verdict: Verdict,
+                support: bool = False) -> Answer:
         names = self._settings.retrieval.unit_names
         if not verdict.answerable or not hits:
             nearest = tuple(hits[:3])
             text = render_refusal(language, nearest, verdict.gap, verdict.detail)
             return Answer(question, text, False, language, "offline", nearest=nearest)
-        measures, list_unit = self._choose(info, hits, question)
+        measures, list_unit = self._choose(info, hits, question, support)
         terms = self._searcher.terms(question, self._searcher.lexical(self._searcher.snapshot())).zh
         limit = self._settings.answer.max_quotes
         citations = tuple(cite(m, pick_quote(m, info, terms, limit)) for m in measures)
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
-        labels = _support_labels(self._searcher, measures, language) if _wants_support(info) else {}
+        labels = _support_labels(self._searcher, measures, language) if support else {}
         text = render_answer(info, citations, language, names, list_unit, labels)
         return Answer(question, text, True, language, "offline", citations, units)
 
-    def _choose(self, info: QueryInfo, hits: list[Hit], question: str) -> tuple[list[Measure], str | None]:
+    def _choose(self, info: QueryInfo, hits: list[Hit], question: str,
+                support: bool) -> tuple[list[Measure], str | None]:
         """Which measures to cite: a named section, a named unit's task list, or the best hits."""
         snapshot = self._searcher.snapshot()
         settings = self._settings.answer
         if info.sections:
-            named = [m for m in snapshot.measures if _in_sections(m.section, info.sections)]
+            named = [m for m in snapshot.measures if any(in_section(m.section, w) for w in info.sections)]
             if named:
                 return named[: settings.list_limit], None
         if info.asks_list:
@@ -91,7 +94,7 @@ class Answerer:
                 own = [m for m in snapshot.measures if units[0] in m.units]
                 return sorted(own, key=lambda m: ranked.get(m.id, 0))[: settings.list_limit], units[0]
         top = hits[0].score
-        if _wants_support(info):
+        if support:
             # An enterprise asking what it can get wants the options, not one measure.
             return [h.measure for h in hits if h.score >= 0.5 * top][:5], None
         # Near-ties are cited together: several measures share a body and differ only by heading.
@@ -119,10 +122,6 @@ def _support_labels(searcher: HybridSearcher, measures: list[Measure], language:
             figures = f" · {'、'.join(item.figures)}" if item.figures else ""
             labels[m.section] = " / ".join(item.labels(language)) + figures
     return labels
-
-
-def _in_sections(section: str, wanted) -> bool:
-    return any(section == w or (section.startswith(w) and section[len(w):].isdigit()) for w in wanted)
 
 
 def _has_words(text: str) -> bool:

@@ -79,6 +79,11 @@ def normalize_section(text: str) -> str:
     return text
 
 
+def in_section(section: str, wanted: str) -> bool:
+    """三(二)1 is in 三(二) (an item of the named subsection) and in 三(二)1 itself."""
+    return section == wanted or (section.startswith(wanted) and section[len(wanted):].isdigit())
+
+
 def parse_units(clause: str) -> dict[str, list[str]]:
     """``责任单位:市科技局、市卫生计生委`` / ``牵头单位:A;配合单位:B`` → units by role."""
     roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}

@@ -18,6 +18,7 @@ from .config import RetrievalSettings
 from .index import Index, Snapshot
 from .lexical import BM25
 from .models import Hit, Measure
+from .parsing import in_section
 from .query import QueryInfo, analyse
 from .store import StoreError
 from .support import tag_measure
@@ -165,9 +166,7 @@ class HybridSearcher:
 
 
 def _section_match(section: str, wanted: tuple[str, ...]) -> float:
-    for target in wanted:
-        if section == target:
-            return 1.0
-        if section.startswith(target) and section[len(target):].isdigit():
-            return 0.9
-    return 0.0
+    """1 for the section named, 0.9 for an item of a named subsection."""
+    if section in wanted:
+        return 1.0
+    return 0.9 if any(in_section(section, w) for w in wanted) else 0.0

@@ -12,7 +12,7 @@ from .embedders import Embedder, build_embedder
 from .index import Index
 from .loaders import DocumentError
 from .models import Answer, Document, Hit, IngestReport, Measure
-from .parsing import normalize_section
+from .parsing import in_section, normalize_section
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +62,7 @@ class PolicyService:
         wanted = normalize_section(section)
         measures = self.measures(document=document)
         exact = [m for m in measures if m.section == wanted]
-        if exact:
-            return exact
-        return [m for m in measures if m.section.startswith(wanted) and m.section[len(wanted):].isdigit()]
+        return exact or [m for m in measures if in_section(m.section, wanted)]
 
     def units(self) -> list[tuple[str, int]]:
         counts: dict[str, int] = {}
