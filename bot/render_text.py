@@ -38,9 +38,8 @@ def ingest_text(r: IngestReport) -> str:
             lines.append(f"  ✗ {d.document}: {d.error}")
             continue
         lines.append(f"  ✓ {d.document}: {d.measures} measures")
-        for label, ids in (("added", d.added), ("changed", d.changed), ("removed", d.removed)):
-            if ids:
-                lines.append(f"      {label} ({len(ids)}): {', '.join(ids)}")
+        for label, ids in d.changes:
+            lines.append(f"      {label} ({len(ids)}): {', '.join(ids)}")
     if not r.changed_anything:
         lines.append("  no changes since the last version")
     return "\n".join(lines)

@@ -222,9 +222,8 @@ def ingest_html(report: IngestReport, lang: str) -> str:
             lines.append(f"✗ {html.escape(d.document)}: {html.escape(d.error)}")
             continue
         lines.append(f"✓ <b>{html.escape(d.document)}</b>: {d.measures}")
-        for key, ids in (("added", d.added), ("changed", d.changed), ("removed", d.removed)):
-            if ids:
-                lines.append(f"  {t(key, lang)} ({len(ids)}): {html.escape(', '.join(ids))}")
+        for key, ids in d.changes:
+            lines.append(f"  {t(key, lang)} ({len(ids)}): {html.escape(', '.join(ids))}")
     if not report.changed_anything:
         lines.append(t("no_changes", lang))
     return "\n".join(lines)

@@ -127,6 +127,12 @@ class DocumentReport:
     removed: tuple[str, ...] = ()
     error: str | None = None  # why the file was not indexed
 
+    @property
+    def changes(self) -> list[tuple[str, tuple[str, ...]]]:
+        """("added" | "changed" | "removed", section ids), the non-empty ones, for every renderer."""
+        return [(kind, ids) for kind, ids in (("added", self.added), ("changed", self.changed),
+                                              ("removed", self.removed)) if ids]
+
     def to_dict(self) -> dict:
         return asdict(self) | {k: list(getattr(self, k)) for k in ("added", "changed", "removed")}
 
