@@ -35,6 +35,9 @@ class Context:
         if self._service is None:
             from retrieval.service import build_service
 
+            if not self.settings.corpus_dir.is_dir():
+                raise click.ClickException(f"the corpus folder {self.settings.corpus_dir} does not exist")
+
             self._service = build_service(self.settings)
             # A fresh checkout has no index yet: build it now, with a progress bar on a terminal.
             self._service.index.snapshot(progress=sys.stderr.isatty())

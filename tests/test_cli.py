@@ -104,3 +104,8 @@ def test_eval_reports_metrics_per_language(folders, tmp_path):
 def test_missing_config_file_is_a_clear_error(tmp_path):
     result = CliRunner().invoke(cli, ["--config", str(tmp_path / "nope.yaml"), "measures"])
     assert result.exit_code != 0 and "config file not found" in result.output
+
+
+def test_a_missing_corpus_folder_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(cli, ["--corpus", str(tmp_path / "nope"), "--data", str(tmp_path / "d"), "measures"])
+    assert result.exit_code == 1 and "does not exist" in result.output
