@@ -43,7 +43,7 @@ _PROCEDURE_Q = re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪)(里)?(�
                           r"(提交|准备)(哪些|什么)|哪些材料|什么材料|手续|\bhow (?:do|can|should|would) (?:i|we|you|one) "
                           r"(?:apply|register|submit)|\bapplication (?:process|procedure|form|materials?)\b|"
                           r"\b(?:what|which) documents\b|\bwhere (?:do|can|should|to) (?:i|we)?\s*(?:apply|submit)|"
-                          r"\bpaperwork\b|\beligib\w*", re.I)
+                          r"\bpaperwork\b|\beligibility\b|\b(?:am i|are we|is my \w+) eligible\b", re.I)
 PROCEDURE_TEXT_RE = re.compile(r"材料|流程|程序|手续|提交|申请表|申报条件|申请条件|受理|资格")
 _PLACE_TAGS = ("ns",)
 # Words by which enterprises describe themselves and ask for help ("we are a small tech company,
@@ -202,10 +202,23 @@ def _type_mismatch(question: str, language: str, asks_amount: bool, best: list[M
     return None if ANY_FIGURE_RE.search(text) else "number"
 
 
-def prefer_figures(question: str, info, hits: list[Hit], share: float = 0.8) -> list[Hit]:
-    """For "how much / how many", a close runner-up that has the kind of figure asked for moves first."""
+def prefer_figures(question: str, info, hits: list[Hit]) -> list[Hit]:
+    """For "how much / how many", a close runner-up that has the kind of figure asked for moves first.
+
+    "How many" accepts any number and so a farther runner-up; an amount of money or a percentage
+    must come from a close one, since many measures name some sum.
+    """
     if not hits:
         return hits
+    top = hits[0].score
+    wanted = _type_mismatch(question, info.language, True, [])  # the gap with no measure at all
+    share = 0.6 if wanted == "number" else 0.8
+    for i, hit in enumerate(hits[:3]):
+        if hit.score < share * top:
+            break
+        if _type_mismatch(question, info.language, True, [hit.measure]) is None:
+            return [hit] + hits[:i] + hits[i + 1:] if i else hits
+    return hits
     top = hits[0].score
     for i, hit in enumerate(hits[:3]):
         if hit.score < share * top:

@@ -151,6 +151,21 @@ class Bridge:
                 i += 1
         return matches
 
+    def compose(self, stems: list[str], per_word: int = 3) -> list[str]:
+        """Adjacent English words whose translations stand side by side in the corpus:
+        "innovation fund" → 创新基金, a phrase no dictionary entry covers."""
+        found = []
+        for left, right in zip(stems, stems[1:]):
+            for a in self._best(left, per_word):
+                for b in self._best(right, per_word):
+                    if a + b in self._text and a + b not in found:
+                        found.append(a + b)
+        return found
+
+    def _best(self, stem: str, per_word: int) -> list[str]:
+        candidates = self._to_zh.get(stem) or {}
+        return [w for w, _ in sorted(candidates.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:per_word]]
+
     def to_chinese(self, stems: Iterable[str], per_word: int = 4) -> dict[str, float]:
         """English stems → weighted Chinese terms; an untranslatable stem contributes nothing.
 
@@ -162,10 +177,7 @@ class Bridge:
             for word in match.present[:2]:
                 terms[word] = terms.get(word, 0.0) + PHRASE_WEIGHT
         for stem in stems:
-            candidates = self._to_zh.get(stem)
-            if not candidates:
-                continue
-            best = sorted(candidates.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:per_word]
-            for word, weight in best:
-                terms[word] = terms.get(word, 0.0) + weight
+            candidates = self._to_zh.get(stem) or {}
+            for word in self._best(stem, per_word):
+                terms[word] = terms.get(word, 0.0) + candidates[word]
         return terms

@@ -36,12 +36,17 @@ class Measure:
         return self.heading.split("\n", 1)[0]
 
     @property
+    def content_text(self) -> str:
+        """Headings and text: what the measure is about. Headings carry the policy itself, and
+        several measures differ only by them."""
+        return "\n".join(p for p in (self.chapter, self.subsection, self.text) if p)
+
+    @property
     def retrieval_text(self) -> str:
-        """Headings carry the policy itself; several measures differ only by them."""
-        parts = [self.chapter, self.subsection, self.text]
-        if self.units:
-            parts.append("责任单位:" + "、".join(self.units))
-        return "\n".join(p for p in parts if p)
+        """What is embedded: the content and who is responsible for it."""
+        if not self.units:
+            return self.content_text
+        return self.content_text + "\n责任单位:" + "、".join(self.units)
 
     @property
     def content_hash(self) -> str:

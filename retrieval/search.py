@@ -50,8 +50,11 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
     measures = snapshot.measures
     add_words({u for m in measures for u in m.units} | set(settings.glossary.values()))
     zh_docs = [list(zh_tokens(m.retrieval_text)) for m in measures]
+    # Words that occur only inside unit names (管委会) are no translation targets: English words
+    # reaching them ("management" → 管委会) would favour one unit's measures on every question.
+    content_words = {t for m in measures for t in zh_tokens(m.content_text)}
     corpus_text = "\n".join(m.retrieval_text for m in measures)
-    bridge = Bridge({t for doc in zh_docs for t in doc}, settings.glossary, phrase_index(cache_dir), corpus_text)
+    bridge = Bridge(content_words, settings.glossary, phrase_index(cache_dir), corpus_text)
     en_docs = []
     for measure, tokens in zip(measures, zh_docs):
         english = [stem for token in tokens for stem in bridge.to_english(token)]
@@ -91,6 +94,7 @@ class HybridSearcher:
 
     def terms(self, question: str, lex: LexicalIndex, extra_zh: str = "") -> QueryTerms:
         info = analyse(question)
+        composed: list[str] = []
         zh: dict[str, float] = {}
         for token in zh_tokens(question + " " + extra_zh):
             zh[token] = zh.get(token, 0.0) + 1.0
@@ -100,7 +104,9 @@ class HybridSearcher:
                 en[stem] = en.get(stem, 0.0) + 1.0
             for term, weight in lex.bridge.to_chinese(info.en_stems).items():
                 zh[term] = zh.get(term, 0.0) + weight
-        return QueryTerms(info, zh, en, tuple(lex.units.find(question)), extra_zh)
+            composed = lex.bridge.compose(list(info.en_stems))
+        # Composed phrases reach the character-bigram index, where "新基" only occurs inside 创新基金.
+        return QueryTerms(info, zh, en, tuple(lex.units.find(question)), " ".join([extra_zh, *composed]).strip())
 
     def search(self, question: str, k: int | None = None, *, extra_zh: str = "") -> list[Hit]:
         """Top-k measures for a question; ``extra_zh`` is an optional Chinese rendering of it."""
