@@ -219,13 +219,6 @@ def prefer_figures(question: str, info, hits: list[Hit]) -> list[Hit]:
         if _type_mismatch(question, info.language, True, [hit.measure]) is None:
             return [hit] + hits[:i] + hits[i + 1:] if i else hits
     return hits
-    top = hits[0].score
-    for i, hit in enumerate(hits[:3]):
-        if hit.score < share * top:
-            break
-        if _type_mismatch(question, info.language, True, [hit.measure]) is None:
-            return [hit] + hits[:i] + hits[i + 1:] if i else hits
-    return hits
 
 
 def judge(searcher: HybridSearcher, question: str, hits: list[Hit], *,
