@@ -30,10 +30,10 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from tests.fake_bot_api import BotDriver, FakeBotAPI
 
 from . import fuzz_phase, kill_ingest
-from .chroma_server import ChromaServer, free_port
+from .chroma_server import ChromaServer
 from .harness import (ADMIN, LLM_FAULTS, LLM_TIMEOUT, QUESTIONS, ROOT, edit_dalian, fake_embeddings, llm_endpoint,
                       seeded_service, with_llm, write_synthetic_corpus)
-from .load import polling, run_load, versions_of
+from .load import load_with_reload, polling, run_load, start_webhook, versions_of
 
 log = logging.getLogger(__name__)
 SECRET = "bench-secret"
@@ -66,15 +66,8 @@ class Bench:
     async def load(self) -> dict:
         users, per_user = self.sizes["users"], self.sizes["per_user"]
         svc = self.service()
-        svc.ask(QUESTIONS[0][0])
-        edit_dalian(svc.settings.corpus_dir, "(负载中修订)")
         with FakeBotAPI() as api:
-            async with BotDriver(api, svc.settings, svc,
-                                 telegram={"admins": [ADMIN], "rate_limit_per_minute": per_user}) as bot:
-                await bot.start_polling()
-                result = await run_load(api, polling(api), users=users, per_user=per_user, admin=ADMIN,
-                                        reload_at_round=per_user // 2, timeout=900)
-                stats = dict(bot.app.bot_data["stats"])
+            result, stats = await load_with_reload(api, svc, users=users, per_user=per_user, timeout=900)
         return result.summary() | {"handler_errors": stats.get("errors", 0), "reload": _first_line(result.reload_reply),
                                    "version_after": svc.about().version}
 
@@ -91,7 +84,7 @@ class Bench:
                 async with BotDriver(api, first.settings, first, **options) as one, \
                         BotDriver(api, second.settings, second, **options) as two, \
                         httpx.AsyncClient(timeout=30) as client:
-                    urls = [await _webhook(one), await _webhook(two)]
+                    urls = [await start_webhook(one, SECRET), await start_webhook(two, SECRET)]
 
                     async def deliver(update: dict, user: int) -> None:
                         url = urls[0] if user < 0 else urls[user % 2]
@@ -190,14 +183,6 @@ class Bench:
     def fuzz(self) -> dict:
         svc = self.service()
         return fuzz_phase.run(svc, self.sizes["handler_updates"], self.sizes["fuzz_inputs"])
-
-
-async def _webhook(bot: BotDriver) -> str:
-    port = free_port()
-    await bot.app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
-                                        webhook_url="https://bot.example.org/telegram", secret_token=SECRET)
-    await bot.app.start()
-    return f"http://127.0.0.1:{port}/telegram"
 
 
 def summary(figures: dict) -> list[str]:

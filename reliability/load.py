@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Awaitable, Callable
 
 from bot.telegram_render import t
-from tests.fake_bot_api import Call, FakeBotAPI, button_data
+from tests.fake_bot_api import BotDriver, Call, FakeBotAPI, button_data
 
-from .harness import QUESTIONS
+from .chroma_server import free_port
+from .harness import ADMIN, QUESTIONS, edit_dalian
 
 Deliver = Callable[[dict, int], Awaitable[None]]  # (update, user index) → handed to the bot
 # Polite replies that are not answers: the generic error and "the index is unavailable".
@@ -148,3 +149,29 @@ def _reload_reply(api: FakeBotAPI, admin: int | None) -> Call | None:
 async def _wait(predicate, deadline: float) -> None:
     while time.monotonic() < deadline and not predicate():
         await asyncio.sleep(0.05)
+
+
+async def load_with_reload(api: FakeBotAPI, svc, *, users: int, per_user: int,
+                           timeout: float) -> tuple[LoadResult, dict]:
+    """users × per_user questions through a polling bot, with an admin's /reload half-way.
+
+    The corpus is edited first so that the /reload really switches index versions.
+    Returns the load result and the bot's counters.
+    """
+    svc.ask(QUESTIONS[0][0])  # the first search of a version builds its lexical index
+    edit_dalian(svc.settings.corpus_dir, "(负载中修订)")
+    async with BotDriver(api, svc.settings, svc,
+                         telegram={"admins": [ADMIN], "rate_limit_per_minute": per_user}) as bot:
+        await bot.start_polling()
+        result = await run_load(api, polling(api), users=users, per_user=per_user, admin=ADMIN,
+                                reload_at_round=per_user // 2, timeout=timeout)
+        return result, dict(bot.app.bot_data["stats"])
+
+
+async def start_webhook(bot: BotDriver, secret: str) -> str:
+    """Serve the bot's webhook on a free loopback port; returns the URL to post updates to."""
+    port = free_port()
+    await bot.app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
+                                        webhook_url="https://bot.example.org/telegram", secret_token=secret)
+    await bot.app.start()
+    return f"http://127.0.0.1:{port}/telegram"

@@ -18,7 +18,7 @@ from tests.fake_bot_api import BotDriver
 from .chroma_server import ChromaServer, free_port
 from .harness import (ADMIN, MEASURES, QUESTIONS, ROOT, TOP_SECTIONS, edit_dalian, policybot_command,
                       server_index)
-from .load import ERROR_TEXTS
+from .load import ERROR_TEXTS, start_webhook
 
 QUESTION = "临床医学研究中心由哪个部门负责?"
 SECRET = "reliability-secret"
@@ -57,14 +57,6 @@ def test_a_reload_by_one_instance_is_seen_by_another(chroma, seeded):
     assert second.search(QUESTION, 5)[0].measure.section == "三(四)"
 
 
-async def start_webhook(bot: BotDriver) -> str:
-    port = free_port()
-    await bot.app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",
-                                        webhook_url="https://bot.example.org/telegram", secret_token=SECRET)
-    await bot.app.start()
-    return f"http://127.0.0.1:{port}/telegram"
-
-
 async def post(client: httpx.AsyncClient, url: str, update: dict) -> None:
     response = await client.post(url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET})
     assert response.status_code == 200
@@ -81,7 +73,7 @@ async def test_webhook_instances_share_the_server_and_each_others_reloads(chroma
 
     async with BotDriver(api, first.settings, first, **options) as one, \
             BotDriver(api, second.settings, second, **options) as two:
-        urls = [await start_webhook(one), await start_webhook(two)]
+        urls = [await start_webhook(one, SECRET), await start_webhook(two, SECRET)]
         async with httpx.AsyncClient(timeout=10) as client:
             await post(client, urls[1], api.message("/about", user_id=7))
             before = await api.wait_for(reply_to(7, 0), 20)
