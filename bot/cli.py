@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from retrieval.answering import QuestionError
+from retrieval.answer.answerer import QuestionError
 from retrieval.config import ConfigError, Settings, load_settings
-from retrieval.embedders import EmbedderError
-from retrieval.index import IngestError
-from retrieval.loaders import DocumentError
-from retrieval.store import StoreError
+from retrieval.index.embedders import EmbedderError
+from retrieval.index.versions import IngestError
+from retrieval.ingest.loaders import DocumentError
+from retrieval.index.store import StoreError
 
 from .cli_report import register as register_report
 from .render_text import (answer_json, answer_text, ingest_text, measure_dict, measure_text,

@@ -22,11 +22,11 @@ from telegram.constants import ChatAction, ChatType, MessageEntityType, ParseMod
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
-from retrieval.answering import QuestionError
-from retrieval.store import StoreError
+from retrieval.answer.answerer import QuestionError
+from retrieval.index.store import StoreError
 from retrieval.models import Measure
-from retrieval.textnorm import HAN_RE, LATIN_WORD_RE
-from retrieval.units import english_name
+from retrieval.text.textnorm import HAN_RE, LATIN_WORD_RE
+from retrieval.text.units import english_name
 
 from . import telegram_render as render
 

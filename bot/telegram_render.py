@@ -9,7 +9,7 @@ from typing import Iterable, Mapping, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from retrieval.models import Answer, Document, IngestReport, Measure
-from retrieval.units import display_name
+from retrieval.text.units import display_name
 
 MAX_MESSAGE = 4096
 SENTENCE_END = frozenset("。！？.!?\n")

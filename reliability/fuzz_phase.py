@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.telegram_render import t
-from retrieval.loaders import SUPPORTED_SUFFIXES
+from retrieval.ingest.loaders import SUPPORTED_SUFFIXES
 from tests import test_parsing_fuzz as parsing
 from tests.fake_bot_api import FakeBotAPI, button_data
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from bot.telegram_render import MAX_MESSAGE, tg_len
 from retrieval.config import Settings
-from retrieval.corpus import safe_filename
-from retrieval.loaders import DocumentError
+from retrieval.ingest.corpus import safe_filename
+from retrieval.ingest.loaders import DocumentError
 from retrieval.service import build_service
 from tests.conftest import make_settings
 from tests.fake_bot_api import BotDriver, FakeBotAPI

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from chromadb.config import Settings as ChromaSettings
 
-from retrieval.store import ChromaStore, StoreError
+from retrieval.index.store import ChromaStore, StoreError
 from tests.fake_bot_api import BotDriver
 
 from .chroma_server import ChromaServer, free_port

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.telegram_render import t
-from retrieval.corpus import safe_filename
-from retrieval.loaders import DocumentError
+from retrieval.ingest.corpus import safe_filename
+from retrieval.ingest.loaders import DocumentError
 from tests.fake_bot_api import BOT_USERNAME, BotDriver, FakeBotAPI, button_data
 from tests.fake_openai import FakeOpenAI
 

@@ -24,8 +24,8 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
-from .config import Settings
-from .textnorm import HAN_RE
+from retrieval.config import Settings
+from retrieval.text.textnorm import HAN_RE
 
 log = logging.getLogger(__name__)
 

@@ -6,13 +6,13 @@ import os
 import threading
 from dataclasses import dataclass
 
-from .config import Settings
-from .corpus import parse_upload, safe_filename
-from .embedders import Embedder, build_embedder
-from .index import Index
-from .loaders import DocumentError
-from .models import Answer, Document, Hit, IngestReport, Measure
-from .parsing import in_section, normalize_section
+from retrieval.config import Settings
+from retrieval.ingest.corpus import parse_upload, safe_filename
+from retrieval.index.embedders import Embedder, build_embedder
+from retrieval.index.versions import Index
+from retrieval.ingest.loaders import DocumentError
+from retrieval.models import Answer, Document, Hit, IngestReport, Measure
+from retrieval.ingest.parsing import in_section, normalize_section
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +31,8 @@ class PolicyService:
 
     def __init__(self, settings: Settings, *, embedder: Embedder | None = None, llm=None,
                  index: Index | None = None) -> None:
-        from .answering import Answerer
-        from .search import HybridSearcher
+        from retrieval.answer.answerer import Answerer
+        from retrieval.search.hybrid import HybridSearcher
 
         self.settings = settings
         self._embedder = embedder or build_embedder(settings.embedder)
@@ -72,7 +72,7 @@ class PolicyService:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
     def support(self, query: str | None = None, k: int = 10):
-        from .support import find_support
+        from retrieval.search.support import find_support
 
         return find_support(self.searcher, query, k)
 
@@ -127,7 +127,7 @@ def _llm_from_env(settings: Settings):
         return None
     if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")):
         return None
-    from .llm import build_chat_model
+    from retrieval.answer.llm import build_chat_model
 
     return build_chat_model(settings.llm)
 

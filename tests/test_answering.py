@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.answering import QuestionError
-from retrieval.compose import NO_UNIT, REFUSAL, english_amount
+from retrieval.answer.answerer import QuestionError
+from retrieval.answer.compose import NO_UNIT, REFUSAL, english_amount
 
 
 def all_quotes_verbatim(service, answer) -> bool:

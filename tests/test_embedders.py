@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from retrieval.config import EmbedderSettings
-from retrieval.embedders import EmbedderError, OpenAIEmbedder, build_embedder
+from retrieval.index.embedders import EmbedderError, OpenAIEmbedder, build_embedder
 from retrieval.service import build_service
 from tests.conftest import make_settings
 from tests.fake_openai import FakeOpenAI

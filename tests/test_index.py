@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from retrieval.index import IngestError
+from retrieval.index.versions import IngestError
 from tests.conftest import DALIAN
 
 

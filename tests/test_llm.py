@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from retrieval.compose import REFUSAL
-from retrieval.llm import LLMError, parse_completion
+from retrieval.answer.compose import REFUSAL
+from retrieval.answer.llm import LLMError, parse_completion
 from retrieval.service import build_service
 from tests.fake_openai import FakeOpenAI, HTTPError, Slow
 

@@ -1,4 +1,4 @@
-"""retrieval.loaders: the Dalian plan as .txt/.md/.html/.docx/.pdf parses the same; broken files say why."""
+"""retrieval.ingest.loaders: the Dalian plan as .txt/.md/.html/.docx/.pdf parses the same; broken files say why."""
 from __future__ import annotations
 
 import io
@@ -10,8 +10,8 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from retrieval.loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes, load_text
-from retrieval.parsing import CHAPTER_RE, SUBSECTION_RE, NoMeasuresError, parse_text
+from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes, load_text
+from retrieval.ingest.parsing import CHAPTER_RE, SUBSECTION_RE, NoMeasuresError, parse_text
 
 DALIAN = Path(__file__).resolve().parents[1] / "corpus" / "dalian-2018-science-technology-work-plan.txt"
 DALIAN_TITLE = "大连计划加大对燃料电池与储能电池技术研发支持"

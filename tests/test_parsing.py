@@ -1,11 +1,11 @@
-"""retrieval.parsing: the Dalian work plan, a regulation in 第X条 form, responsible units, bad text."""
+"""retrieval.ingest.parsing: the Dalian work plan, a regulation in 第X条 form, responsible units, bad text."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
 
-from retrieval.parsing import NoMeasuresError, normalize_section, parse_text, parse_units
+from retrieval.ingest.parsing import NoMeasuresError, normalize_section, parse_text, parse_units
 
 DALIAN = Path(__file__).resolve().parents[1] / "corpus" / "dalian-2018-science-technology-work-plan.txt"
 DALIAN_TITLE = "大连计划加大对燃料电池与储能电池技术研发支持"

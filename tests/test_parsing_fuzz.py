@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retrieval.loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes
-from retrieval.parsing import NoMeasuresError, parse_text
+from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes
+from retrieval.ingest.parsing import NoMeasuresError, parse_text
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

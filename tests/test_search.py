@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.lc_retriever import PolicyRetriever
-from retrieval.query import analyse
+from retrieval.search.lc_retriever import PolicyRetriever
+from retrieval.search.query import analyse
 
 
 @pytest.mark.parametrize("question, section", [

@@ -12,7 +12,7 @@ import pytest
 
 from bot.ratelimit import SlidingWindowLimiter
 from bot.telegram_render import MAX_MESSAGE, tg_len
-from retrieval.compose import REFUSAL
+from retrieval.answer.compose import REFUSAL
 from tests.fake_bot_api import BOT_USERNAME, BotDriver, FakeBotAPI, button_data
 
 ADMIN = 42

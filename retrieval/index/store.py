@@ -17,8 +17,8 @@ from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
-from .config import IndexSettings
-from .models import Measure
+from retrieval.config import IndexSettings
+from retrieval.models import Measure
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .parsing import normalize_section
-from .textnorm import detect_language, en_stem, en_words
+from retrieval.ingest.parsing import normalize_section
+from retrieval.text.textnorm import detect_language, en_stem, en_words
 
 SECTION_RE = re.compile(
     r"第\s*[一二三四五六七八九十百零〇\d]+\s*条"

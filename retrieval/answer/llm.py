@@ -16,11 +16,11 @@ from pathlib import Path
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from .compose import REFUSAL, cite, pick_quote, render_refusal
-from .config import LLMSettings, Settings
-from .models import Answer, Citation, Hit
-from .query import analyse
-from .search import HybridSearcher
+from retrieval.answer.compose import REFUSAL, cite, pick_quote, render_refusal
+from retrieval.config import LLMSettings, Settings
+from retrieval.models import Answer, Citation, Hit
+from retrieval.search.query import analyse
+from retrieval.search.hybrid import HybridSearcher
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class LLMAnswerer:
 
     def _retrieve_translated(self, question: str, hits: list[Hit]) -> list[Hit]:
         """English questions are also searched with the model's Chinese keywords; fused by the searcher."""
-        from .lc_retriever import PolicyRetriever
+        from retrieval.search.lc_retriever import PolicyRetriever
 
         chinese = self._translate.invoke({"question": question}).strip()[:200]
         retriever = PolicyRetriever(searcher=self._searcher, k=len(hits) or 5)

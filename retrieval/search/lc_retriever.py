@@ -6,7 +6,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .models import Hit
+from retrieval.models import Hit
 
 
 def hit_to_document(hit: Hit) -> Document:

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .textnorm import EN_STOPWORDS, en_stem, en_words
+from retrieval.text.textnorm import EN_STOPWORDS, en_stem, en_words
 
 log = logging.getLogger(__name__)
 

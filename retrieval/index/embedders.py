@@ -15,7 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .config import EmbedderSettings
+from retrieval.config import EmbedderSettings
 
 log = logging.getLogger(__name__)
 

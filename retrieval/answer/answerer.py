@@ -4,14 +4,14 @@ from __future__ import annotations
 import logging
 import time
 
-from .answerability import Verdict, judge, prefer_figures, topic_words
-from .compose import cite, pick_quote, render_answer, render_refusal
-from .config import Settings
-from .models import Answer, Hit, Measure
-from .parsing import in_section
-from .query import QueryInfo, analyse
-from .search import HybridSearcher
-from .support import catalogue_of, support_hits
+from retrieval.answer.answerability import Verdict, judge, prefer_figures, topic_words
+from retrieval.answer.compose import cite, pick_quote, render_answer, render_refusal
+from retrieval.config import Settings
+from retrieval.models import Answer, Hit, Measure
+from retrieval.ingest.parsing import in_section
+from retrieval.search.query import QueryInfo, analyse
+from retrieval.search.hybrid import HybridSearcher
+from retrieval.search.support import catalogue_of, support_hits
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +26,7 @@ class Answerer:
         self._searcher = searcher
         self._llm = None
         if llm is not None:
-            from .llm import LLMAnswerer
+            from retrieval.answer.llm import LLMAnswerer
 
             self._llm = LLMAnswerer(llm, settings, searcher)
 

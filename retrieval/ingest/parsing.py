@@ -12,7 +12,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from .models import Document, Measure
+from retrieval.models import Document, Measure
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Mapping
 
-from .textnorm import en_stem, en_words
+from retrieval.text.textnorm import en_stem, en_words
 
 # Common abbreviations in Chinese municipal unit names (市科技局 = 市 + 科技 + 局). Longest first.
 _CORES = {

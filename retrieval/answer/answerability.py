@@ -17,10 +17,10 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .models import Hit, Measure
-from .search import HybridSearcher, LexicalIndex, QueryTerms
-from .textnorm import en_stem, en_words, zh_tokens
-from .units import english_name
+from retrieval.models import Hit, Measure
+from retrieval.search.hybrid import HybridSearcher, LexicalIndex, QueryTerms
+from retrieval.text.textnorm import en_stem, en_words, zh_tokens
+from retrieval.text.units import english_name
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
 @lru_cache(maxsize=1)
 def proper_names() -> dict[str, tuple[str, ...]]:
     """English place names → Chinese, from CC-CEDICT glosses that start with the capitalised name."""
-    from .bridge import cedict
+    from retrieval.text.bridge import cedict
 
     names: dict[str, list[str]] = {}
     for chinese, glosses in cedict().items():

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from typing import Mapping, Sequence
 
-from .models import Citation, Hit, Measure
-from .query import QueryInfo
-from .support import FIGURE_RE
-from .textnorm import zh_tokens
-from .units import display_name
+from retrieval.models import Citation, Hit, Measure
+from retrieval.search.query import QueryInfo
+from retrieval.search.support import FIGURE_RE
+from retrieval.text.textnorm import zh_tokens
+from retrieval.text.units import display_name
 
 # The one refusal phrase; prompts, answers and tests all use these.
 REFUSAL = {"zh": "文件中没有找到这个问题的答案。", "en": "The document does not answer this question."}

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes, load_text
-from .models import Document, DocumentReport
-from .parsing import NoMeasuresError, parse_text
+from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes, load_text
+from retrieval.models import Document, DocumentReport
+from retrieval.ingest.parsing import NoMeasuresError, parse_text
 
 log = logging.getLogger(__name__)
 MAX_STEM_BYTES = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .models import Hit, Measure
+from retrieval.models import Hit, Measure
 
 # (tag, Chinese label, English label, pattern over the measure's headings and text)
 SUPPORT_KINDS = (

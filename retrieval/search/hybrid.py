@@ -13,17 +13,17 @@ from pathlib import Path
 
 import numpy as np
 
-from .bridge import Bridge, phrase_index
-from .config import RetrievalSettings
-from .index import Index, Snapshot
-from .lexical import BM25
-from .models import Hit, Measure
-from .parsing import in_section
-from .query import QueryInfo, analyse
-from .store import StoreError
-from .support import tag_measure
-from .textnorm import add_words, en_tokens, han_bigrams, zh_tokens
-from .units import UnitMatcher, english_name
+from retrieval.text.bridge import Bridge, phrase_index
+from retrieval.config import RetrievalSettings
+from retrieval.index.versions import Index, Snapshot
+from retrieval.search.bm25 import BM25
+from retrieval.models import Hit, Measure
+from retrieval.ingest.parsing import in_section
+from retrieval.search.query import QueryInfo, analyse
+from retrieval.index.store import StoreError
+from retrieval.search.support import tag_measure
+from retrieval.text.textnorm import add_words, en_tokens, han_bigrams, zh_tokens
+from retrieval.text.units import UnitMatcher, english_name
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,11 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-from .config import Settings
-from .corpus import scan_corpus
-from .embedders import Embedder
-from .models import DocumentReport, IngestReport, Measure
-from .store import ChromaStore, EmbeddingCache, IndexVersion, StoreError
+from retrieval.config import Settings
+from retrieval.ingest.corpus import scan_corpus
+from retrieval.index.embedders import Embedder
+from retrieval.models import DocumentReport, IngestReport, Measure
+from retrieval.index.store import ChromaStore, EmbeddingCache, IndexVersion, StoreError
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Stage 2: measures → embeddings → versioned Chroma collections."""
