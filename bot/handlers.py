@@ -226,7 +226,10 @@ async def text_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     parts = (update.effective_message.text or "").split(maxsplit=1)
     if len(parts) < 2 or not parts[1].strip():
-        return await reply(update, context, render.t("ask_usage", user_lang(update)))
+        lang = user_lang(update)
+        examples = await asyncio.to_thread(service_of(context).examples, lang)
+        example = examples.questions[0] if examples.questions else "…"
+        return await reply(update, context, render.t("ask_usage", lang, example=example))
     await answer_question(update, context, parts[1])
 
 
@@ -236,13 +239,16 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await reply(update, context, render.help_html(user_lang(update), is_admin(update, context)))
+    lang = user_lang(update)
+    examples = await asyncio.to_thread(service_of(context).examples, lang)
+    await reply(update, context, render.help_html(lang, is_admin(update, context), examples))
 
 
 async def section_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang, wanted = user_lang(update), " ".join(context.args).strip()
     if not wanted:
-        return await reply(update, context, render.t("section_usage", lang))
+        examples = await asyncio.to_thread(service_of(context).examples, lang)
+        return await reply(update, context, render.t("section_usage", lang, section=examples.section or "…"))
     found = await asyncio.to_thread(service_of(context).section, wanted)
     if not found:
         return await reply(update, context, render.t("section_missing", lang, section=wanted))

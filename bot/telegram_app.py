@@ -58,6 +58,14 @@ def protect_logs(token: str) -> None:
             handler.addFilter(TokenFilter(token))
 
 
+def _warm_up(service) -> None:
+    """One Chinese and one English search over the loaded documents' own words."""
+    measures = service.index.snapshot().measures
+    if measures:
+        service.search(measures[0].heading_line[:40] or measures[0].text[:40])
+        service.search("Who is responsible for this measure?")
+
+
 async def post_init(app: Application) -> None:
     """A thread pool sized for the answer mode; warm caches; the command menu in Chinese and English."""
     service = app.bot_data["service"]
@@ -65,7 +73,7 @@ async def post_init(app: Application) -> None:
     workers = WORKERS_LLM if about.llm else WORKERS_OFFLINE
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers, thread_name_prefix="policybot"))
     # The first search loads the segmenter and builds BM25: do it now, not on the first user's time.
-    await asyncio.to_thread(service.search, "临床医学研究中心 clinical research centre")
+    await asyncio.to_thread(_warm_up, service)
     zh = [BotCommand(c, zh) for c, zh, _ in COMMANDS]
     en = [BotCommand(c, en) for c, _, en in COMMANDS]
     await app.bot.set_my_commands(en)

@@ -23,19 +23,18 @@ TEXTS: dict[str, tuple[str, str]] = {
               "(section ids and responsible units).\nJust send a question; /help shows examples."),
     "help": ("直接发送问题,例如:\n{examples}\n\n"
              "命令:\n/ask 问题 — 提问(群组中使用,或在群组中 @我、回复我的消息)\n"
-             "/section 三(四) — 查看某一条措施\n/units — 责任单位及措施数量\n"
-             "/unit 市科技局 — 某单位负责的措施\n/support — 企业可以获得的支持\n/about — 语料版本和文件",
+             "/section {section} — 查看某一条措施\n/units — 责任单位及措施数量\n"
+             "/unit {unit} — 某单位负责的措施\n/support — 企业可以获得的支持\n/about — 语料版本和文件",
              "Just send a question, for example:\n{examples}\n\n"
              "Commands:\n/ask question — ask (in groups; there you can also @mention me or reply to me)\n"
-             "/section 三(四) — one measure in full\n/units — responsible units and their number of measures\n"
-             "/unit 市科技局 — the measures of one unit\n/support — what enterprises can get\n"
+             "/section {section} — one measure in full\n/units — responsible units and their number of measures\n"
+             "/unit {unit} — the measures of one unit\n/support — what enterprises can get\n"
              "/about — corpus version and documents"),
     "help_admin": ("\n\n管理员:/reload 重新导入语料,/status 运行状态,/report 问答报告;发送文件(.txt .md .html .docx .pdf)添加文件。",
                    "\n\nAdmins: /reload re-ingests the corpus, /status shows the bot's state, /report the questions "
                    "asked and what went unanswered; send a file "
                    "(.txt .md .html .docx .pdf) to add a document."),
-    "ask_usage": ("用法:/ask 问题,例如 /ask 临床医学研究中心由哪个部门负责?",
-                  "Usage: /ask question, e.g. /ask Which bureau handles clinical research centres?"),
+    "ask_usage": ("用法:/ask 问题,例如 /ask {example}", "Usage: /ask question, e.g. /ask {example}"),
     "empty": ("问题是空的,请发送一个问题。", "Your question is empty; please send a question."),
     "too_long": ("问题太长了({n} 字,上限 {limit} 字),请缩短后再问。",
                  "Your question is too long ({n} characters; the limit is {limit}). Please shorten it."),
@@ -54,7 +53,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "thanks": ("谢谢您的反馈!", "Thanks for the feedback!"),
     "report_off": ("审计日志未启用,没有报告。", "The audit log is off, so there is no report."),
     "not_admin": ("抱歉,此操作仅限管理员。", "Sorry, only administrators can do that."),
-    "section_usage": ("用法:/section 章节号,例如 /section 三(四)", "Usage: /section id, e.g. /section 三(四)"),
+    "section_usage": ("用法:/section 章节号,例如 /section {section}", "Usage: /section id, e.g. /section {section}"),
     "section_missing": ("文件中没有章节 {section}。", "There is no section {section} in the documents."),
     "unit_usage": ("用法:/unit 单位名称,例如 /unit 市科技局;/units 列出全部单位。",
                    "Usage: /unit name, e.g. /unit 市科技局; /units lists them all."),
@@ -95,14 +94,9 @@ TEXTS: dict[str, tuple[str, str]] = {
                "{limited}, errors {errors}, feedback 👍{up} 👎{down}\nPending uploads: {pending}\n"
                "Limit: {rate} questions per user per minute"),
 }
-EXAMPLES = {
-    "zh": ("临床医学研究中心由哪个部门负责?", "科技创新券怎么支持中小微企业?", "市科技局负责哪些措施?"),
-    "en": ("Which bureau handles clinical research centres?", "How are innovation vouchers used?",
-           "What is the Municipal Science and Technology Bureau responsible for?"),
-}
 COMMANDS = (  # (command, Chinese description, English description) for setMyCommands
     ("start", "开始使用", "Start"), ("help", "帮助和示例问题", "Help and example questions"),
-    ("ask", "提问", "Ask a question"), ("section", "查看某一条措施,如 三(四)", "Show a measure, e.g. 三(四)"),
+    ("ask", "提问", "Ask a question"), ("section", "查看某一条措施", "Show a measure by its section id"),
     ("units", "责任单位及措施数量", "Responsible units and their measures"),
     ("unit", "某单位负责的措施", "Measures of one unit"), ("support", "企业可以获得的支持", "What enterprises can get"),
     ("about", "语料版本和文件", "Corpus version and documents"),
@@ -116,9 +110,11 @@ def t(key: str, lang: str, **values) -> str:
     return (zh if lang == "zh" else en).format(**escaped)
 
 
-def help_html(lang: str, admin: bool) -> str:
-    examples = "\n".join(f"• {html.escape(q)}" for q in EXAMPLES[lang])
-    return TEXTS["help"][lang != "zh"].format(examples=examples) + (t("help_admin", lang) if admin else "")
+def help_html(lang: str, admin: bool, examples) -> str:
+    """``examples``: the service's ``Examples`` for this language (questions, a section id, a unit)."""
+    text = t("help", lang, examples="\n".join(f"• {q}" for q in examples.questions),
+             section=examples.section or "…", unit=examples.unit or "…")
+    return text + (t("help_admin", lang) if admin else "")
 
 
 # -- answers and measures ----------------------------------------------------------------------

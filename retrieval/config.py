@@ -45,7 +45,7 @@ class RetrievalSettings(_Section):
     rrf_k: float = Field(20.0, gt=0, description="Reciprocal-rank-fusion constant: lower trusts the top ranks more.")
     weights: dict[str, float] = Field(
         default_factory=lambda: {"dense": 1.0, "bm25_zh": 1.0, "bm25_en": 1.0, "bm25_bigram": 0.5, "unit": 1.5,
-                                 "section": 3.0, "figure": 0.3, "support": 0.3},
+                                 "section": 3.0, "figure": 0.3, "support": 0.3, "document": 1.0},
         description="Weight of each ranking in the fusion.")
     glossary: dict[str, str] = Field(
         default_factory=dict,
@@ -67,6 +67,13 @@ class LLMSettings(_Section):
     timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout; on expiry the offline answer is used.")
     max_retries: int = Field(1, ge=0, description="Client retries before falling back.")
     translate_queries: bool = Field(True, description="Translate English questions to Chinese for retrieval.")
+
+
+class CorpusSettings(_Section):
+    name: str = Field("", description="What this corpus is, for /about and prompts (e.g. a city's policy documents); "
+                                      "each document's own title, place and issuer come from its metadata.")
+    examples: dict[Literal["zh", "en"], list[str]] = Field(
+        default_factory=dict, description="Example questions for /help; derived from the index when unset.")
 
 
 class WebhookSettings(_Section):
@@ -98,6 +105,7 @@ class Settings(_Section):
     prompts_dir: Path = Field(Path("prompts"), description="Prompt templates (relative to the config file).")
     embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)
     index: IndexSettings = Field(default_factory=IndexSettings)
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)

@@ -50,7 +50,9 @@ def load_questions(path: Path) -> list[dict]:
     return rows
 
 
-def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None) -> dict:
+def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None, on_row=None) -> dict:
+    """Metrics per language; ``on_miss(row, hits, answer, record)`` for each miss, and
+    ``on_row(dict)`` with the answerability signals of every question (for refitting the model)."""
     tallies = {"all": Tally()}
     for row in rows:
         lang = row.get("lang", "zh")
@@ -72,6 +74,11 @@ def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None) 
                 tally.mrr_sum += 1 / (record["rank"] + 1) if record["rank"] is not None else 0.0
         if on_miss and failed(record):
             on_miss(row, hits, answer, record)
+        if on_row:
+            verdict = service.answerer.retrieve(row["q"]).verdict
+            on_row({"id": row.get("id"), "doc": row.get("doc"), "lang": lang, "answerable": bool(gold),
+                    "predicted": verdict.answerable, "probability": verdict.probability,
+                    "signals": verdict.signals})
     return {key: tally.summary() for key, tally in tallies.items()}
 
 
@@ -81,17 +88,22 @@ def failed(record: dict) -> list[str]:
             if k != "rank" and (v if k == "false_abstain" else not v)]
 
 
+def _right(document: str, section: str, row: dict, gold: list[str]) -> bool:
+    """A section in the gold list, of the document the question is about (when the row names one)."""
+    return section in gold and (not row.get("doc") or document == row["doc"])
+
+
 def _score(row: dict, gold: list[str], hits, answer) -> dict:
     record: dict = {}
     if not gold:
         record["abstain_right"] = not answer.answerable
         record["rank"] = None
         return record
-    sections = [h.measure.section for h in hits]
-    rank = next((i for i, s in enumerate(sections) if s in gold), None)
+    rank = next((i for i, h in enumerate(hits) if _right(h.measure.document, h.measure.section, row, gold)), None)
     record.update({"hit@1": rank == 0, "hit@5": rank is not None, "rank": rank})
     record["false_abstain"] = not answer.answerable
-    record["first_citation_right"] = bool(answer.citations) and answer.citations[0].section in gold
+    first = answer.citations[0] if answer.citations else None
+    record["first_citation_right"] = first is not None and _right(first.document, first.section, row, gold)
     text = answer.text + "\n" + "\n".join(c.quote for c in answer.citations)
     if row.get("units"):
         record["units_named"] = all(u in text for u in row["units"])

@@ -83,14 +83,22 @@ class Citation:
     heading: str
     quote: str  # verbatim sentence(s) of the measure
     units: tuple[str, ...] = ()
+    title: str = ""  # the document's short title, so a reader knows which document is cited
+    lead_units: tuple[str, ...] = ()  # 牵头单位, where the document tells lead and partner units apart
+    partner_units: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.document}:{self.section}"
 
     @property
     def heading_line(self) -> str:
         return self.heading.split("\n", 1)[0]
 
     def to_dict(self) -> dict:
-        return {"document": self.document, "section": self.section, "heading": self.heading,
-                "quote": self.quote, "units": list(self.units)}
+        return {"document": self.document, "title": self.title, "section": self.section, "heading": self.heading,
+                "quote": self.quote, "units": list(self.units), "lead_units": list(self.lead_units),
+                "partner_units": list(self.partner_units)}
 
 
 @dataclass(frozen=True)

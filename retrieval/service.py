@@ -26,6 +26,13 @@ class About:
     llm: str | None
 
 
+@dataclass(frozen=True)
+class Examples:
+    questions: tuple[str, ...]
+    section: str  # a section id that exists, for "/section …"
+    unit: str  # the unit with most measures, for "/unit …" ("" when the documents name none)
+
+
 class PolicyService:
     """Search, answers, measures and corpus administration over the serving index version."""
 
@@ -84,6 +91,34 @@ class PolicyService:
             docs.append((name, ms[0].title, len(ms)))
         return About(snapshot.version.version, tuple(docs), len(snapshot.measures), self._embedder.name,
                      self.answerer.llm_name)
+
+    def examples(self, language: str) -> Examples:
+        """Example questions, a section id and a unit for /help: from config, else from the index itself,
+        so the help fits whatever documents are loaded."""
+        from collections import Counter
+
+        from retrieval.text.units import english_name
+
+        measures = self.index.snapshot().measures
+        section = measures[0].section if measures else ""
+        units = Counter(u for m in measures for u in m.units)
+        unit = units.most_common(1)[0][0] if units else ""
+        configured = self.settings.corpus.examples.get(language)
+        if configured:
+            return Examples(tuple(configured), section, unit)
+        zh = language == "zh"
+        questions = []
+        with_units = next((m for m in measures if m.units), None)
+        if with_units:
+            questions.append(f"{with_units.section}由哪个部门负责?" if zh
+                             else f"Who is responsible for measure {with_units.section}?")
+        if unit:
+            name = english_name(unit, self.settings.retrieval.unit_names) or unit
+            questions.append(f"{unit}负责哪些措施?" if zh else f"What is {name} responsible for?")
+        if measures:
+            questions.append(f"{section}讲了什么?" if zh else f"What does {section} say?")
+        questions.append("企业可以获得哪些支持?" if zh else "What support can a company get?")
+        return Examples(tuple(questions), section, unit)
 
     # -- administration ------------------------------------------------------------------------
     def reload(self, *, progress: bool = False) -> IngestReport:

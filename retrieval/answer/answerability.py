@@ -1,50 +1,38 @@
-"""Does the corpus answer this question? Several signals, since no cosine threshold separates the cases.
+"""Does the corpus answer this question? Signals, weighed by a small model fitted on question sets.
+
+No one cosine threshold separates the cases, so several signals are computed and combined by a
+logistic regression fitted on development questions over several documents
+(``benchmarks/fit_answerability.py`` refits it; the coefficients ship in
+``answerability_model.json`` with the documents they were fitted on):
 
 1. Lookups: a section id or (for task lists) a unit named in the question is answered by lookup.
-2. Missing subject: a place named in the question, or a year, that the best measures never mention.
-3. Type against content: "how much money" needs an amount in the measure, "what percentage" a
-   percentage, "how many" a number, "what deadline" a date. Measures often *mention* a reward
-   without saying how large it is; that is the most common near-miss.
-4. Coverage: the share of the question's informative words the best measures contain. A word's
-   weight is its information in general language (wordfreq): missing "hydrogen" counts, missing
-   "play" or "为了" barely does.
+2. Missing subject: a place or a year the question names that the best measures never mention.
+3. Type against content: "how much money" needs an amount in the measure, "how long" a duration,
+   "when" a date. Measures often *mention* a reward without saying how large it is.
+4. Coverage: the share of the question's informative words the best measures contain, each word
+   weighted by its information in general language (wordfreq).
+5. Retrieval strength: the raw cosine of the best measure, and how clearly it leads.
 """
 from __future__ import annotations
 
+import json
 import logging
+import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from retrieval.models import Hit, Measure
-from retrieval.search.hybrid import HybridSearcher, LexicalIndex, QueryTerms
+from retrieval.search.hybrid import LexicalIndex, Prepared, QueryTerms
+from retrieval.search.query import YEAR_RE
+from retrieval.text.figures import has_kind
 from retrieval.text.textnorm import en_stem, en_words, zh_tokens
 from retrieval.text.units import english_name
 
 log = logging.getLogger(__name__)
 
-YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
-MONEY_FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:万元|亿元|元|万|亿)|\d+(?:\.\d+)?\s*%")
-PERCENT_FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*%|百分之")
-ANY_FIGURE_RE = re.compile(r"\d")
-DATE_RE = re.compile(r"\d+\s*月|\d+\s*日|季度|月底|年底|前完成")
-
-_MONEY_ZH = re.compile(r"补助|补贴|奖励|奖金|资助|金额|万元|多少钱|津贴|额度|资金")
-_MONEY_EN = re.compile(r"\b(?:subsid\w*|grant\w*|bonus\w*|reward\w*|award\w*|yuan|rmb|money|cash|"
-                       r"allowance\w*|fund\w*|budget\w*|cost\w*|amount|pay\w*|reimburs\w*)\b", re.I)
-_PERCENT = re.compile(r"比例|百分|percent\w*|\bshare\b|\bratio\b|\brate\b|\bproportion\b", re.I)
-_DEADLINE = re.compile(r"截止|期限|什么时候|何时|几月|\bdeadline\b|\bwhen\b|\bdue\b|\bby what date\b", re.I)
-# Questions about contacts or application procedure need that kind of content in the measure.
-_CONTACT_Q = re.compile(r"电话|联系方式|联系人|地址|邮箱|网址|热线|传真|\b(?:phone|telephone|contact|e-?mail|address|"
-                        r"website|hotline|fax)\b", re.I)
-CONTACT_TEXT_RE = re.compile(r"\d{3,4}-?\d{7,8}|@|https?://|www\.|地址[:：]|电话[:：]")
-_PROCEDURE_Q = re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪)(里)?(申请|申报|办理|提交)|申请(流程|材料|条件|表)|申报(流程|材料|条件)|"
-                          r"(提交|准备)(哪些|什么)|哪些材料|什么材料|手续|\bhow (?:do|can|should|would) (?:i|we|you|one) "
-                          r"(?:apply|register|submit)|\bapplication (?:process|procedure|form|materials?)\b|"
-                          r"\b(?:what|which) documents\b|\bwhere (?:do|can|should|to) (?:i|we)?\s*(?:apply|submit)|"
-                          r"\bpaperwork\b|\beligibility\b|\b(?:am i|are we|is my \w+) eligible\b", re.I)
-PROCEDURE_TEXT_RE = re.compile(r"材料|流程|程序|手续|提交|申请表|申报条件|申请条件|受理|资格")
 _PLACE_TAGS = ("ns",)
 # Words by which enterprises describe themselves and ask for help ("we are a small tech company,
 # what subsidies can we get?"): they say who asks and that support is wanted, not what about.
@@ -73,6 +61,8 @@ class Verdict:
     reason: str  # for logs
     gap: str | None = None  # what is missing, for the user: amount, percentage, number, date, contact, …
     detail: str = ""  # the place or year the document never mentions
+    probability: float = 1.0  # the model's probability that the corpus answers the question
+    signals: dict = field(default_factory=dict)  # the model's inputs, for logs and refitting
 
 
 @lru_cache(maxsize=65536)
@@ -153,6 +143,8 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
             if token.flag in _PLACE_TAGS and len(token.word) >= 2 and token.word not in corpus_text:
                 return token.word
         return None
+    from retrieval.text.bridge import proper_names
+
     names = proper_names()
     for word in re.findall(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b", question):
         chinese = names.get(word.lower())
@@ -161,95 +153,125 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
     return None
 
 
-@lru_cache(maxsize=1)
-def proper_names() -> dict[str, tuple[str, ...]]:
-    """English place names → Chinese, from CC-CEDICT glosses that start with the capitalised name."""
-    from retrieval.text.bridge import cedict
-
-    names: dict[str, list[str]] = {}
-    for chinese, glosses in cedict().items():
-        if len(chinese) < 2:
-            continue
-        for gloss in glosses:
-            match = re.match(r"^([A-Z][a-z]{2,})(?: (?:city|province|county|prefecture|district|municipality)|"
-                             r"$| subprovincial| capital| \(city\))", gloss)
-            if match:
-                names.setdefault(match.group(1).lower(), []).append(chinese)
-    return {k: tuple(v) for k, v in names.items()}
-
-
 def _dominant_year(measures: tuple[Measure, ...]) -> str | None:
     years = Counter(y for m in measures for y in YEAR_RE.findall(m.text))
     return years.most_common(1)[0][0] if years else None
 
 
-def _type_mismatch(question: str, language: str, asks_amount: bool, best: list[Measure]) -> str | None:
-    """What the question wants that none of the best measures has: a kind of figure, a date,
-    contact details, an application procedure; None when nothing is missing."""
-    text = "\n".join(m.subsection + "\n" + m.text for m in best)
-    if _DEADLINE.search(question) and not DATE_RE.search(text):
-        return "date"
-    if _CONTACT_Q.search(question) and not CONTACT_TEXT_RE.search(text):
-        return "contact"
-    if _PROCEDURE_Q.search(question) and not PROCEDURE_TEXT_RE.search(text):
-        return "procedure"
-    if not asks_amount:
+
+
+MODEL_PATH = Path(__file__).with_name("answerability_model.json")
+
+
+@dataclass(frozen=True)
+class AnswerabilityModel:
+    """Logistic regression over named signals; ``threshold`` on its probability decides."""
+
+    features: tuple[str, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5
+    version: str = ""
+
+    def probability(self, signals: dict[str, float]) -> float:
+        z = self.intercept + sum(c * float(signals.get(f, 0.0)) for f, c in zip(self.features, self.coef))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "AnswerabilityModel":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(tuple(data["features"]), tuple(data["coef"]), float(data["intercept"]),
+                   float(data.get("threshold", 0.5)), str(data.get("version", "")))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> AnswerabilityModel:
+    return AnswerabilityModel.load()
+
+
+def _best(hits: list[Hit]) -> list[Measure]:
+    """The measures an answer would cite: the best one and a near-tie."""
+    return [hits[0].measure] + [h.measure for h in hits[1:2] if h.score >= 0.9 * hits[0].score]
+
+
+def missing_kind(wanted: str | None, measures: list[Measure]) -> str | None:
+    """The kind of content the question wants that none of ``measures`` has (None: nothing missing)."""
+    if wanted is None:
         return None
-    if _PERCENT.search(question):
-        return None if PERCENT_FIGURE_RE.search(text) else "percentage"
-    if (_MONEY_ZH if language == "zh" else _MONEY_EN).search(question):
-        return None if MONEY_FIGURE_RE.search(text) else "amount"
-    return None if ANY_FIGURE_RE.search(text) else "number"
+    text = "\n".join(m.subsection + "\n" + m.text for m in measures)
+    return None if has_kind(wanted, text) else wanted
 
 
-def prefer_figures(question: str, info, hits: list[Hit]) -> list[Hit]:
-    """For "how much / how many", a close runner-up that has the kind of figure asked for moves first.
+def prefer_figures(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
+    """For "how much / how long", a close runner-up that has the kind of content asked for moves first.
 
-    "How many" accepts any number and so a farther runner-up; an amount of money or a percentage
-    must come from a close one, since many measures name some sum.
+    Only the top three, and only a runner-up within reach of the best: the measure that answers a
+    "how much" question is near the top, and many far ones name some sum.
     """
-    if not hits:
+    wanted = prepared.info.wanted
+    if not hits or wanted is None:
         return hits
     top = hits[0].score
-    wanted = _type_mismatch(question, info.language, True, [])  # the gap with no measure at all
-    share = 0.6 if wanted == "number" else 0.8
     for i, hit in enumerate(hits[:3]):
-        if hit.score < share * top:
+        if hit.score < 0.7 * top:
             break
-        if _type_mismatch(question, info.language, True, [hit.measure]) is None:
+        if missing_kind(wanted, [hit.measure]) is None:
             return [hit] + hits[:i] + hits[i + 1:] if i else hits
     return hits
 
 
-def judge(searcher: HybridSearcher, question: str, hits: list[Hit], *,
-          threshold: float = 0.4, support: bool = False) -> Verdict:
+def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tuple[dict[str, float], str | None, str]:
+    """The model's inputs for one question and its hits, with the gap a refusal would name."""
+    info, lex, terms = prepared.info, prepared.lex, prepared.terms
+    best = _best(hits)
+    best_text = "\n".join(m.retrieval_text for m in best)
+    corpus_text = prepared.snapshot.derived("fulltext", lambda s: "\n".join(m.retrieval_text for m in s.measures))
+    gap, detail = None, ""
+    place = _missing_place(info.text, info.language, corpus_text)
+    place_best = place or _missing_place(info.text, info.language, best_text)
+    if place_best:
+        gap, detail = "place", place_best
+    dominant = prepared.snapshot.derived("year", lambda s: _dominant_year(s.measures))
+    year = next((y for y in info.years if y != dominant and not any(y in m.text for m in best)), None)
+    if year and not gap:
+        gap, detail = "year", year
+    kind_gap = missing_kind(info.wanted, best)
+    if kind_gap and not gap:
+        gap = kind_gap
+    position = prepared.position
+    scores = [coverage(lex, terms, position[h.measure.id], support=support) for h in hits[:3]]
+    general = scores[0] is None
+    cov = 0.0 if general else max(s or 0.0 for s in scores)
+    cov1 = 0.0 if general else (scores[0] or 0.0)
+    cosines = [float(h.signals.get("cosine", 0.0)) for h in hits[:3]]
+    top, second = hits[0].score, (hits[1].score if len(hits) > 1 else 0.0)
+    other_doc = bool(prepared.documents) and hits[0].measure.document not in prepared.documents
+    values = {
+        "coverage": cov, "coverage_top1": cov1, "cosine": max(cosines), "share": float(hits[0].signals.get("share", 0.0)),
+        "lead": (top - second) / top if top > 0 else 0.0,
+        "kind_gap": float(kind_gap is not None), "asks_kind": float(info.wanted is not None),
+        "place_missing": float(place is not None), "place_missing_best": float(place_best is not None),
+        "year_missing": float(year is not None), "other_document": float(other_doc),
+        "english": float(info.language == "en"), "general_support": float(general and support),
+        "no_content": float(general and not support),
+    }
+    return values, gap, detail
+
+
+def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
+          model: AnswerabilityModel | None = None) -> Verdict:
     if not hits:
-        return Verdict(False, 0.0, 0.0, "the index is empty")
-    snapshot = searcher.snapshot()
-    lex = searcher.lexical(snapshot)
-    terms = searcher.terms(question, lex)
-    info = terms.info
+        return Verdict(False, 0.0, 0.0, "the index is empty", probability=0.0)
+    info, terms = prepared.info, prepared.terms
     dense = float(hits[0].signals.get("dense", 0.0))
     if info.sections and hits[0].signals.get("section", 0) > 0:
         return Verdict(True, 1.0, dense, "section named")
     if terms.units and info.asks_list:
         return Verdict(True, 1.0, dense, "unit named")
-    corpus_text = snapshot.derived("fulltext", lambda s: "\n".join(m.retrieval_text for m in s.measures))
-    # The measures an answer would cite: the best one and a near-tie.
-    best = [hits[0].measure] + [h.measure for h in hits[1:2] if h.score >= 0.9 * hits[0].score]
-    place = _missing_place(question, info.language, corpus_text)
-    if place:
-        return Verdict(False, 0.0, dense, f"the document never mentions {place}", "place", place)
-    dominant = snapshot.derived("year", lambda s: _dominant_year(s.measures))
-    for year in YEAR_RE.findall(question):
-        if year != dominant and not any(year in m.text for m in best):
-            return Verdict(False, 0.0, dense, f"nothing about {year}", "year", year)
-    gap = _type_mismatch(question, info.language, info.asks_amount, best)
-    if gap:
-        return Verdict(False, 0.0, dense, f"asks for a {gap} the best measures do not give", gap)
-    position = {m.id: i for i, m in enumerate(snapshot.measures)}
-    scores = [coverage(lex, terms, position[h.measure.id], support=support) for h in hits[:3]]
-    if scores[0] is None:
-        return Verdict(bool(support), 0.0, dense, "a general question about support" if support else "no content words")
-    score = max(scores)
-    return Verdict(score >= threshold, score, dense, f"coverage {score:.2f} vs {threshold}")
+    values, gap, detail = signals(prepared, hits, support=support)
+    model = model or default_model()
+    p = model.probability(values)
+    answerable = p >= model.threshold
+    reason = f"p={p:.2f} vs {model.threshold:.2f} (coverage {values['coverage']:.2f}, gap {gap})"
+    return Verdict(answerable, values["coverage"], dense, reason, None if answerable else gap,
+                   detail if not answerable else "", p, values)

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 from retrieval.answer.answerability import Verdict, judge, prefer_figures, topic_words
 from retrieval.answer.compose import cite, pick_quote, render_answer, render_refusal
 from retrieval.config import Settings
 from retrieval.models import Answer, Hit, Measure
 from retrieval.ingest.parsing import in_section
-from retrieval.search.query import QueryInfo, analyse
-from retrieval.search.hybrid import HybridSearcher
+from retrieval.search.documents import document_infos
+from retrieval.search.query import QueryInfo
+from retrieval.search.hybrid import HybridSearcher, Prepared
 from retrieval.search.support import catalogue_of, support_hits
 
 log = logging.getLogger(__name__)
@@ -18,6 +20,14 @@ log = logging.getLogger(__name__)
 
 class QuestionError(ValueError):
     """The question cannot be asked as it is (empty, too long); the message says why."""
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    prepared: Prepared
+    hits: list[Hit]
+    verdict: Verdict
+    support: bool
 
 
 class Answerer:
@@ -42,19 +52,13 @@ class Answerer:
         if len(question) > limit:
             raise QuestionError(f"the question is {len(question)} characters long; the limit is {limit}")
         started = time.perf_counter()
-        info = analyse(question)
+        found = self.retrieve(question)
+        prepared, hits, verdict, support = found.prepared, found.hits, found.verdict, found.support
+        info = prepared.info
         language = info.language if _has_words(question) or not language_hint else language_hint
-        hits = self._searcher.search(question, max(self._settings.retrieval.k, 5))
-        if info.asks_amount:
-            hits = prefer_figures(question, info, hits)
-        support = _wants_support(info)
-        if support:
-            # "What can my company get?": only measures that offer something can answer it.
-            hits = support_hits(self._searcher, question, max(self._settings.retrieval.k, 5)) or hits
-        verdict = judge(self._searcher, question, hits, support=support)
         log.info("question lang=%s kinds=%s answerable=%s (%s) top=%s", language, sorted(info.kinds),
                  verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
-        offline = self.offline(question, info, language, hits, verdict, support)
+        offline = self.offline(prepared, language, hits, verdict, support)
         if self._llm is not None and use_llm:
             answer = self._llm.answer(question, language, hits, offline)
         else:
@@ -62,45 +66,66 @@ class Answerer:
         log.debug("answered in %.1f ms", (time.perf_counter() - started) * 1000)
         return answer
 
-    def offline(self, question: str, info: QueryInfo, language: str, hits: list[Hit], verdict: Verdict,
+    def retrieve(self, question: str) -> Retrieved:
+        """Search and judge: everything an answer is built from, for one snapshot."""
+        prepared = self._searcher.prepare(question)
+        info = prepared.info
+        k = max(self._settings.retrieval.k, 5)
+        hits = self._searcher.rank(prepared, k)
+        prepared = self._searcher.prepared_for(prepared, hits)  # the snapshot the hits came from
+        if info.asks_figure:
+            hits = prefer_figures(prepared, hits)
+        support = _wants_support(info)
+        if support:
+            # "What can my company get?": only measures that offer something can answer it.
+            hits = support_hits(self._searcher, prepared, k) or hits
+        return Retrieved(prepared, hits, judge(prepared, hits, support=support), support)
+
+    def offline(self, prepared: Prepared, language: str, hits: list[Hit], verdict: Verdict,
                 support: bool = False) -> Answer:
+        info = prepared.info
+        question = info.text
         names = self._settings.retrieval.unit_names
         if not verdict.answerable or not hits:
             nearest = tuple(hits[:3])
-            text = render_refusal(language, nearest, verdict.gap, verdict.detail)
+            text = render_refusal(language, nearest, verdict.gap, verdict.detail, titles=_titles(prepared))
             return Answer(question, text, False, language, "offline", nearest=nearest)
-        measures, list_unit = self._choose(info, hits, question, support)
-        terms = self._searcher.terms(question, self._searcher.lexical(self._searcher.snapshot())).zh
+        measures, list_unit, total = self._choose(prepared, hits, support)
         limit = self._settings.answer.max_quotes
-        citations = tuple(cite(m, pick_quote(m, info, terms, limit)) for m in measures)
+        citations = tuple(cite(m, pick_quote(m, info, prepared.terms.zh, limit)) for m in measures)
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
-        labels = _support_labels(self._searcher, measures, language) if support else {}
-        text = render_answer(info, citations, language, names, list_unit, labels)
+        labels = _support_labels(prepared, measures, language) if support else {}
+        text = render_answer(info, citations, language, names, list_unit, labels, total=total,
+                             titles=_titles(prepared))
         return Answer(question, text, True, language, "offline", citations, units)
 
-    def _choose(self, info: QueryInfo, hits: list[Hit], question: str,
-                support: bool) -> tuple[list[Measure], str | None]:
-        """Which measures to cite: a named section, a named unit's task list, or the best hits."""
-        snapshot = self._searcher.snapshot()
+    def _choose(self, prepared: Prepared, hits: list[Hit], support: bool) -> tuple[list[Measure], str | None, int]:
+        """Which measures to cite (a named section, a named unit's task list, or the best hits),
+        the unit whose list it is, and how many there are in all (more may exist than are shown)."""
+        info, snapshot = prepared.info, prepared.snapshot
         settings = self._settings.answer
         if info.sections:
             named = [m for m in snapshot.measures if any(in_section(m.section, w) for w in info.sections)]
+            if prepared.documents:
+                named = [m for m in named if m.document in prepared.documents] or named
             if named:
-                return named[: settings.list_limit], None
+                return named[: settings.list_limit], None, len(named)
         if info.asks_list:
-            units = self._searcher.lexical(snapshot).units.find(question)
+            units = prepared.terms.units
             if units:
-                ranked = {h.measure.id: i for i, h in enumerate(self._searcher.search(question, len(snapshot.measures)))}
+                ranked = {h.measure.id: i for i, h in enumerate(self._searcher.rank(prepared, len(snapshot.measures)))}
                 own = [m for m in snapshot.measures if units[0] in m.units]
-                return sorted(own, key=lambda m: ranked.get(m.id, 0))[: settings.list_limit], units[0]
+                own = sorted(own, key=lambda m: ranked.get(m.id, 0))
+                return own[: settings.list_limit], units[0], len(own)
         top = hits[0].score
         if support:
             # An enterprise asking what it can get wants the options, not one measure.
-            return [h.measure for h in hits if h.score >= 0.5 * top][:5], None
+            chosen = [h.measure for h in hits if h.score >= 0.5 * top][:5]
+            return chosen, None, len(chosen)
         # Near-ties are cited together: several measures share a body and differ only by heading.
-        share = 0.9 if info.asks_who or info.asks_amount else 0.75
+        share = 0.9 if info.asks_who or info.asks_figure else 0.75
         chosen = [h.measure for h in hits if h.score >= share * top][: settings.max_citations]
-        return chosen, None
+        return chosen, None, len(chosen)
 
 
 def _wants_support(info: QueryInfo) -> bool:
@@ -108,19 +133,25 @@ def _wants_support(info: QueryInfo) -> bool:
 
     A support question about something ("support for AI") is searched like any other.
     """
-    if "support" not in info.kinds or info.asks_who or info.asks_amount or info.sections or info.asks_list:
+    if "support" not in info.kinds or info.asks_who or info.asks_figure or info.sections or info.asks_list:
         return False
     return not topic_words(info.text, info.language)
 
 
-def _support_labels(searcher: HybridSearcher, measures: list[Measure], language: str) -> dict[str, str]:
-    catalogue = catalogue_of(searcher.snapshot())
+def _titles(prepared: Prepared) -> dict[str, str]:
+    """Document → short title, when the corpus has several documents (citations must say which)."""
+    infos = prepared.snapshot.derived("documents", lambda s: document_infos(s.measures))
+    return {name: info.short_title for name, info in infos.items()} if len(infos) > 1 else {}
+
+
+def _support_labels(prepared: Prepared, measures: list[Measure], language: str) -> dict[str, str]:
+    catalogue = catalogue_of(prepared.snapshot)
     labels = {}
     for m in measures:
         item = catalogue.get(m.id)
         if item:
             figures = f" · {'、'.join(item.figures)}" if item.figures else ""
-            labels[m.section] = " / ".join(item.labels(language)) + figures
+            labels[m.id] = " / ".join(item.labels(language)) + figures
     return labels
 
 

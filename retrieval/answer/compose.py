@@ -5,6 +5,7 @@ import re
 from typing import Mapping, Sequence
 
 from retrieval.models import Citation, Hit, Measure
+from retrieval.search.documents import short_title
 from retrieval.search.query import QueryInfo
 from retrieval.search.support import FIGURE_RE
 from retrieval.text.textnorm import zh_tokens
@@ -57,11 +58,35 @@ def english_amount(figure: str) -> str | None:
     return f"{value:,.0f} yuan"
 
 
+_UNIT_EN = (("个工作日", "working days"), ("工作日", "working days"), ("个月", "months"), ("周岁", "years of age"),
+            ("小时", "hours"), ("年", "years"), ("月", "months"), ("日", "days"), ("天", "days"), ("周", "weeks"),
+            ("家", ""), ("个", ""), ("项", ""), ("名", "people"), ("人", "people"), ("次", "times"), ("户", "households"),
+            ("所", ""), ("件", ""), ("元", "yuan"))
+_COUNT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(个工作日|工作日|个月|周岁|小时|年|月|日|天|周|家|个|项|名|人|次|户|所|件|元)")
+
+
+def english_figure(figure: str) -> str | None:
+    """A Chinese figure in English: 2000万元 → 20 million yuan, 500家 → 500, 3个月 → 3 months."""
+    amount = english_amount(figure)
+    if amount:
+        return amount
+    match = _COUNT_RE.search(figure)
+    if not match:
+        return None
+    unit = dict(_UNIT_EN)[match.group(2)]
+    return f"{match.group(1)} {unit}".strip()
+
+
 # Any quantity a reader may ask "how many / how much" about: amounts, shares and counts.
-QUANTITY_RE = re.compile(r"(?:最高|不超过|达到|新增|约)?\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|万|亿|个|家|项|名|次|期|所|人|件)(?:左右)?")
+QUANTITY_RE = re.compile(r"(?:最高|不超过|达到|新增|约)?\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|万|亿|个工作日|工作日|个月|周岁|小时|"
+                         r"个|家|项|名|次|期|所|人|件|户|年|月|日|天|周)(?:左右)?")
+
+
+_DATE_RE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月")
 
 
 def figures_in(text: str) -> list[str]:
+    text = _DATE_RE.sub(" ", text)  # dates are no quantities: 2025年 is no "2025 years"
     found = FIGURE_RE.findall(text) + QUANTITY_RE.findall(text)
     figures = list(dict.fromkeys(f.strip() for f in found))
     # Keep the longest form of each figure: "最高2000万元", not also "2000万元".
@@ -69,58 +94,121 @@ def figures_in(text: str) -> list[str]:
 
 
 def cite(measure: Measure, quote: str) -> Citation:
-    return Citation(measure.document, measure.section, measure.heading, quote, measure.units)
+    lead = tuple(getattr(measure, "lead_units", ()) or ())
+    partners = tuple(getattr(measure, "partner_units", ()) or getattr(measure, "support_units", ()) or ())
+    return Citation(measure.document, measure.section, measure.heading, quote, measure.units,
+                    short_title(measure.title) or measure.document, lead, partners)
 
 
-def units_line(units: Sequence[str], language: str, names: Mapping[str, str]) -> str:
+def _names(units: Sequence[str], language: str, names: Mapping[str, str]) -> list[str]:
+    return [display_name(u, language, names) for u in units]
+
+
+def units_line(units: Sequence[str], language: str, names: Mapping[str, str],
+               lead: Sequence[str] = (), partners: Sequence[str] = ()) -> str:
     if not units:
         return NO_UNIT[language]
-    shown = [display_name(u, language, names) for u in units]
+    if lead and partners:
+        if language == "zh":
+            return f"牵头单位:{'、'.join(_names(lead, language, names))};配合单位:{'、'.join(_names(partners, language, names))}"
+        return f"Lead: {'; '.join(_names(lead, language, names))}. Partners: {'; '.join(_names(partners, language, names))}"
+    shown = _names(units, language, names)
     return ("责任单位:" + "、".join(shown)) if language == "zh" else "Responsible: " + "; ".join(shown)
 
 
-def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
-              list_unit: str | None) -> str:
+def who_line(cited: Sequence[Citation], language: str, names: Mapping[str, str]) -> str:
+    """Every unit of every cited measure, lead units first: "which departments" wants them all."""
+    with_units = [c for c in cited if c.units]
     first = cited[0]
+    if not with_units:
+        return f"{first.section}:{NO_UNIT['zh']}" if language == "zh" else f"{first.section}: {NO_UNIT['en']}"
+    lead = list(dict.fromkeys(u for c in with_units for u in (c.lead_units or c.units)))
+    partners = [u for u in dict.fromkeys(u for c in with_units for u in c.partner_units) if u not in lead]
+    sections = "、".join(dict.fromkeys(c.section for c in with_units))
+    if language == "zh":
+        line = f"由{'、'.join(_names(lead, language, names))}{'牵头' if partners else ''}负责"
+        if partners:
+            line += f",{'、'.join(_names(partners, language, names))}配合"
+        return line + f"(见{sections})。"
+    line = " and ".join(_names(lead, language, names))
+    if partners:
+        line += f" lead, with {' and '.join(_names(partners, language, names))}"
+    return line + f" — see measure {sections.replace('、', ', ')}."
+
+
+NEGATION_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不计入|不支持|不受理|"
+                         r"不超过|未|没有|不|cannot|can't|not|no\b", re.I)
+_STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不计入|不支持|不受理")
+
+
+def yes_or_no(question: str, quote: str) -> bool:
+    """Yes when the quote and the question agree in polarity: "是否需要…?" against "无需…" is a no.
+
+    Only strong negations in the text count: "不超过" limits an amount, it does not deny anything.
+    """
+    return bool(_STRONG_NEG_RE.search(question)) == bool(_STRONG_NEG_RE.search(quote))
+
+
+def _ref(citation: Citation, titles: Mapping[str, str], language: str) -> str:
+    """A section as a reader finds it: with its document's title when the corpus has several."""
+    title = titles.get(citation.document)
+    if not title:
+        return citation.section
+    return f"《{title}》{citation.section}" if language == "zh" else f"{citation.section} of 《{title}》"
+
+
+def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
+              list_unit: str | None, total: int = 0, titles: Mapping[str, str] | None = None) -> str:
+    first = cited[0]
+    titles = titles or {}
     zh = language == "zh"
+    total = max(total, len(cited))
     if list_unit:
         unit = display_name(list_unit, language, names)
-        return (f"{unit}负责以下{len(cited)}项措施:" if zh
-                else f"{unit} is responsible for {len(cited)} measures:")
+        more = len(cited) < total
+        if zh:
+            return f"{unit}负责{total}项措施" + (f",以下列出前{len(cited)}项:" if more else ":")
+        return f"{unit} is responsible for {total} measures" + (f"; the first {len(cited)} are:" if more else ":")
+    if info.asks_yesno and not info.asks_who:
+        yes = yes_or_no(info.text, first.quote)
+        if zh:
+            return f"{'是' if yes else '否'}。依据{_ref(first, titles, language)}:"
+        return f"{'Yes' if yes else 'No'} — according to measure {_ref(first, titles, language)}:"
     if info.asks_who:
-        if not first.units:
-            return f"{first.section}:{NO_UNIT['zh']}" if zh else f"{first.section}: {NO_UNIT['en']}"
-        shown = [display_name(u, language, names) for u in first.units]
-        return (f"由{'、'.join(shown)}负责(见{first.section})。" if zh
-                else f"{' and '.join(shown)} — see measure {first.section}.")
-    if info.asks_amount:
+        return who_line(cited, language, names)
+    if info.asks_figure:
         figures = figures_in(first.quote)
         if figures:
             if zh:
-                return f"{first.section}给出的数字:{'、'.join(figures)}。"
-            shown = [f"{f} ({english_amount(f)})" if english_amount(f) else f for f in figures]
-            return f"Figures in measure {first.section}: {', '.join(shown)}."
+                return f"{_ref(first, titles, language)}给出的数字:{'、'.join(figures)}。"
+            shown = [f"{f} ({english_figure(f)})" if english_figure(f) else f for f in figures]
+            return f"Figures in measure {_ref(first, titles, language)}: {', '.join(shown)}."
     if "section" in info.kinds:
         return f"{first.section}:{first.heading}" if zh else f"Section {first.section}: {first.heading}"
-    return (f"相关规定见{'、'.join(c.section for c in cited)}。" if zh
-            else f"The document covers this in measure {', '.join(c.section for c in cited)}.")
+    refs = list(dict.fromkeys(_ref(c, titles, language) for c in cited))
+    return (f"相关规定见{'、'.join(refs)}。" if zh
+            else f"The document covers this in measure {', '.join(refs)}.")
 
 
 def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
-                  list_unit: str | None = None, support: Mapping[str, str] | None = None) -> str:
-    """``support`` maps a section to its support label ("subsidy · 最高2000万元") for enterprise questions."""
+                  list_unit: str | None = None, support: Mapping[str, str] | None = None, *,
+                  total: int = 0, titles: Mapping[str, str] | None = None) -> str:
+    """``support`` maps a measure id to its support label ("subsidy · 最高2000万元") for enterprise
+    questions; ``titles`` maps documents to short titles when the corpus holds several."""
+    titles = titles or {}
     if support:
         lines = ["可以关注以下支持措施:" if language == "zh" else "Support the document offers that fits best:"]
     else:
-        lines = [lead_line(info, cited, language, names, list_unit)]
+        lines = [lead_line(info, cited, language, names, list_unit, total, titles)]
     for citation in cited:
         lines.append("")
-        label = f" ({support[citation.section]})" if support and citation.section in support else ""
-        lines.append(f"【{citation.section}】{citation.heading_line}{label}" if language == "zh"
-                     else f"[{citation.section}] {citation.heading_line}{label}")
+        label = f" ({support[citation.id]})" if support and citation.id in support else ""
+        title = f"《{titles[citation.document]}》" if citation.document in titles else ""
+        lines.append(f"【{citation.section}】{title}{citation.heading_line}{label}" if language == "zh"
+                     else f"[{citation.section}] {title}{citation.heading_line}{label}")
         lines.append(f"“{citation.quote}”" if language == "zh" else f"\"{citation.quote}\"")
         if not list_unit:
-            lines.append(units_line(citation.units, language, names))
+            lines.append(units_line(citation.units, language, names, citation.lead_units, citation.partner_units))
     return "\n".join(lines).strip()
 
 
@@ -136,7 +224,8 @@ GAPS = {
 }
 
 
-def render_refusal(language: str, nearest: Sequence[Hit], gap: str | None = None, detail: str = "") -> str:
+def render_refusal(language: str, nearest: Sequence[Hit], gap: str | None = None, detail: str = "", *,
+                   titles: Mapping[str, str] | None = None) -> str:
     """The refusal phrase, what exactly is missing when known, and the nearest measures."""
     lines = [REFUSAL[language]]
     if gap in GAPS:
@@ -146,7 +235,9 @@ def render_refusal(language: str, nearest: Sequence[Hit], gap: str | None = None
         # Measures under one heading are listed together: their heading is what they share.
         groups: dict[str, list[str]] = {}
         for hit in nearest:
-            groups.setdefault(hit.measure.heading_line, []).append(hit.measure.section)
+            title = (titles or {}).get(hit.measure.document)
+            key = (f"《{title}》" if title else "") + hit.measure.heading_line
+            groups.setdefault(key, []).append(hit.measure.section)
         for heading, sections in groups.items():
             lines.append(f"• {'、'.join(sections)} {heading}")
     return "\n".join(lines)

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.text.bridge import Bridge, phrase_index
+from retrieval.text.bridge import Bridge, phrase_index, proper_names
 from retrieval.config import RetrievalSettings
 from retrieval.index.versions import Index, Snapshot
 from retrieval.search.bm25 import BM25
 from retrieval.models import Hit, Measure
 from retrieval.ingest.parsing import in_section
+from retrieval.search.documents import document_infos, english_place_names, named_documents
 from retrieval.search.query import QueryInfo, analyse
 from retrieval.index.store import StoreError
 from retrieval.search.support import tag_measure
@@ -80,6 +81,25 @@ class QueryTerms:
     extra_zh: str = ""
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One question against one index version: analysed once, handed to every later stage.
+
+    Search, answerability and composing all read the same snapshot, so a reload between two
+    stages cannot make a measure found by one unknown to the next.
+    """
+
+    info: QueryInfo
+    snapshot: Snapshot
+    lex: LexicalIndex
+    terms: QueryTerms
+    documents: tuple[str, ...] = ()  # documents the question names (by place or title)
+
+    @property
+    def position(self) -> dict[str, int]:
+        return self.snapshot.derived("position", lambda s: {m.id: i for i, m in enumerate(s.measures)})
+
+
 class HybridSearcher:
     def __init__(self, index: Index, settings: RetrievalSettings, cache_dir: Path | None = None) -> None:
         self._index = index
@@ -92,8 +112,8 @@ class HybridSearcher:
     def lexical(self, snapshot: Snapshot) -> LexicalIndex:
         return snapshot.derived("lexical", lambda s: build_lexical(s, self._settings, self._cache_dir))
 
-    def terms(self, question: str, lex: LexicalIndex, extra_zh: str = "") -> QueryTerms:
-        info = analyse(question)
+    def terms(self, info: QueryInfo, lex: LexicalIndex, extra_zh: str = "") -> QueryTerms:
+        question = info.text
         composed: list[str] = []
         zh: dict[str, float] = {}
         for token in zh_tokens(question + " " + extra_zh):
@@ -108,54 +128,83 @@ class HybridSearcher:
         # Composed phrases reach the character-bigram index, where "新基" only occurs inside 创新基金.
         return QueryTerms(info, zh, en, tuple(lex.units.find(question)), " ".join([extra_zh, *composed]).strip())
 
+    def prepare(self, question: str | QueryInfo, *, extra_zh: str = "", snapshot: Snapshot | None = None) -> Prepared:
+        """Analyse a question once against the serving version (or the one given)."""
+        info = question if isinstance(question, QueryInfo) else analyse(question)
+        snapshot = snapshot or self._index.snapshot()
+        lex = self.lexical(snapshot)
+        infos = snapshot.derived("documents", lambda s: document_infos(s.measures))
+        english = {}
+        if info.language == "en" and len(infos) > 1:
+            english = snapshot.derived("documents_en", lambda s: english_place_names(infos, proper_names()))
+        named = named_documents(info.text, infos, english)
+        return Prepared(info, snapshot, lex, self.terms(info, lex, extra_zh), named)
+
     def search(self, question: str, k: int | None = None, *, extra_zh: str = "") -> list[Hit]:
         """Top-k measures for a question; ``extra_zh`` is an optional Chinese rendering of it."""
+        return self.rank(self.prepare(question, extra_zh=extra_zh), k)
+
+    def rank(self, prepared: Prepared, k: int | None = None) -> list[Hit]:
         k = k or self._settings.k
-        snapshot = self._index.snapshot()
         try:
-            return self._search(snapshot, question, k, extra_zh)
+            return self._search(prepared, k)
         except StoreError:
             # The version this search started on was dropped by reloads meanwhile: retry on the new one.
             fresh = self._index.snapshot(refresh=True)
-            if fresh is snapshot:
+            if fresh is prepared.snapshot:
                 raise
-            return self._search(fresh, question, k, extra_zh)
+            return self._search(self.prepare(prepared.info, extra_zh=prepared.terms.extra_zh, snapshot=fresh), k)
 
-    def _search(self, snapshot: Snapshot, question: str, k: int, extra_zh: str) -> list[Hit]:
+    def prepared_for(self, prepared: Prepared, hits: list[Hit]) -> Prepared:
+        """The preparation matching ``hits``: the same one unless a reload made ``rank`` retry."""
+        if all(h.measure.id in prepared.snapshot.by_id for h in hits):
+            return prepared
+        return self.prepare(prepared.info, extra_zh=prepared.terms.extra_zh, snapshot=self._index.snapshot())
+
+    def _search(self, prepared: Prepared, k: int) -> list[Hit]:
+        snapshot, lex, terms = prepared.snapshot, prepared.lex, prepared.terms
         if not snapshot.measures:
             return []
-        lex = self.lexical(snapshot)
-        terms = self.terms(question, lex, extra_zh)
-        rankings = self._rankings(snapshot, lex, terms, question + ("\n" + extra_zh if extra_zh else ""))
+        extra_zh = terms.extra_zh
+        rankings = self._rankings(prepared, terms.info.text + ("\n" + extra_zh if extra_zh else ""))
         weights = dict(self._settings.weights)
         if terms.info.asks_who:
             # "Who does X with unit Y" names Y as part of X; "what does unit Y do" filters by it.
             weights["unit"] = weights.get("unit", 1.0) * 0.2
         fused = np.zeros(len(snapshot.measures), dtype=np.float32)
+        active = 0.0
         for name, scores in rankings.items():
+            if name == "cosine":
+                continue
             top = float(scores.max()) if scores.size else 0.0
             if top > 0:
                 fused += weights.get(name, 1.0) * scores / top
+                active += weights.get(name, 1.0)
         order = np.argsort(-fused, kind="stable")[:k]
+        # "share": the fused score as a part of the most any measure could get from the active
+        # rankings; unlike the score itself it is comparable across questions.
         return [Hit(snapshot.measures[i], float(fused[i]),
-                    {name: round(float(scores[i]), 4) for name, scores in rankings.items()})
+                    {name: round(float(scores[i]), 4) for name, scores in rankings.items()}
+                    | {"share": round(float(fused[i]) / active, 4) if active else 0.0})
                 for i in order]
 
-    def _rankings(self, snapshot: Snapshot, lex: LexicalIndex, terms: QueryTerms,
-                  dense_text: str) -> dict[str, np.ndarray]:
+    def _rankings(self, prepared: Prepared, dense_text: str) -> dict[str, np.ndarray]:
+        snapshot, lex, terms = prepared.snapshot, prepared.lex, prepared.terms
         n = len(snapshot.measures)
-        position = {m.id: i for i, m in enumerate(snapshot.measures)}
+        position = prepared.position
         dense = np.zeros(n, dtype=np.float32)
+        cosine = np.zeros(n, dtype=np.float32)
         found = self._index.dense(snapshot, dense_text, max(self._settings.candidates, 1))
         if found:
             floor = min(score for _, score in found)
             for measure, score in found:
                 # Cosines of e5 crowd into a narrow band: only the distance above the weakest candidate counts.
                 dense[position[measure.id]] = max(score - floor, 0.0)
+                cosine[position[measure.id]] = score  # raw, for answerability; not fused
         bigrams: dict[str, float] = {}
         for pair in han_bigrams(terms.info.text + " " + terms.extra_zh):
             bigrams[pair] = bigrams.get(pair, 0.0) + 1.0
-        rankings = {"dense": dense, "bm25_zh": lex.zh.scores(terms.zh), "bm25_en": lex.en.scores(terms.en),
+        rankings = {"dense": dense, "cosine": cosine, "bm25_zh": lex.zh.scores(terms.zh), "bm25_en": lex.en.scores(terms.en),
                     "bm25_bigram": lex.bigrams.scores(bigrams)}
         if terms.units:
             rankings["unit"] = np.array([any(u in m.units for u in terms.units) for m in snapshot.measures],
@@ -165,6 +214,10 @@ class HybridSearcher:
                                             for m in snapshot.measures], dtype=np.float32)
         if terms.info.asks_amount:
             rankings["figure"] = lex.has_figure.astype(np.float32)
+        if prepared.documents:
+            # A question naming a document's place or title prefers that document's measures.
+            named = set(prepared.documents)
+            rankings["document"] = np.array([m.document in named for m in snapshot.measures], dtype=np.float32)
         if "support" in terms.info.kinds and not terms.info.asks_who:
             # "What subsidies are there for …": measures that offer something are likelier answers.
             rankings["support"] = lex.offers_support.astype(np.float32)

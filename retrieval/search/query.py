@@ -1,4 +1,19 @@
-"""What a question asks: its language, its kind (who / how much / list / section), units and sections named."""
+"""What a question asks, analysed once: language, kinds, sections, years and places it names.
+
+The result (``QueryInfo``) is computed once per question and handed to every stage; nothing
+downstream looks at the raw question to re-derive any of it.
+
+Kinds (a question may have several):
+- ``who``: responsible units;            - ``list``: a unit's tasks, or every item of a kind;
+- ``amount``: a sum of money;            - ``percentage``: a rate or share;
+- ``count``: how many (家, 个, 名 …);      - ``duration``: how long (工作日, 个月, 年);
+- ``date``: when, a deadline;            - ``procedure``: how to apply, steps, materials;
+- ``eligibility``: who qualifies;        - ``yesno``: a yes/no question;
+- ``contact``: phone, address, website;  - ``support``: what help is offered;
+- ``number``: some figure (多少, 目标, how large);  - ``section``: names a section id.
+The figure kinds (amount, percentage, count, duration, number) are what ``asks_figure`` means: a figure
+answers them, and an answer without one is no answer.
+"""
 from __future__ import annotations
 
 import re
@@ -10,46 +25,136 @@ from retrieval.text.textnorm import detect_language, en_stem, en_words
 SECTION_RE = re.compile(
     r"第\s*[一二三四五六七八九十百零〇\d]+\s*条"
     r"|[一二三四五六七八九十]+\s*[、.]?\s*[(（]\s*[一二三四五六七八九十]+\s*[)）](?:\s*\d+(?!\d|\.\d|\s*[%万亿元个家项名期次年]))?")
-
 # "第三部分第(二)条" / "第三部分(二)": a chapter and subsection named in words.
 PART_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*(?:部分|章|大项)\s*[的,，、]?\s*第?\s*[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?\s*(?:条|项|点|小项)?")
-_WHO_ZH = re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|什么部门|什么单位|责任单位|牵头|主管")
-_WHO_EN = re.compile(r"\bwho\b|\bwhos\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
-                     r"commission|committee|government|authority|authorities)s?\b|\bresponsible\b|\bin charge\b",
-                     re.I)
-_AMOUNT_ZH = re.compile(r"多少|几[个家项名次期所人年]|比例|最高|金额|额度|上限|百分之|目标|达到|多大|多高|多长")
-_AMOUNT_EN = re.compile(r"\bhow (?:much|many|large|big|high)\b|\bwhat (?:share|percentage|proportion|amount|"
-                        r"number|target|ratio|sum|rate|goal|figure)\b|\b(?:total|overall) (?:size|amount|value)\b|\bmaximum\b|\bup to\b|\bcap\b|\bpercent\w*|\btarget|\brate\b",
-                        re.I)
-_LIST_ZH = re.compile(r"(负责|承担|要完成|有|做|管)(的)?(哪些|什么|全部|所有)(工作|任务|事|措施)?|哪些(工作|任务|措施)|职责|"
-                      r"(列出|列举).*(工作|任务|措施)")
-_LIST_EN = re.compile(r"\bwhat (?:tasks|work|duties|measures|jobs)\b|\bwhich tasks\b|\blist\b|\bwhat does .+ do\b|"
-                      r"\bwhat (?:is|are) .+ (?:responsible for|in charge of|expected to do|supposed to do|required to do|"
-                      r"asked to do)\b|\bduties\b|\bresponsibilities\b|\bwhat .+ (?:doing|working on)\b", re.I)
-_SUPPORT_ZH = re.compile(r"补助|补贴|奖励|资助|扶持|支持|基金|创新券|贴息|风险补偿|能(享受|得到|获得|申请)|优惠")
-_SUPPORT_EN = re.compile(r"\b(?:subsid\w*|grant\w*|reward\w*|fund\w*|voucher\w*|support\w*|incentive\w*|"
-                         r"loan\w*|money|financ\w*|get|receive|benefit\w*|apply|eligible)\b", re.I)
+YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+
+# (kind, Chinese pattern, English pattern). Order matters only for reading; every match is a kind.
+_KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
+    ("who",
+     re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|什么部门|什么单位|什么机构|哪个机构|哪些机构|"
+                r"责任单位|牵头|主管|负责部门"),
+     re.compile(r"\bwho\b|\bwhos\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
+                r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
+                r"\bresponsible\b|\bin charge\b|\bleads?\b|\bhandles?\b", re.I)),
+    ("percentage",
+     re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少|缴费率"),
+     re.compile(r"\bpercent\w*|\bshare\b|\bratio\b|\brates?\b|\bproportion\b|%", re.I)),
+    ("amount",
+     re.compile(r"多少钱|多少元|金额|额度|几块|多少费用|费用是多少|标准是多少|标准多少|多少补|补助多少|补贴多少|奖励多少|"
+                r"资助多少|罚款多少|缴(?:纳|费)?多少|交多少|付多少|发多少|领多少|拿多少|每月多少|每人多少|最高.{0,6}多少|上限"),
+     re.compile(r"\bhow much\b|\bamount\b|\byuan\b|\brmb\b|\bcost\b|\bfee\b|\bfine[sd]?\b|\bmaximum\b|\bcap\b|"
+                r"\bup to\b|\bsum\b", re.I)),
+    ("count",
+     re.compile(r"几[个家项名次期所人条类种批]|多少[个家项名次期所人条类种批位]|数量|几成|多少(?:户|张|套|间)"),
+     re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
+    ("duration",
+     re.compile(r"多长|多久|几天|几年|几个月|几周|多少天|多少年|多少个月|几个?工作日|多少个?工作日|期限|时限|有效期|期间多长"),
+     re.compile(r"\bhow long\b|\bhow many (?:days|working days|months|years|weeks|hours)\b|\bwithin how\b|"
+                r"\bperiod\b|\bduration\b|\btime limit\b|\bvalid for\b", re.I)),
+    ("date",
+     re.compile(r"什么时候|何时|几月|几号|哪天|哪一天|截止|起止|日期|哪年|哪一年|开始时间|什么时间"),
+     re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bwhat time\b|\bwhat year\b|\bby what\b|"
+                r"\bstart(?:s|ing)? date\b|\beffective\b|\bdue\b", re.I)),
+    ("procedure",
+     re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪|到哪)(里|儿)?(申请|申报|办理|提交|报名|缴费|缴纳|登记|领取|参保|交)|"
+                r"(申请|申报|办理|报名|缴费|登记)(流程|材料|程序|步骤|手续|方式|渠道|途径)|流程|步骤|手续|"
+                r"(提交|准备|带|提供)(哪些|什么)|哪些材料|什么材料|途径|渠道"),
+     re.compile(r"\bhow (?:do|can|should|would|to) (?:i|we|you|one|they|a|an|the)?\s*(?:\w+ ){0,2}?(?:apply|register|"
+                r"submit|pay|claim|enrol|enroll|sign|get|obtain|file)\b|\bsteps?\b|\bprocedure\w*|\bprocess\b|"
+                r"\bdocuments?\b|\bmaterials?\b|\bpaperwork\b|\bwhere (?:do|can|should|to)\b|\bchannels?\b", re.I)),
+    ("eligibility",
+     re.compile(r"条件|资格|符合|哪些人|什么人|谁可以|谁能|对象|适用于|适用范围|能否享受|能不能享受|可以享受"),
+     re.compile(r"\beligib\w*|\bqualif\w*|\bwho can\b|\bwho may\b|\bwho is entitled\b|\bentitled\b|"
+                r"\bcriteria\b|\brequirements?\b|\bconditions?\b", re.I)),
+    ("number",
+     re.compile(r"多少|多大|多高|多长|几[^乎]|目标|达到|规模|标准是"),
+     re.compile(r"\bhow (?:much|many|large|big|high|long)\b|\bwhat (?:number|target|figure|level|size|standard)\b|"
+                r"\btargets?\b|\bgoals?\b|\bscale\b", re.I)),
+    ("contact",
+     re.compile(r"电话|联系方式|联系人|地址|邮箱|网址|热线|传真"),
+     re.compile(r"\b(?:phone|telephone|contact|e-?mail|address|website|hotline|fax)\b", re.I)),
+    ("list",
+     re.compile(r"(负责|承担|要完成|有|做|管)(的)?(哪些|什么|全部|所有)(工作|任务|事|措施)?|哪些(工作|任务|措施)|职责|"
+                r"(列出|列举).*(工作|任务|措施)"),
+     re.compile(r"\bwhat (?:tasks|work|duties|measures|jobs)\b|\bwhich tasks\b|\blist\b|\bwhat does .+ do\b|"
+                r"\bwhat (?:is|are) .+ (?:responsible for|in charge of|expected to do|supposed to do|required to do|"
+                r"asked to do)\b|\bduties\b|\bresponsibilities\b|\bwhat .+ (?:doing|working on)\b", re.I)),
+    ("support",
+     re.compile(r"补助|补贴|奖励|资助|扶持|支持|基金|贴息|风险补偿|能(享受|得到|获得|申请)|优惠|津贴|减免"),
+     re.compile(r"\b(?:subsid\w*|grant\w*|reward\w*|fund\w*|voucher\w*|support\w*|incentive\w*|"
+                r"loan\w*|money|financ\w*|get|receive|benefit\w*|apply|eligible|allowance\w*|discount\w*)\b", re.I)),
+)
+_YESNO_ZH = re.compile(r"是否|能否|可否|可不可以|能不能|是不是|有没有|会不会|要不要|需不需要|必须.*吗|吗\s*[?？]?\s*$")
+_YESNO_EN = re.compile(r"^\s*(?:is|are|can|could|does|do|did|will|would|should|must|may|has|have|was|were|"
+                       r"am|shall)\b", re.I)
+_MONEY_ZH = re.compile(r"补助|补贴|奖励|奖金|资助|金额|钱|费用|津贴|额度|资金|罚款|工资|收入|保费|报酬|薪|扶持资金|元")
+_MONEY_EN = re.compile(r"\b(?:subsid\w*|grant\w*|bonus\w*|reward\w*|award\w*|yuan|rmb|money|cash|allowance\w*|"
+                       r"fund\w*|budget\w*|cost\w*|fee\w*|fine\w*|pay\w*|salar\w*|wage\w*|reimburs\w*|premium\w*)\b", re.I)
+FIGURE_KINDS = frozenset({"amount", "percentage", "count", "duration", "number"})
 
 
 @dataclass(frozen=True)
 class QueryInfo:
     text: str
     language: str
-    kinds: frozenset[str] = field(default_factory=frozenset)  # who, amount, list, section, support
+    kinds: frozenset[str] = field(default_factory=frozenset)
     sections: tuple[str, ...] = ()
     en_stems: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
 
     @property
     def asks_who(self) -> bool:
         return "who" in self.kinds
 
     @property
+    def asks_figure(self) -> bool:
+        """How much, how many, what rate, how long: a figure answers it."""
+        return bool(self.kinds & FIGURE_KINDS)
+
+    @property
     def asks_amount(self) -> bool:
-        return "amount" in self.kinds
+        """Kept for callers written before the figure kinds were told apart."""
+        return self.asks_figure
 
     @property
     def asks_list(self) -> bool:
         return "list" in self.kinds
+
+    @property
+    def asks_yesno(self) -> bool:
+        return "yesno" in self.kinds
+
+    @property
+    def wanted(self) -> str | None:
+        """The one kind of content the answer must contain, most specific first; None if any text does."""
+        for kind in ("contact", "percentage", "amount", "duration", "date", "count", "number", "procedure"):
+            if kind in self.kinds:
+                return kind
+        return None
+
+
+def question_kinds(question: str, language: str) -> frozenset[str]:
+    zh = language == "zh"
+    kinds = {kind for kind, zh_re, en_re in _KINDS if (zh_re if zh else en_re).search(question)}
+    # A question mixing languages ("What is 市科技局 responsible for?") is read by both sides.
+    if not zh:
+        kinds |= {kind for kind, zh_re, _ in _KINDS if zh_re.search(question)}
+    if (_YESNO_ZH if zh else _YESNO_EN).search(question):
+        kinds.add("yesno")
+    if "number" in kinds and "count" not in kinds and (_MONEY_ZH if zh else _MONEY_EN).search(question):
+        kinds.add("amount")  # "能拿到多少一次性奖励": how much, of money
+    if "who" in kinds:
+        kinds -= {"count", "number"}  # "由哪几个部门负责" counts departments, it wants their names
+    if "duration" in kinds and "date" in kinds and not zh and re.search(r"\bhow long\b", question, re.I):
+        kinds.discard("date")
+    if "duration" in kinds and zh and re.search(r"多长|多久|几天|几个月|几年|多少天|工作日", question):
+        kinds.discard("date")  # "期限多长" wants a length, not a date
+    if "count" in kinds and ("duration" in kinds or "amount" in kinds) and not zh:
+        # "how many days" is a duration and "how many yuan" an amount, not a count of things.
+        if re.search(r"\bhow many (?:days|working days|months|years|weeks|hours|yuan)\b", question, re.I):
+            kinds.discard("count")
+    return frozenset(kinds)
 
 
 def analyse(question: str) -> QueryInfo:
@@ -57,17 +162,8 @@ def analyse(question: str) -> QueryInfo:
     named = [f"{m.group(1)}({m.group(2)})" for m in PART_RE.finditer(question)]
     named += SECTION_RE.findall(PART_RE.sub(" ", question))
     sections = tuple(dict.fromkeys(normalize_section(s) for s in named))
-    zh = language == "zh"
-    kinds = set()
-    if (_WHO_ZH if zh else _WHO_EN).search(question):
-        kinds.add("who")
-    if (_AMOUNT_ZH if zh else _AMOUNT_EN).search(question):
-        kinds.add("amount")
-    if (_LIST_ZH if zh else _LIST_EN).search(question):
-        kinds.add("list")
-    if (_SUPPORT_ZH if zh else _SUPPORT_EN).search(question):
-        kinds.add("support")
+    kinds = set(question_kinds(question, language))
     if sections:
         kinds.add("section")
-    stems = tuple(en_stem(w) for w in en_words(question)) if not zh else ()
-    return QueryInfo(question, language, frozenset(kinds), sections, stems)
+    stems = tuple(en_stem(w) for w in en_words(question)) if language != "zh" else ()
+    return QueryInfo(question, language, frozenset(kinds), sections, stems, tuple(YEAR_RE.findall(question)))

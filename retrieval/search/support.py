@@ -12,14 +12,14 @@ SUPPORT_KINDS = (
     ("reward", "奖励", "reward", re.compile(r"奖励")),
     ("funding", "资金/经费支持", "funding", re.compile(r"资金支持|经费支持|资金补助|给予支持|连续支持|配套支持")),
     ("fund", "基金/子基金", "fund / sub-fund", re.compile(r"基金")),
-    ("voucher", "创新券", "innovation voucher", re.compile(r"创新券")),
+    ("voucher", "券", "voucher", re.compile(r"[\u4e00-\u9fff]{1,3}(?<!证)券")),
     ("loan", "贷款贴息/风险补偿", "loan interest / risk compensation", re.compile(r"贷款|贴息|风险补偿")),
     ("equity", "股权投资", "equity investment", re.compile(r"股权投资")),
-    ("tax", "税收优惠", "tax incentive", re.compile(r"税收优惠")),
-    ("talent", "人才支持计划", "talent programme", re.compile(r"人才(?:创新|创业)?支持计划|人才项目")),
+    ("tax", "税费减免", "tax or fee relief", re.compile(r"税收优惠|减免|免征|退税|免费")),
+    ("talent", "人才计划", "talent programme", re.compile(r"人才[\u4e00-\u9fff]{0,6}(?:计划|项目|工程)")),
+    ("allowance", "津贴/待遇", "allowance or benefit", re.compile(r"津贴|生活费|待遇|救助金|保障金")),
 )
-FIGURE_RE = re.compile(
-    r"(?:最高|不超过|达到|新增|约)?\s*\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|万|亿)|不超过其[^,，。]*?\d+%的比例|一次性奖励")
+FIGURE_RE = re.compile(r"(?:最高|不超过|不低于|达到|新增|约|每[人户月年次家])?\s*\d+(?:[.,]\d+)*\s*(?:%|万元|亿元|元|万|亿)")
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def tag_measure(measure: Measure) -> SupportItem | None:
     if not kinds:
         return None
     figures = tuple(dict.fromkeys(f.strip() for f in FIGURE_RE.findall(text)
-                                  if re.search(r"万元|亿元|%|一次性", f)))
+                                  if re.search(r"元|%|万|亿", f)))
     return SupportItem(measure, kinds, figures)
 
 
@@ -58,16 +58,18 @@ def catalogue_of(snapshot) -> dict[str, SupportItem]:
     return snapshot.derived("support", lambda s: {i.measure.id: i for i in support_catalogue(s.measures)})
 
 
-def support_hits(searcher, question: str, k: int) -> list[Hit]:
-    """The search's hits, keeping only measures that offer support."""
-    snapshot = searcher.snapshot()
+def support_hits(searcher, prepared, k: int) -> list[Hit]:
+    """The search's hits for a prepared question, keeping only measures that offer support."""
+    snapshot = prepared.snapshot
     catalogue = catalogue_of(snapshot)
-    return [h for h in searcher.search(question, len(snapshot.measures)) if h.measure.id in catalogue][:k]
+    return [h for h in searcher.rank(prepared, len(snapshot.measures)) if h.measure.id in catalogue][:k]
 
 
 def find_support(searcher, query: str | None, k: int = 10) -> list[SupportItem]:
     """All support measures in document order, or, for a query, the ones that match it best."""
-    catalogue = catalogue_of(searcher.snapshot())
     if not query or not query.strip():
-        return list(catalogue.values())
-    return [replace(catalogue[h.measure.id], score=h.score) for h in support_hits(searcher, query, k)]
+        return list(catalogue_of(searcher.snapshot()).values())
+    prepared = searcher.prepare(query)
+    catalogue = catalogue_of(prepared.snapshot)
+    hits = support_hits(searcher, prepared, k)
+    return [replace(catalogue[h.measure.id], score=h.score) for h in hits if h.measure.id in catalogue]

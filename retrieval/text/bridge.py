@@ -181,3 +181,18 @@ class Bridge:
             for word in self._best(stem, per_word):
                 terms[word] = terms.get(word, 0.0) + candidates[word]
         return terms
+
+
+@lru_cache(maxsize=1)
+def proper_names() -> dict[str, tuple[str, ...]]:
+    """English place names → Chinese, from CC-CEDICT glosses that start with the capitalised name."""
+    names: dict[str, list[str]] = {}
+    for chinese, glosses in cedict().items():
+        if len(chinese) < 2:
+            continue
+        for gloss in glosses:
+            match = re.match(r"^([A-Z][a-z]{2,})(?: (?:city|province|county|prefecture|district|municipality)|"
+                             r"$| subprovincial| capital| \(city\))", gloss)
+            if match:
+                names.setdefault(match.group(1).lower(), []).append(chinese)
+    return {k: tuple(v) for k, v in names.items()}

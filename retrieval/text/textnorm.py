@@ -17,7 +17,7 @@ hers him his how i if in into is it its itself just let many me more most much m
 off on once only or other our ours out over own per same she should so some such than that the their
 theirs them then there these they this those through to too under until up us very was we were what
 when where which while who whom whose why will with would you your yours
-dalian city municipal municipality government plan document section measure tell please give
+city municipal municipality government plan document section measure tell please give
 responsible responsibility charge handles handle handled handling unit units bureau bureaus department
 departments office offices agency agencies body bodies organ organs organisation organization
 organisations organizations commission committee
@@ -27,7 +27,7 @@ organisations organizations commission committee
 ZH_STOPWORDS = frozenset("""
 的 了 和 与 及 或 是 在 对 为 由 把 被 将 等 各 有 哪 哪些 哪个 什么 谁 多少 怎么 怎样 如何 吗 呢 吧 啊
 负责 部门 单位 责任 责任单位 哪家 哪一个 是否 可以 能 会 要 需要 给予 进行 开展 做好 工作 有关 相关 方面
-大连 大连市 我市 本市 市 请问 关于 一下 一个 这个 那个 什么样 有没有 怎么样 多大 几 几个
+我市 本市 本区 市 请问 关于 一下 一个 这个 那个 什么样 有没有 怎么样 多大 几 几个
 """.split())
 
 _jieba_lock = threading.Lock()
@@ -35,12 +35,16 @@ _jieba_ready = False
 
 
 def detect_language(text: str) -> str:
-    """"zh" if the text has more Han characters than Latin words, else "en"."""
+    """"zh" if the text has more Chinese words than Latin ones, else "en".
+
+    A Chinese word is about two characters: "What is 市科技局 responsible for?" is English with a
+    Chinese name in it, "R&D费用加计扣除比例是多少" Chinese with an English one.
+    """
     han = len(HAN_RE.findall(text))
     latin = len(LATIN_WORD_RE.findall(text))
     if han == 0 and latin == 0:
         return "zh"
-    return "zh" if han >= latin else "en"
+    return "zh" if han >= 2 * latin else "en"
 
 
 def _jieba():

@@ -1,0 +1,145 @@
+"""The development set on one multi-document corpus: the seed, corpus-dev and our own documents.
+
+    python benchmarks/devset/run.py                     # metrics per group (seed, tuning, held-out)
+    python benchmarks/devset/run.py --misses tuning     # print the tuning documents' misses
+    python benchmarks/devset/run.py --signals out.jsonl # answerability signals per question, for refitting
+    python benchmarks/devset/run.py --rename-seed 深圳  # the seed's city renamed in corpus and questions
+
+All documents sit in one corpus, as an admin would load them; the index is kept under
+.devset/ (ignored by git), so a second run embeds nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+
+from retrieval.config import load_settings  # noqa: E402
+from retrieval.evaluation import evaluate, failed  # noqa: E402
+
+CORPUS_DEV = ROOT.parent / "shared" / "corpus-dev"
+SEED_CITY = {"大连": "Dalian"}  # only for --rename-seed: the benchmark may know the seed, the product not
+
+
+def corpus_files(rename: str | None) -> dict[str, bytes]:
+    files = {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir() if p.is_file()}
+    files |= {p.name: p.read_bytes() for p in CORPUS_DEV.iterdir() if p.suffix in (".html", ".md")}
+    files |= {p.name: p.read_bytes() for p in (HERE / "docs").glob("*.txt")}
+    if rename:
+        for name in list(files):
+            if name.startswith(yaml.safe_load((HERE / "split.yaml").read_text())["seed"]):
+                text = files[name].decode("utf-8")
+                for zh, en in SEED_CITY.items():
+                    text = text.replace(zh, rename)
+                files[name] = text.encode("utf-8")
+    return files
+
+
+def load_rows(split: dict, rename: str | None) -> list[dict]:
+    rows = []
+    for path in sorted((HERE / "questions").glob("*.jsonl")):
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for rel in split["seed_sets"]:
+        path = (HERE / rel).resolve()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                row.setdefault("doc", split["seed"])
+                row["id"] = f"{path.stem}-{row['id']}"
+                rows.append(row)
+    if rename:
+        for row in rows:
+            if row.get("doc") == split["seed"]:
+                for zh, en in SEED_CITY.items():
+                    row["q"] = row["q"].replace(zh, rename).replace(en, en_pinyin(rename))
+    return rows
+
+
+def en_pinyin(city: str) -> str:
+    return {"深圳": "Shenzhen", "滨海": "Binhai"}.get(city, city)
+
+
+def group_of(row: dict, split: dict) -> str:
+    doc = row.get("doc")
+    if doc == split["seed"]:
+        return "seed"
+    return "heldout" if doc in split["heldout"] else "tuning"
+
+
+def build(data: Path, rename: str | None):
+    from retrieval.service import build_service
+
+    corpus = data / "corpus"
+    wanted = corpus_files(rename)
+    corpus.mkdir(parents=True, exist_ok=True)
+    for old in corpus.iterdir():
+        if old.name not in wanted:
+            old.unlink()
+    for name, blob in wanted.items():
+        target = corpus / name
+        if not target.exists() or target.read_bytes() != blob:
+            target.write_bytes(blob)
+    settings = load_settings(corpus_dir=corpus, data_dir=data / "data")
+    service = build_service(settings, llm=None)
+    report = service.reload()
+    for doc in report.documents:
+        if doc.error:
+            print(f"  ! {doc.document}: {doc.error}", file=sys.stderr)
+    return service
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--misses", choices=["seed", "tuning", "heldout"], action="append", default=[])
+    parser.add_argument("--signals", type=Path, help="write answerability signals per question (JSON lines)")
+    parser.add_argument("--rename-seed", metavar="CITY", help="rename the seed's city in corpus and questions")
+    parser.add_argument("--data", type=Path, default=ROOT / ".devset", help="where the corpus copy and index live")
+    parser.add_argument("--only", help="only questions whose id starts with this")
+    parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    args = parser.parse_args()
+    split = yaml.safe_load((HERE / "split.yaml").read_text(encoding="utf-8"))
+    data = args.data / (f"renamed-{args.rename_seed}" if args.rename_seed else "plain")
+    service = build(data, args.rename_seed)
+    rows = load_rows(split, args.rename_seed)
+    if args.only:
+        rows = [r for r in rows if r["id"].startswith(args.only)]
+    results, signal_rows = {}, []
+    for group in ("seed", "tuning", "heldout"):
+        chosen = [r for r in rows if group_of(r, split) == group]
+        if not chosen:
+            continue
+
+        def on_miss(row, hits, answer, record, group=group):
+            if group in args.misses:
+                top = [f"{h.measure.document[:12]}:{h.measure.section}" for h in hits[:3]]
+                print(f"MISS {row['id']} [{row.get('type')}] {row['q']}\n  gold={row['gold']} {failed(record)} "
+                      f"top={top}\n  answer: {answer.text[:160]!r}")
+
+        results[group] = evaluate(service, chosen, on_miss=on_miss, on_row=signal_rows.append if args.signals else None)
+    if args.signals:
+        args.signals.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in signal_rows), encoding="utf-8")
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=1))
+        return
+    metrics = ["hit@1", "hit@5", "first_citation_right", "units_named", "facts_present", "abstain_right",
+               "false_abstain"]
+    print(f"{'group':8} {'n':>4} " + " ".join(f"{m[:12]:>12}" for m in metrics) + "   hit@1 zh/en")
+    for group, res in results.items():
+        summary = res["all"]
+        n = sum(1 for r in rows if group_of(r, split) == group)
+        cells = " ".join(f"{summary.get(m) if summary.get(m) is not None else '-':>12}" for m in metrics)
+        zh, en = res.get("zh", {}).get("hit@1"), res.get("en", {}).get("hit@1")
+        print(f"{group:8} {n:>4} {cells}   {zh}/{en}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Refit the answerability model from the development set's signals, and report how well it does.
+
+    python benchmarks/devset/run.py --signals /tmp/signals.jsonl
+    python benchmarks/fit_answerability.py /tmp/signals.jsonl            # report only
+    python benchmarks/fit_answerability.py /tmp/signals.jsonl --write    # and ship the new model
+
+Fits a logistic regression (L2, Newton's method: numpy is all it needs) on the documents listed as
+``tuning`` and the seed in benchmarks/devset/split.yaml, never on the held-out ones. Reports
+leave-one-document-out accuracy (each document's questions judged by a model fitted without it),
+calibration (Brier score, reliability by probability bin) and the held-out documents' accuracy.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+MODEL = ROOT / "retrieval" / "answer" / "answerability_model.json"
+FEATURES = ("coverage", "coverage_top1", "cosine", "share", "lead", "kind_gap", "asks_kind", "place_missing",
+            "place_missing_best", "year_missing", "other_document", "english", "general_support", "no_content")
+L2 = 1.0
+
+
+def matrix(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    x = np.array([[float(r["signals"].get(f, 0.0)) for f in FEATURES] for r in rows], dtype=float)
+    y = np.array([1.0 if r["answerable"] else 0.0 for r in rows])
+    return x, y
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
+    """Newton's method on the L2-penalised log-likelihood; the intercept is not penalised.
+
+    Classes are weighted to equal total weight: unanswerable questions are the rarer ~15 %, and a
+    refusal missed costs as much as an answer refused.
+    """
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))])
+    w = np.zeros(d + 1)
+    pos = y.mean()
+    weight = np.where(y == 1, 0.5 / max(pos, 1e-9), 0.5 / max(1 - pos, 1e-9))
+    penalty = np.full(d + 1, l2)
+    penalty[-1] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(xb @ w, -30, 30)))
+        grad = xb.T @ (weight * (p - y)) + penalty * w
+        hess = (xb.T * (weight * p * (1 - p))) @ xb + np.diag(penalty) + 1e-9 * np.eye(d + 1)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w[:-1], float(w[-1])
+
+
+def predict(coef: np.ndarray, intercept: float, x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(x @ coef + intercept, -30, 30)))
+
+
+def report(name: str, p: np.ndarray, y: np.ndarray, threshold: float = 0.5) -> dict:
+    pred = p >= threshold
+    answerable, refuse = y == 1, y == 0
+    out = {"n": int(len(y)), "accuracy": round(float((pred == (y == 1)).mean()), 3),
+           "abstain_right": round(float((~pred[refuse]).mean()), 3) if refuse.any() else None,
+           "false_abstain": round(float((~pred[answerable]).mean()), 3) if answerable.any() else None,
+           "brier": round(float(((p - y) ** 2).mean()), 3)}
+    print(f"{name:40} n={out['n']:4} acc={out['accuracy']:.3f} abstain_right={out['abstain_right']} "
+          f"false_abstain={out['false_abstain']} brier={out['brier']}")
+    return out
+
+
+def calibration(p: np.ndarray, y: np.ndarray) -> list[dict]:
+    bins = []
+    for lo in np.arange(0, 1, 0.2):
+        mask = (p >= lo) & (p < lo + 0.2 if lo < 0.8 else p <= 1.0)
+        if mask.any():
+            bins.append({"bin": f"{lo:.1f}-{lo + 0.2:.1f}", "n": int(mask.sum()),
+                         "mean_p": round(float(p[mask].mean()), 3), "answerable": round(float(y[mask].mean()), 3)})
+    return bins
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("signals", type=Path)
+    parser.add_argument("--write", action="store_true", help=f"write the fitted model to {MODEL.relative_to(ROOT)}")
+    args = parser.parse_args()
+    split = yaml.safe_load((ROOT / "benchmarks" / "devset" / "split.yaml").read_text(encoding="utf-8"))
+    rows = [json.loads(line) for line in args.signals.read_text(encoding="utf-8").splitlines() if line.strip()]
+    train_docs = set(split["tuning"]) | {split["seed"]}
+    train = [r for r in rows if r["doc"] in train_docs]
+    heldout = [r for r in rows if r["doc"] in set(split["heldout"])]
+    x, y = matrix(train)
+    coef, intercept = fit(x, y)
+
+    print("leave-one-document-out (each document judged by a model fitted without it):")
+    lodo_p, lodo_y = [], []
+    for doc in sorted({r["doc"] for r in train}):
+        inside = np.array([r["doc"] != doc for r in train])
+        c, b = fit(x[inside], y[inside])
+        p = predict(c, b, x[~inside])
+        report(f"  {doc}", p, y[~inside])
+        lodo_p.append(p)
+        lodo_y.append(y[~inside])
+    lodo = report("  all (LODO)", np.concatenate(lodo_p), np.concatenate(lodo_y))
+    print("calibration (LODO):", json.dumps(calibration(np.concatenate(lodo_p), np.concatenate(lodo_y))))
+    fitted = report("fitted, on its own training rows", predict(coef, intercept, x), y)
+    held = None
+    if heldout:
+        hx, hy = matrix(heldout)
+        held = report("held-out documents (never fitted on)", predict(coef, intercept, hx), hy)
+    print("coefficients:", ", ".join(f"{f}={c:+.2f}" for f, c in zip(FEATURES, coef)), f"intercept={intercept:+.2f}")
+    if args.write:
+        model = {"version": f"{date.today().isoformat()}-lr{len(train)}", "threshold": 0.5,
+                 "features": list(FEATURES), "coef": [round(float(c), 4) for c in coef],
+                 "intercept": round(intercept, 4), "l2": L2,
+                 "trained_on": sorted({r["doc"] for r in train}), "questions": len(train),
+                 "lodo": lodo, "fitted": fitted, "heldout": held}
+        MODEL.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {MODEL.relative_to(ROOT)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""Which documents a question names: by place (天河, Tianhe, 广州市) or by words of its title.
+
+Every measure carries its document's metadata (title, place). With several documents in one
+corpus, "天河区幼儿园几月报名?" must prefer the 天河 plan, and a question naming a place that no
+document is about is not answered from another city's rule.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.models import Measure
+
+# Administrative suffixes: "广州市" is also written "广州", "天河区" also "天河".
+_PLACE_SUFFIX_RE = re.compile(r"(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省|镇|街道)$")
+_TITLE_BRACKETS_RE = re.compile(r"[《》〈〉“”\"]")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    name: str  # file stem: the document's stable id
+    title: str
+    short_title: str  # for citations: the title without the issuer's preamble
+    places: tuple[str, ...]  # Chinese place names, full and short (广州市, 广州)
+
+
+def place_variants(place: str) -> tuple[str, ...]:
+    """广州市天河区 → (广州市天河区, 广州市, 广州, 天河区, 天河)."""
+    parts = [p for p in re.findall(r".+?(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省)", place)] or [place]
+    out = [place]
+    for part in parts:
+        out.append(part)
+        short = _PLACE_SUFFIX_RE.sub("", part)
+        if len(short) >= 2:
+            out.append(short)
+    return tuple(dict.fromkeys(p for p in out if p))
+
+
+def short_title(title: str) -> str:
+    """The document's own name: 《…》 inside an issuing notice's title when there is one."""
+    inner = re.findall(r"《([^》]{4,})》", title)
+    if inner:
+        return inner[-1]
+    return _TITLE_BRACKETS_RE.sub("", title).strip()
+
+
+def document_infos(measures: tuple[Measure, ...]) -> dict[str, DocumentInfo]:
+    infos: dict[str, DocumentInfo] = {}
+    for m in measures:
+        if m.document in infos:
+            continue
+        place = getattr(m, "place", "") or ""
+        places = place_variants(place) if place else ()
+        infos[m.document] = DocumentInfo(m.document, m.title, short_title(m.title) or m.document, places)
+    return infos
+
+
+def named_documents(question: str, infos: dict[str, DocumentInfo], english_places: dict[str, tuple[str, ...]]
+                    ) -> tuple[str, ...]:
+    """Documents whose place or distinctive title the question names; () when it names none.
+
+    A place several documents share (two 广州 documents) tells nothing on its own; the most
+    specific place named wins (天河 over 广州).
+    """
+    if len(infos) < 2:
+        return ()
+    lowered = question.lower()
+    best_len, chosen = 0, []
+    for info in infos.values():
+        names = list(info.places) + [w for p in info.places for w in english_places.get(p, ())]
+        matched = [n for n in names if (n.lower() in lowered if n.isascii() else n in question)]
+        title = info.short_title
+        if len(title) >= 6 and title in question:
+            matched.append(title * 2)  # the whole title named: stronger than any place
+        if not matched:
+            continue
+        length = max(len(n) for n in matched)
+        if length > best_len:
+            best_len, chosen = length, [info.name]
+        elif length == best_len:
+            chosen.append(info.name)
+    return tuple(chosen) if len(chosen) < len(infos) else ()
+
+
+def english_place_names(infos: dict[str, DocumentInfo], proper_names: dict[str, tuple[str, ...]]
+                        ) -> dict[str, tuple[str, ...]]:
+    """Chinese place → its English names, from the dictionary's proper names (天河 → Tianhe)."""
+    wanted = {p for info in infos.values() for p in info.places}
+    out: dict[str, list[str]] = {}
+    for english, chinese in proper_names.items():
+        for zh in chinese:
+            if zh in wanted:
+                out.setdefault(zh, []).append(english)
+    return {k: tuple(v) for k, v in out.items()}

@@ -1,0 +1,74 @@
+"""retrieval.search.query: what a question asks, per kind, in Chinese and English (no document needed)."""
+from __future__ import annotations
+
+import pytest
+
+from retrieval.search.query import analyse
+
+
+@pytest.mark.parametrize("question, kind", [
+    # amount: a sum of money
+    ("每人每月能领多少生活补贴?", "amount"),
+    ("新认定的示范机构能拿到多少一次性奖励?", "amount"),
+    ("How much is the monthly allowance for a severely disabled person?", "amount"),
+    ("What is the maximum fine for operating without a licence?", "amount"),
+    # percentage
+    ("个人缴费比例是多少?", "percentage"),
+    ("What percentage of the cost does the fund reimburse?", "percentage"),
+    # count
+    ("全市要扶持几家龙头企业?", "count"),
+    ("How many start-ups will be given start-up funding?", "count"),
+    # duration
+    ("见习期限一般多长？最长不能超过多久？", "duration"),
+    ("审核需要几个工作日?", "duration"),
+    ("How long is the probation period?", "duration"),
+    ("Within how many working days must the district office decide?", "duration"),
+    # date
+    ("报名什么时候截止?", "date"),
+    ("When does the regulation take effect?", "date"),
+    # who
+    ("临床医学研究中心由哪个部门负责?", "who"),
+    ("Which bureau handles clinical research centres?", "who"),
+    # procedure
+    ("怎么申请公共租赁住房?", "procedure"),
+    ("需要提交哪些材料?", "procedure"),
+    ("How do I apply for the maternity allowance?", "procedure"),
+    ("What documents must an applicant submit?", "procedure"),
+    # eligibility
+    ("申请需要符合什么条件?", "eligibility"),
+    ("Who is eligible for the subsidy?", "eligibility"),
+    # yes/no
+    ("外地户籍老人是否可以免费乘坐公交?", "yesno"),
+    ("用人单位能不能代为申领?", "yesno"),
+    ("Can a non-local resident apply for public rental housing?", "yesno"),
+    ("Is the allowance paid directly to the insured person?", "yesno"),
+    # contact
+    ("咨询电话是多少?", "contact"),
+    ("What is the hotline number?", "contact"),
+])
+def test_kinds(question, kind):
+    assert kind in analyse(question).kinds
+
+
+@pytest.mark.parametrize("question, wanted", [
+    ("见习期限一般多长？最长不能超过多久？", "duration"),  # not a date: the text says 3个月 … 12个月
+    ("How many start-ups will be given start-up funding?", "count"),  # not an amount: 500家
+    ("每人每月能领多少生活补贴?", "amount"),
+    ("个人缴费比例是多少?", "percentage"),
+    ("报名什么时候截止?", "date"),
+    ("怎么申请公共租赁住房?", "procedure"),
+    ("我们是一家小微企业，想申请研发补助，有哪些政策？", None),
+    ("由哪几个部门负责?", None),  # counts departments, wants their names
+])
+def test_the_one_kind_of_content_an_answer_needs(question, wanted):
+    assert analyse(question).wanted == wanted
+
+
+def test_mixed_language_question_is_read_by_both_sides():
+    info = analyse("What is 市科技局 responsible for?")
+    assert info.language == "en" and "list" in info.kinds
+
+
+def test_sections_and_years_are_named():
+    info = analyse("2025年第十二条讲了什么?")
+    assert info.sections == ("第十二条",) and info.years == ("2025",)
