@@ -19,12 +19,24 @@ _CORES = {
     "农业": "Agriculture", "公安": "Public Security", "司法": "Justice", "民政": "Civil Affairs",
     "文旅": "Culture and Tourism", "统计": "Statistics", "审计": "Audit", "外事": "Foreign Affairs",
     "知识产权": "Intellectual Property", "人才": "Talent", "海洋渔业": "Ocean and Fisheries",
+    "医保": "Healthcare Security", "医疗保障": "Healthcare Security", "住房城乡建设": "Housing and Urban-Rural Development",
+    "住房保障": "Housing Security", "人力资源和社会保障": "Human Resources and Social Security",
+    "市场监督管理": "Market Regulation", "退役军人事务": "Veterans Affairs", "应急管理": "Emergency Management",
+    "城市管理": "Urban Management", "城管": "Urban Management", "规划和自然资源": "Planning and Natural Resources",
+    "水务": "Water Affairs", "体育": "Sports", "文化广电旅游": "Culture, Radio, Television and Tourism",
+    "政务服务数据管理": "Government Services and Data Management", "老龄": "Ageing", "残联": "Disabled Persons' Federation",
+    "卫生健康行政": "Health Administration", "民政行政": "Civil Affairs Administration", "医疗保障行政": "Healthcare Security Administration",
+    "人力资源社会保障行政": "Human Resources and Social Security Administration", "市场监督管理行政": "Market Regulation Administration",
     "高新区": "High-tech Zone", "先导区": "Pilot Zone", "开发区": "Development Zone", "保税区": "Free Trade Zone",
 }
-_SUFFIXES = [("管委会", "Administrative Committee"), ("领导小组办公室", "Leading Group Office"),
+_SUFFIXES = [("管委会", "Administrative Committee"), ("行政主管部门", "Administrative Department"),
+             ("主管部门", "Competent Department"), ("部门", "Department"), ("机关", "Authority"),
+             ("服务中心", "Service Centre"), ("领导小组办公室", "Leading Group Office"),
              ("办公室", "Office"), ("委员会", "Commission"), ("政府", "Government"), ("局", "Bureau"),
              ("委", "Commission"), ("厅", "Department"), ("办", "Office"), ("中心", "Centre")]
-_SPECIAL = {"各区市县政府": "District, County-level City and County Governments"}
+_SPECIAL = {"各区市县政府": "District, County-level City and County Governments", "各区政府": "District Governments",
+            "各区人民政府": "District People's Governments", "市残联": "Municipal Disabled Persons' Federation",
+            "区残联": "District Disabled Persons' Federation"}
 
 
 def english_name(unit: str, overrides: Mapping[str, str] | None = None) -> str | None:
@@ -34,10 +46,15 @@ def english_name(unit: str, overrides: Mapping[str, str] | None = None) -> str |
     if unit in _SPECIAL:
         return _SPECIAL[unit]
     rest, prefix = unit, ""
-    if rest.startswith("市") and len(rest) > 2:
-        rest, prefix = rest[1:], "Municipal "
-    elif rest.startswith("省") and len(rest) > 2:
-        rest, prefix = rest[1:], "Provincial "
+    for head, head_en in (("市", "Municipal "), ("省", "Provincial "), ("区", "District "), ("县", "County ")):
+        if rest.startswith(head) and len(rest) > 2:
+            rest, prefix = rest[1:], head_en
+            break
+    # "市场监督管理部门" starts with 市 but is no municipal body: read it whole when the prefix fails.
+    return _compose(rest, prefix) or (_compose(unit, "") if prefix else None)
+
+
+def _compose(rest: str, prefix: str) -> str | None:
     for suffix, suffix_en in _SUFFIXES:
         if rest.endswith(suffix):
             core = rest[: -len(suffix)]
