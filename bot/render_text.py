@@ -35,14 +35,24 @@ def ingest_text(r: IngestReport) -> str:
     lines = [f"index version {r.version}: {r.measures} measures, {r.embedded} embedded, {r.seconds:.2f}s"]
     for d in r.documents:
         if d.error:
-            lines.append(f"  ✗ {d.document}: {d.error}")
+            kept = f" (its previous {d.measures} measures keep serving)" if d.kept_previous else ""
+            lines.append(f"  ✗ {d.document}: {d.error}{kept}")
             continue
-        lines.append(f"  ✓ {d.document}: {d.measures} measures")
+        lines.append(f"  ✓ {d.document}: {d.measures} measures" + (f" 《{d.title}》" if d.title else ""))
         for label, ids in d.changes:
-            lines.append(f"      {label} ({len(ids)}): {', '.join(ids)}")
+            lines.append(f"      {label} ({len(ids)}): {clip_ids(ids)}")
+        lines += [f"      ! {w}" for w in d.warnings]
     if not r.changed_anything:
         lines.append("  no changes since the last version")
+    if r.failed:
+        lines.append(f"  {len(r.failed)} file(s) not indexed")
     return "\n".join(lines)
+
+
+def clip_ids(ids, limit: int = 20) -> str:
+    """Section ids for a report line: a large change stays one readable line."""
+    shown = ", ".join(ids[:limit])
+    return shown + (f", … and {len(ids) - limit} more" if len(ids) > limit else "")
 
 
 def support_text(items, language: str) -> str:

@@ -155,7 +155,7 @@ def test_html_headline_from_title_when_no_h1():
 
 def test_html_headline_not_repeated():
     page = "<html><body><main><h1>示例方案</h1><p>一、总则</p><table><tr><td>甲</td><td>乙</td></tr></table></main></body></html>"
-    assert load_bytes(page.encode("utf-8"), "page.html").splitlines() == ["示例方案", "一、总则", "甲 乙"]
+    assert load_bytes(page.encode("utf-8"), "page.html").splitlines() == ["示例方案", "一、总则", "甲 | 乙"]  # table rows: cells joined with " | "
 
 
 # -- Word -----------------------------------------------------------------------------------------

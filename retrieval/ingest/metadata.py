@@ -1,0 +1,160 @@
+"""A document's metadata — title, 文号, issuing body, date, place — from its text or page, and the
+admin's sidecar file (``NAME.meta.yaml`` beside ``NAME.txt``) that sets or corrects them."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import yaml
+
+from retrieval.models import Document
+
+META_FIELDS = ("title", "doc_number", "issuer", "date", "place")
+SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml")
+
+_CJK = "\u4e00-\u9fff"
+DOC_NUMBER_RE = re.compile(rf"[{_CJK}]{{1,14}}[〔\[【［(（]\s*\d{{4}}\s*[〕\]】］)）]\s*\d{{1,4}}\s*号"
+                           rf"|[{_CJK}]{{1,14}}令\s*第\s*\d{{1,4}}\s*号")
+DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+DATE_LINE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+ORG_END_RE = re.compile(r"(?:局|委|委员会|厅|办公室|政府|中心|院|部|会|所|处|办)$")
+SOURCE_RE = re.compile(r"^(?:来源|发布机构|发布机关|发文机关)\s*[:：]\s*(.+)$")
+TITLE_WORDS = ("办法", "方案", "通知", "条例", "规定", "意见", "要点", "计划", "细则", "通告", "决定",
+               "规划", "措施", "公告", "指引", "标准", "规则", "纲要", "实施")
+# Where a document applies: a city (广州市) and perhaps a district (天河区) at the start of its title or
+# issuer. Words ending in 区 that are not districts are excluded.
+CITY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=省)|(?<=《))([{_CJK}]{{2,3}}?市)")
+DISTRICT_RE = re.compile(rf"^([{_CJK}]{{1,4}}?(?:区|县))")
+NOT_DISTRICTS = ("社区", "小区", "园区", "辖区", "城区", "市区", "片区", "地区", "景区", "校区", "街区", "山区", "各区")
+NATIONAL_RE = re.compile(r"^(?:中华人民共和国|国务院|国家)")
+
+
+class MetaError(ValueError):
+    """A sidecar file that cannot be used; the message names the file and the cause."""
+
+
+def signature(lines: list[str]) -> tuple[list[str], str, str]:
+    """Drop signature blocks (issuing bodies on their own lines, then a date line) from the text.
+    Returns the remaining lines, and the first block's issuer and date."""
+    kept: list[str] = []
+    issuer, date = "", ""
+    for line in lines:
+        if DATE_LINE_RE.match(line):
+            orgs = []
+            while kept and _is_org_line(kept[-1]) and len(orgs) < 4:
+                orgs.insert(0, kept.pop())
+            if orgs and not issuer:
+                issuer = "、".join(name for org in orgs for name in org.split())
+                date = normal_date(line)
+            if orgs or not kept:
+                continue
+        kept.append(line)
+    return kept, issuer, date
+
+
+def _is_org_line(line: str) -> bool:
+    names = line.split()
+    return 0 < len(line) <= 60 and all(ORG_END_RE.search(n) and len(n) <= 25 for n in names) \
+        and not re.search(r"[。，；：:,;]", line)
+
+
+def normal_date(text: str) -> str:
+    match = DATE_RE.search(text)
+    if not match:
+        return ""
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""
+
+
+def find_doc_number(lines: list[str], title: str = "") -> str:
+    """The 文号 on a line of its own near the top (a number cited in a sentence is another document's)."""
+    for line in [title, *lines[:80]]:
+        match = DOC_NUMBER_RE.search(line)
+        if match and (line is title or len(line) <= len(match.group(0)) + 6):
+            return re.sub(r"\s+", "", match.group(0))
+    return ""
+
+
+def choose_title(prelude: list[str], page_title: str, name: str) -> str:
+    """The page's own title, else the first prelude line that reads like a document title (not its 文号,
+    a date or an addressee), else the first prelude line, else the file name."""
+    if page_title:
+        return page_title
+    for line in prelude[:30]:
+        if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")):
+            continue
+        if 4 <= len(line) <= 80 and any(word in line for word in TITLE_WORDS):
+            return line.strip("《》")
+    for line in prelude:
+        if not DOC_NUMBER_RE.fullmatch(line):
+            return line
+    return name
+
+
+def find_issuer(title: str, prelude: list[str], signed: str, page_source: str) -> str:
+    if signed:
+        return signed
+    match = re.match(rf"^([{_CJK}\s]{{2,60}}?)关于", title)
+    if match:
+        return "、".join(match.group(1).split())
+    for line in prelude:
+        found = SOURCE_RE.match(line)
+        if found:
+            return found.group(1).strip()
+    return page_source
+
+
+def find_place(*texts: str) -> str:
+    """广州市 / 广州市天河区 / 全国 from the first text that names one."""
+    for text in texts:
+        text = (text or "").strip()
+        if not text:
+            continue
+        if NATIONAL_RE.match(text):
+            return "全国"
+        match = CITY_RE.search(text)
+        if not match:
+            continue
+        city = match.group(1)
+        district = DISTRICT_RE.match(text[match.end():])
+        if district and not district.group(1).endswith(NOT_DISTRICTS):
+            return city + district.group(1)
+        return city
+    return ""
+
+
+def sidecar_path(document_path: Path) -> Path | None:
+    for suffix in SIDECAR_SUFFIXES:
+        candidate = document_path.with_name(document_path.stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name.lower().endswith(SIDECAR_SUFFIXES)
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    """``title: …`` / ``doc_number`` / ``issuer`` / ``date`` / ``place``; anything else is an error."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise MetaError(f"{path.name}: not a readable YAML file ({exc})") from exc
+    if not isinstance(data, dict):
+        raise MetaError(f"{path.name}: expected 'key: value' lines ({', '.join(META_FIELDS)})")
+    unknown = sorted(str(k) for k in data if k not in META_FIELDS)
+    if unknown:
+        raise MetaError(f"{path.name}: unknown field(s) {', '.join(unknown)}; use {', '.join(META_FIELDS)}")
+    return {k: str(v).strip() for k, v in data.items() if v is not None and str(v).strip()}
+
+
+def with_meta(document: Document, overrides: dict[str, str]) -> Document:
+    """The document and every measure with the admin's metadata in place of what was found."""
+    if not overrides:
+        return document
+    if "date" in overrides:
+        overrides = overrides | {"date": normal_date(overrides["date"]) or overrides["date"]}
+    measures = tuple(dataclasses.replace(m, **overrides) for m in document.measures)
+    return dataclasses.replace(document, measures=measures, **overrides)
