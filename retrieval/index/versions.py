@@ -115,7 +115,7 @@ class Index:
             kept_names = {m.document for m in kept}
             reports = _diff_reports(scan.documents, [m for m in previous if m.document not in kept_names]) \
                 + failures
-            if not measures:
+            if not scan.documents:
                 raise IngestError(f"no document in {folder} yielded measures; the index was left as it was: "
                                   + "; ".join(f.error or f.document for f in scan.failures))
             vectors, embedded = self._vectors(measures, progress)

@@ -80,16 +80,22 @@ def choose_title(prelude: list[str], page_title: str, name: str) -> str:
     """The page's own title, else the first prelude line that reads like a document title (not its 文号,
     a date or an addressee), else the first prelude line, else the file name."""
     if page_title:
-        return page_title
+        return _inner_title(page_title)
     for line in prelude[:30]:
         if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")):
             continue
         if 4 <= len(line) <= 80 and any(word in line for word in TITLE_WORDS):
-            return line.strip("《》")
+            return _inner_title(line).strip("《》")
     for line in prelude:
         if not DOC_NUMBER_RE.fullmatch(line):
             return line
     return name
+
+
+def _inner_title(title: str) -> str:
+    """关于印发《X》的通知 → X: the document, not the notice that carries it."""
+    match = re.search(r"印发《([^》]{4,80})》的?(?:通知|决定)", title)
+    return match.group(1) if match else title
 
 
 def find_issuer(title: str, prelude: list[str], signed: str, page_source: str) -> str:
@@ -116,7 +122,7 @@ def find_place(*texts: str) -> str:
         match = CITY_RE.search(text)
         if not match:
             continue
-        city = match.group(1)
+        city = re.sub(r"^[年月日号的]+", "", match.group(1))  # 2026年广州市 → 广州市
         district = DISTRICT_RE.match(text[match.end():])
         if district and not district.group(1).endswith(NOT_DISTRICTS):
             return city + district.group(1)

@@ -226,7 +226,7 @@ def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
         st.label = LABEL_RE.match(label).group(1)
         st.subsection_heading = label
     st.item_style = style
-    st.last_number = int(number) if number.isdigit() else CIRCLED.index(number) + 1
+    st.last_number = CIRCLED.index(number) + 1 if number in CIRCLED else int(number)  # "①".isdigit() is True
     body_block = st.sub_blocks[0] if st.sub_blocks and st.sub_blocks[0].section == st.prefix() else None
     if body_block is not None:
         st.blocks.remove(body_block)

@@ -18,6 +18,9 @@ ROLE_RE = re.compile(rf"({_ROLES}){_SEP}*")
 UNIT_SPLIT_RE = re.compile(r"[、,，;；/\s]+|(?<=[局委办府会厅])(?:和|及)")
 # 由市民政部门负责 / 由区残联会同区民政部门负责: a unit named in prose, used only where no clause exists.
 BY_UNIT_RE = re.compile(r"由([\u4e00-\u9fff（）()、]{2,40}?)(?:会同[\u4e00-\u9fff（）()、]{2,30}?)?(?:具体)?负责")
+# 区民政局负责… at the start of a sentence: the unit that the sentence makes responsible.
+SUBJECT_UNIT_RE = re.compile(r"(?:^|[。；;：:\n])\s*([\u4e00-\u9fff]{2,16}?(?:局|委|委员会|办事处|分局|政府|残联|中心))"
+                             r"(?:会同([\u4e00-\u9fff、]{2,30}?))?(?:具体)?负责")
 UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|中心|院|处|科|站|街道|镇|残联|联合会|管委会|机关)$")
 NONE_NAMES = {"/", "无", "—", "-", "／"}
 
@@ -71,6 +74,11 @@ def merge_roles(into: dict[str, list[str]], more: dict[str, list[str]]) -> None:
 def units_in_prose(text: str) -> list[str]:
     """Units named as ``由X负责`` (inferred: the document wrote no unit clause)."""
     units: list[str] = []
+    for match in SUBJECT_UNIT_RE.finditer(text):
+        for name in [match.group(1), *re.split(r"[、和及]", match.group(2) or "")]:
+            name = name.split("由")[-1]  # 本办法由区民政局负责解释
+            if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and name not in units:
+                units.append(name)
     for match in BY_UNIT_RE.finditer(text):
         for name in re.split(r"[、和及]", match.group(1)):
             name = name.strip()
@@ -81,6 +89,9 @@ def units_in_prose(text: str) -> list[str]:
 
 def ordered_units(roles: dict[str, list[str]]) -> list[str]:
     """The ``units`` list: lead units first, then responsible, then partner units."""
+    if roles["support"] and roles["units"] and not roles["lead"]:
+        # （责任部门：A；配合部门：B）: beside partners, the responsible unit is the lead.
+        roles["lead"], roles["units"] = roles["units"], []
     out: list[str] = []
     for role in ("lead", "units", "support"):
         out.extend(n for n in roles[role] if n not in out)
