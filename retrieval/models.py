@@ -53,12 +53,11 @@ class Measure:
         return "\n".join(p for p in (self.chapter, self.subsection, self.text) if p)
 
     @property
-    def retrieval_text(self) -> str:
-        """What is embedded and indexed: the document (title, place), the content and who is responsible.
-
-        A document's measures say 本市/本区; the place and title let a question naming them match."""
-        context = " ".join(p for p in (self.place, f"《{self.title}》" if self.title else "") if p)
-        parts = [context, self.content_text]
+    def embedding_text(self) -> str:
+        """What is embedded: the content and who is responsible for it. The document's title and place
+        are left out: the same words on every measure of a document blur the measures apart (dev set
+        hit@1 0.93 with them, 1.00 without)."""
+        parts = [self.content_text]
         if self.lead_units:
             parts.append("牵头单位:" + "、".join(self.lead_units))
             if self.support_units:
@@ -68,11 +67,23 @@ class Measure:
                 parts.append("责任单位:" + "、".join(others))
         elif self.units:
             parts.append("责任单位:" + "、".join(self.units))
-        return "\n".join(p for p in parts if p)
+        return "\n".join(parts)
+
+    @property
+    def retrieval_text(self) -> str:
+        """What is indexed for words: the embedded text, then the document's place and title, so that a
+        question naming them (天河区, Tianhe) matches measures that only say 本区."""
+        context = " ".join(p for p in (self.place, f"《{self.title}》" if self.title else "") if p)
+        return self.embedding_text + ("\n" + context if context else "")
 
     @property
     def content_hash(self) -> str:
         return hashlib.sha256(self.retrieval_text.encode("utf-8")).hexdigest()
+
+    @property
+    def embedding_hash(self) -> str:
+        """Key of the embedding cache: a corrected title re-indexes a document but embeds nothing."""
+        return hashlib.sha256(self.embedding_text.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict:
         data = asdict(self)

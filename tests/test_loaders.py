@@ -189,7 +189,8 @@ def test_docx_tables_in_document_order():
         document.add_paragraph("二、保障")
 
     text = load_bytes(docx_bytes(build), "table.docx")
-    assert text.splitlines() == ["示例方案", "一、总则", "（一）支持创新。", "责任单位：市科技局",
+    # One line per table row, cells joined with " | ".
+    assert text.splitlines() == ["示例方案", "一、总则", "（一）支持创新。 | 责任单位：市科技局",
                                  "（二）支持转化。", "二、保障"]
     measures = parse_text(text, "table").measures
     assert [(m.section, m.units) for m in measures] == [("一(一)", ("市科技局",)), ("一(二)", ())]
@@ -319,3 +320,45 @@ def test_suffix_is_case_insensitive(plan_text, reference):
 
 def test_supported_suffixes():
     assert SUPPORTED_SUFFIXES == (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+
+def _numbered_list(document, levels) -> str:
+    """Add a Word list definition (format, text per level) to the document; returns its numId."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+                   for i, (fmt, text) in enumerate(levels))
+    root = document.part.numbering_part.element
+    root.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvls}</w:abstractNum>'))
+    root.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def _numbered(document, text: str, num_id: str, level: int) -> None:
+    from docx.oxml import parse_xml
+
+    paragraph = document.add_paragraph(text)
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def test_docx_automatic_list_numbering():
+    def build(document):
+        num = _numbered_list(document, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"),
+                                        ("decimal", "%3.")])
+        document.add_paragraph("示例方案")
+        _numbered(document, "总则", num, 0)
+        _numbered(document, "支持创新。", num, 1)
+        _numbered(document, "建设实验室。（责任单位：市科技局）", num, 2)
+        _numbered(document, "培育联盟。", num, 2)
+        _numbered(document, "支持转化。", num, 1)
+        _numbered(document, "保障", num, 0)
+        _numbered(document, "加强领导。", num, 1)
+
+    text = load_bytes(docx_bytes(build), "numbered.docx")
+    assert text.splitlines()[:4] == ["示例方案", "一、总则", "（一）支持创新。", "1.建设实验室。（责任单位：市科技局）"]
+    measures = parse_text(text, "numbered").measures
+    assert [m.section for m in measures] == ["一(一)1", "一(一)2", "一(二)", "二(一)"]
+    assert measures[0].units == ("市科技局",)

@@ -134,16 +134,16 @@ class Index:
                             seconds=time.perf_counter() - started)
 
     def _vectors(self, measures: Sequence[Measure], progress: bool) -> tuple[np.ndarray, int]:
-        hashes = [m.content_hash for m in measures]
+        hashes = [m.embedding_hash for m in measures]
         cached = self._cache.get_many(self._embedder.name, hashes)
-        missing = [m for m in measures if m.content_hash not in cached]
-        missing = list({m.content_hash: m for m in missing}.values())
+        missing = [m for m in measures if m.embedding_hash not in cached]
+        missing = list({m.embedding_hash: m for m in missing}.values())
         batch = self._settings.embedder.batch_size
         bar = _progress(len(missing), progress)
         for start in range(0, len(missing), batch):
             part = missing[start:start + batch]
-            vectors = self._embedder.embed_documents([m.retrieval_text for m in part])
-            fresh = list(zip((m.content_hash for m in part), vectors))
+            vectors = self._embedder.embed_documents([m.embedding_text for m in part])
+            fresh = list(zip((m.embedding_hash for m in part), vectors))
             self._cache.put_many(self._embedder.name, fresh)
             cached.update(fresh)
             bar.update(len(part))

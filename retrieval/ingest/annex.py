@@ -5,10 +5,12 @@ their titles; each row's units are attached to the measure it names.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from retrieval.ingest.unit_tags import ROLE_WORDS, split_names
+from retrieval.ingest.unit_tags import ROLE_WORDS, ordered_units, split_names
+from retrieval.models import Measure
 
 _NUM = "一二三四五六七八九十"
 # "附件2", "附件 2：标题", "附件二" alone on a line starts an annex; "附件：1.…" only lists them, and
@@ -146,3 +148,36 @@ def row_title(header: list[str], row: AnnexRow) -> str:
         if name in header and header.index(name) < len(first):
             return first[header.index(name)]
     return first[1] if len(first) > 1 else ""
+
+
+def annex_measures(annexes, name: str, main: list[Measure]) -> list[Measure]:
+    """Each annex as its own part: numbered table rows as 附件N-n, else the annex as 附件N."""
+    out: list[Measure] = []
+    for annex in annexes:
+        header, rows = annex_rows(annex)
+        heading = f"{annex.label} {annex.lines[0]}" if annex.lines else annex.label
+        if not rows:
+            body = "\n".join(annex.lines[1:]) or annex.lines[0]
+            out.append(Measure(document=name, title="", section=annex.label, chapter=heading, subsection="",
+                               text=body))
+            continue
+        for row in rows:
+            roles = row_roles(header, row)
+            out.append(Measure(document=name, title="", section=row.section, chapter=heading, subsection="",
+                               text="\n".join(row.lines), units=tuple(ordered_units(roles)),
+                               lead_units=tuple(roles["lead"]), support_units=tuple(roles["support"])))
+            if any(roles.values()):
+                _attach(main, row_title(header, row), roles)
+    return out
+
+
+def _attach(main: list[Measure], title: str, roles: dict[str, list[str]]) -> None:
+    """A task-table row names a measure by its title: the measure without units of its own gets them."""
+    key = re.sub(r"[\s。.；;，,]", "", title)
+    if len(key) < 3:
+        return
+    for i, m in enumerate(main):
+        if re.sub(r"[\s。.；;，,]", "", m.text).startswith(key) and not m.units:
+            main[i] = dataclasses.replace(m, units=tuple(ordered_units(roles)), lead_units=tuple(roles["lead"]),
+                                          support_units=tuple(roles["support"]))
+            return

@@ -175,28 +175,34 @@ def _html_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
 # -- Word -----------------------------------------------------------------------------------------
 
 def _docx_text(data: bytes, filename: str) -> str:
+    from retrieval.ingest.docx_numbering import Numbering
+
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = list(_docx_lines(document))
+        lines = list(_docx_lines(document, Numbering.of(document)))
     except Exception as exc:  # python-docx raises zip, XML and key errors alike on damaged files
         raise _error(filename, f"not a valid .docx file ({exc})") from exc
     return "\n".join(lines)
 
 
-def _docx_lines(container):
-    """Paragraphs and table cells in document order, one paragraph per line."""
+def _docx_lines(container, numbering):
+    """Paragraphs (with Word's automatic numbers) and table rows, in document order, one per line."""
     for block in container.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
-                seen = []  # lxml elements compare by identity; holding them keeps that identity stable
+                seen, cells = [], []  # lxml elements compare by identity; holding them keeps it stable
                 for cell in row.cells:
                     # A merged cell is returned once per grid column it spans.
                     if cell._tc in seen:
                         continue
                     seen.append(cell._tc)
-                    yield from _docx_lines(cell)
+                    cells.append(" ".join(" ".join(_docx_lines(cell, numbering)).split()))
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    yield " | ".join(cells)
         elif block.text.strip():
-            yield block.text
+            yield numbering.label(block) + block.text
 
 
 # -- PDF ------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import re
 import dataclasses
 from dataclasses import dataclass, field
 
-from retrieval.ingest.annex import annex_rows, row_roles, row_title, split_annexes
+from retrieval.ingest.annex import annex_measures, split_annexes
 from retrieval.ingest.metadata import choose_title, find_doc_number, find_issuer, find_place, signature
 from retrieval.ingest.unit_tags import (merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
@@ -33,6 +33,8 @@ TRAILER_RE = re.compile(r"^(责任编辑|编辑[:：]|相关阅读|相关文章|
                         r"|打印本页|关闭窗口|【返回顶部】|内容纠错|上一篇[:：]|下一篇[:：])")
 
 # Lines that are page furniture or links, never a document's text.
+# Page numbers of a PDF or a printed page: "- 3 -", "第 2 页 共 9 页".
+PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)$")
 URL_LINE_RE = re.compile(r"^(?:[^\s:：]{0,12}[:：]\s*)?https?://\S+$")
 INLINE_NEXT_RE = r"[；;。，,\s]\s*{n}\s*[.．、](?!\d)"
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -107,7 +109,7 @@ def _clean_lines(text: str) -> list[str]:
     text = text.translate(FULL_WIDTH_DIGITS).replace("\xa0", " ")
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip().strip("\u3000\ufeff\u200b").strip()
-        if not line or URL_LINE_RE.match(line):
+        if not line or URL_LINE_RE.match(line) or PAGE_NUMBER_RE.match(line):
             continue
         if TRAILER_RE.match(line):
             break
@@ -287,7 +289,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
     prelude, blocks = _parse_articles(main) if articles >= 2 else _parse_plan(main)
     measures, warnings = _measures(blocks, name)
-    measures += _annex_measures(annexes, name, measures)
+    measures += annex_measures(annexes, name, measures)
     if not measures:
         raise NoMeasuresError("no numbered measures, subsections or articles were found")
     title = choose_title(prelude, page_meta.get("title", ""), name)
@@ -356,39 +358,6 @@ def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
         if prose:
             roles["units"], inferred = prose, True
     return body, roles, inferred
-
-
-def _annex_measures(annexes, name: str, main: list[Measure]) -> list[Measure]:
-    """Each annex as its own part: numbered table rows as 附件N-n, else the annex as 附件N."""
-    out: list[Measure] = []
-    for annex in annexes:
-        header, rows = annex_rows(annex)
-        heading = f"{annex.label} {annex.lines[0]}" if annex.lines else annex.label
-        if not rows:
-            body = "\n".join(annex.lines[1:]) or annex.lines[0]
-            out.append(Measure(document=name, title="", section=annex.label, chapter=heading, subsection="",
-                               text=body))
-            continue
-        for row in rows:
-            roles = row_roles(header, row)
-            out.append(Measure(document=name, title="", section=row.section, chapter=heading, subsection="",
-                               text="\n".join(row.lines), units=tuple(ordered_units(roles)),
-                               lead_units=tuple(roles["lead"]), support_units=tuple(roles["support"])))
-            if any(roles.values()):
-                _attach(main, row_title(header, row), roles)
-    return out
-
-
-def _attach(main: list[Measure], title: str, roles: dict[str, list[str]]) -> None:
-    """A task-table row names a measure by its title: the measure without units of its own gets them."""
-    key = re.sub(r"[\s。.；;，,]", "", title)
-    if len(key) < 3:
-        return
-    for i, m in enumerate(main):
-        if re.sub(r"[\s。.；;，,]", "", m.text).startswith(key) and not m.units:
-            main[i] = dataclasses.replace(m, units=tuple(ordered_units(roles)), lead_units=tuple(roles["lead"]),
-                                          support_units=tuple(roles["support"]))
-            return
 
 
 def _size_warning(lines: list[str], measures: list[Measure]) -> list[str]:

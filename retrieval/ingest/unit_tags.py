@@ -14,6 +14,8 @@ _SEP = r"[:：,，;；、\s]"
 # Unit names may hold one level of brackets of their own: 各区（市）县政府, 市委组织部（市人才办）.
 UNIT_CLAUSE_RE = re.compile(rf"[(（]\s*((?:{_ROLES}){_SEP}*(?:[^()（）]|[(（][^()（）]*[)）])*)[)）]")
 UNIT_LINE_RE = re.compile(rf"^((?:{_ROLES})\s*[:：].*)$")
+# A table row "措施 | 责任单位：市科技局": the unit clause is a cell of its own.
+UNIT_CELL_RE = re.compile(rf"\s*\|\s*((?:{_ROLES})\s*[:：][^|]*)(?=\||$)")
 ROLE_RE = re.compile(rf"({_ROLES}){_SEP}*")
 UNIT_SPLIT_RE = re.compile(r"[、,，;；/\s]+|(?<=[局委办府会厅])(?:和|及)")
 # 由市民政部门负责 / 由区残联会同区民政部门负责: a unit named in prose, used only where no clause exists.
@@ -55,6 +57,8 @@ def split_units(text: str) -> tuple[str, dict[str, list[str]]]:
     body = UNIT_CLAUSE_RE.sub("", text)
     kept_lines = []
     for line in body.split("\n"):
+        clauses.extend(UNIT_CELL_RE.findall(line))
+        line = UNIT_CELL_RE.sub("", line)
         match = UNIT_LINE_RE.match(line.strip())
         if match:
             clauses.append(match.group(1))
