@@ -130,3 +130,24 @@ def test_a_broken_replacement_keeps_the_good_version(fresh_service):
     assert not any(d.removed for d in report.documents)
     assert len(fresh_service.measures(document=DALIAN.stem)) == 51
     assert report.to_dict()["documents"][-1]["kept_previous"] is True
+
+
+def test_a_notice_numbered_only_with_digits():
+    text = ("关于做好某事的通知\n各单位：\n1.请于5月1日前报送材料，逾期不予受理。\n2.材料包括申请表和身份证复印件。\n"
+            "3.联系电话：12345。\n")
+    assert [m.section for m in parse_text(text, "x").measures] == ["1", "2", "3"]
+
+
+def test_prose_without_numbering_is_indexed_by_paragraph_with_inferred_ids():
+    text = "某市发布新政策\n" + "\n".join([
+        "这是一段较长的正文内容，介绍了政策的背景、目的和主要内容，供读者参考。",
+        "第二段正文说明申请条件和办理流程，需要携带身份证件到窗口办理。",
+        "第三段正文说明补贴标准为每人每月500元，按月发放到个人账户。"])
+    document = parse_text(text, "x")
+    assert [m.section for m in document.measures] == ["段1", "段2", "段3"]
+    assert all(m.section_inferred for m in document.measures) and document.warnings
+
+
+def test_page_numbers_are_not_text():
+    text = "某办法\n第一条 目的。\n- 2 -\n第二条 范围。\n第 3 页 共 9 页\n第三条 施行。\n"
+    assert [m.text for m in parse_text(text, "x").measures] == ["目的。", "范围。", "施行。"]

@@ -44,6 +44,9 @@ PART_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*[编节]\s*(.*)$")
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 # Measures are unique by id; one document pasted many times must not multiply them.
 MAX_UNEXPLAINED = 3.0
+# A document without any numbering is indexed by paragraphs only if it has this many real ones.
+MIN_PARAGRAPHS = 3
+MIN_PARAGRAPH_CHARS = 30
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 
@@ -179,8 +182,13 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
     prelude: list[str] = []
     started = False
     pending_label = ""
+    # A notice numbered only 1. 2. 3. (no 一、 or （一）): its items are the measures.
+    items_only = not any(CHAPTER_RE.match(x) or SUBSECTION_RE.match(x) for x in lines) and \
+        sum(1 for x in lines if ITEM_RE.match(x)) >= MIN_PARAGRAPHS
     for line in lines:
         label, pending_label = pending_label, ""
+        if items_only and not started and (m := ITEM_RE.match(line)) and m.group(1) == "1":
+            started = True
         item = _item_match(line, st.last_number + 1) if started else None
         if label and not (item and item[1] in ("1", "①") and st.prefix() + item[1] in st.ids):
             _text_line(st, prelude, started, label)  # the label is not followed by a list of its own
@@ -289,6 +297,8 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
     prelude, blocks = _parse_articles(main) if articles >= 2 else _parse_plan(main)
     measures, warnings = _measures(blocks, name)
+    if not measures and not annexes:
+        measures, warnings = _paragraphs(main, name), ["no numbering found: paragraphs are cited as 段1, 段2, …"]
     measures += annex_measures(annexes, name, measures)
     if not measures:
         raise NoMeasuresError("no numbered measures, subsections or articles were found")
@@ -358,6 +368,15 @@ def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
         if prose:
             roles["units"], inferred = prose, True
     return body, roles, inferred
+
+
+def _paragraphs(lines: list[str], name: str) -> list[Measure]:
+    """Last resort for a document without numbering: its prose paragraphs, under inferred ids."""
+    paragraphs = [line for line in lines if len(line) >= MIN_PARAGRAPH_CHARS and "。" in line]
+    if len(paragraphs) < MIN_PARAGRAPHS:
+        return []
+    return [Measure(document=name, title="", section=f"段{i}", chapter="", subsection="", text=text,
+                    section_inferred=True) for i, text in enumerate(paragraphs, 1)]
 
 
 def _size_warning(lines: list[str], measures: list[Measure]) -> list[str]:
