@@ -151,3 +151,22 @@ def test_prose_without_numbering_is_indexed_by_paragraph_with_inferred_ids():
 def test_page_numbers_are_not_text():
     text = "某办法\n第一条 目的。\n- 2 -\n第二条 范围。\n第 3 页 共 9 页\n第三条 施行。\n"
     assert [m.text for m in parse_text(text, "x").measures] == ["目的。", "范围。", "施行。"]
+
+
+def test_a_question_naming_the_place_finds_that_documents_measures(tmp_path, embedder):
+    """Two districts publish the same wording (本区…); only the place tells them apart."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for district, amount in (("东湖区", 500), ("西岭区", 800)):
+        (corpus / f"{district}.txt").write_text(
+            f"临江市{district}民政局关于印发养老服务补贴办法的通知\n"
+            f"一、补贴标准\n（一）本区居家养老服务补贴标准为每人每月{amount}元。\n"
+            f"（二）本区高龄津贴按月发放。\n", encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    assert {d.place for d in scan_corpus(corpus).documents} == {"临江市东湖区", "临江市西岭区"}
+    for district in ("东湖区", "西岭区"):
+        hits = service.search(f"{district}居家养老服务补贴标准是多少", 2)
+        assert hits[0].measure.document == district and hits[0].measure.section == "一(一)"
