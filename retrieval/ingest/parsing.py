@@ -96,7 +96,7 @@ def in_section(section: str, wanted: str) -> bool:
     return section == wanted or (section.startswith(wanted) and section[len(wanted):].isdigit())
 
 
-@dataclass
+@dataclass(eq=False)  # blocks are told apart by identity: two can hold the same text
 class _Block:
     """A piece of text under construction: a subsection body, an item, an article."""
 
@@ -105,6 +105,7 @@ class _Block:
     subsection: str
     lines: list[str] = field(default_factory=list)
     inferred: bool = False
+    dropped: bool = False  # a subsection body folded into its heading once items follow
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -212,7 +213,7 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
             _text_line(st, prelude, started, line)
     if pending_label:
         _text_line(st, prelude, started, pending_label)
-    return prelude, st.blocks
+    return prelude, [b for b in st.blocks if not b.dropped]
 
 
 def _text_line(st: _PlanState, prelude: list[str], started: bool, line: str) -> None:
@@ -239,8 +240,8 @@ def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
     st.last_number = CIRCLED.index(number) + 1 if number in CIRCLED else int(number)  # "①".isdigit() is True
     body_block = st.sub_blocks[0] if st.sub_blocks and st.sub_blocks[0].section == st.prefix() else None
     if body_block is not None:
-        st.blocks.remove(body_block)
-        st.sub_blocks.remove(body_block)
+        body_block.dropped = True  # (list.remove would be quadratic on a long document)
+        st.sub_blocks.pop(0)
         if body_block.lines:
             # A lead-in paragraph before the items reads as part of the heading.
             heading = st.subsection_heading or st.chapter_heading
