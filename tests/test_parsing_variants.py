@@ -170,3 +170,22 @@ def test_a_question_naming_the_place_finds_that_documents_measures(tmp_path, emb
     for district in ("东湖区", "西岭区"):
         hits = service.search(f"{district}居家养老服务补贴标准是多少", 2)
         assert hits[0].measure.document == district and hits[0].measure.section == "一(一)"
+
+
+def test_half_bracket_items_and_a_title_that_is_only_the_doc_number():
+    text = "穗人社规字〔2019〕6号\n某某补贴办法\n一、标准\n1）每人每月500元。\n2）按月发放。\n"
+    document = parse_text(text, "x")
+    assert [m.section for m in document.measures] == ["一1", "一2"]
+    assert document.title == "某某补贴办法" and document.doc_number == "穗人社规字〔2019〕6号"
+    page = parse_text(text, "x", page_meta={"title": "穗人社规字〔2019〕6号"})
+    assert page.title == "某某补贴办法"
+
+
+def test_the_seed_with_its_sidecar():
+    from tests.conftest import DALIAN
+
+    document = parse_file(DALIAN)
+    assert len(document.measures) == 51 and len({m.section for m in document.measures}) == 51
+    assert document.title == "大连市2018年科技工作要点" and document.place == "大连市"
+    assert all(m.title == document.title for m in document.measures)
+    assert by_section(document)["三(四)"].units == ("市科技局", "市卫生计生委")

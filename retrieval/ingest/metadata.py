@@ -79,7 +79,7 @@ def find_doc_number(lines: list[str], title: str = "") -> str:
 def choose_title(prelude: list[str], page_title: str, name: str) -> str:
     """The page's own title, else the first prelude line that reads like a document title (not its 文号,
     a date or an addressee), else the first prelude line, else the file name."""
-    if page_title:
+    if page_title and not DOC_NUMBER_RE.fullmatch(page_title):  # a page headed by its 文号 only
         return _inner_title(page_title)
     for line in prelude[:30]:
         if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")):

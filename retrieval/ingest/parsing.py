@@ -25,7 +25,7 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 CHAPTER_RE = re.compile(rf"^([{CN_NUM}]+)\s*[、．.]\s*(.*)$")
 SUBSECTION_RE = re.compile(rf"^[(（]\s*([{CN_NUM}]+)\s*[)）]\s*(.*)$")
 ITEM_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
-PAREN_ITEM_RE = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$")
+PAREN_ITEM_RE = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$|^(\d{1,3})\s*[)）]\s*(.*)$")
 ARTICLE_CHAPTER_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*条\s*(.*)$")
 # Everything from the editor's byline on is page furniture (related articles, dates).
@@ -137,8 +137,8 @@ def _item_match(line: str, expected: int):
         return "dot", str(number), rest
     if (m := re.match(r"^(\d{1,3})\s*[.．、](\d.*)$", line)) and int(m.group(1)) == expected > 1:
         return "dot", m.group(1), m.group(2)
-    if m := PAREN_ITEM_RE.match(line):
-        return "paren", str(int(m.group(1))), m.group(2)
+    if m := PAREN_ITEM_RE.match(line):  # （1） or 1）
+        return "paren", str(int(m.group(1) or m.group(3))), m.group(2) if m.group(1) else m.group(4)
     if m := CIRCLED_RE.match(line):
         return "circle", m.group(1), m.group(2)
     return None
