@@ -117,21 +117,6 @@ def test_hidden_copy_and_body_hidden_until_script(tmp_path):
     assert [m.section for m in document.measures] == ["第一条", "第二条", "第三条"]
 
 
-def test_a_broken_replacement_keeps_the_good_version(fresh_service):
-    from tests.conftest import DALIAN
-
-    path = fresh_service.settings.corpus_dir / DALIAN.name
-    (fresh_service.settings.corpus_dir / "other.txt").write_text("标题\n一、总则\n（一）支持研发。\n", encoding="utf-8")
-    fresh_service.reload()
-    path.write_text("没有措施。", encoding="utf-8")
-    report = fresh_service.reload()
-    [failed] = report.failed
-    assert failed.document == DALIAN.stem and failed.kept_previous and failed.measures == 51
-    assert not any(d.removed for d in report.documents)
-    assert len(fresh_service.measures(document=DALIAN.stem)) == 51
-    assert report.to_dict()["documents"][-1]["kept_previous"] is True
-
-
 def test_a_notice_numbered_only_with_digits():
     text = ("关于做好某事的通知\n各单位：\n1.请于5月1日前报送材料，逾期不予受理。\n2.材料包括申请表和身份证复印件。\n"
             "3.联系电话：12345。\n")
