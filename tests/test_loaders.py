@@ -362,3 +362,13 @@ def test_docx_automatic_list_numbering():
     measures = parse_text(text, "numbered").measures
     assert [m.section for m in measures] == ["一(一)1", "一(一)2", "一(二)", "二(一)"]
     assert measures[0].units == ("市科技局",)
+
+
+def test_html_page_wrapped_in_a_form():
+    """ASP.NET sites put the whole page in one <form>; the document inside it is still the document."""
+    page = ("<html><body><form id='form1'><div class='nav'><a>首页</a></div><h1>某办法</h1>"
+            "<p>第一条 目的。</p><p>第二条 范围。</p><p>第三条 施行。</p>"
+            "<form><input name='q'><p>搜索</p></form></form></body></html>")
+    text = load_bytes(page.encode("utf-8"), "page.html")
+    assert [m.section for m in parse_text(text, "x").measures] == ["第一条", "第二条", "第三条"]
+    assert "搜索" not in text and "首页" not in text

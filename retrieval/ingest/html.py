@@ -20,6 +20,7 @@ HTML_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", r
 # Page furniture: never part of a document's text.
 HTML_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
                   "template", "svg", "button", "select", "input", "textarea", "object")
+HTML_WRAPPER_TAGS = ("form", "header", "footer", "nav", "aside")
 HTML_FURNITURE_RE = re.compile(
     r"navigation|footer|sidebar|breadcrumb|crumb|share|related|relate|comment|recommend"
     r"|(?:^|[-_\s])(?:nav|navbar|menu|foot|side|aside|ad|ads)(?:$|[-_\s])", re.IGNORECASE)
@@ -91,8 +92,10 @@ def _drop_furniture(soup) -> None:
         # An <article>'s own <header> holds its headline; only page-level headers are furniture.
         if tag.name == "header" and tag.find_parent(["article", "main"]):
             continue
-        if not tag.decomposed:
-            tag.decompose()
+        # ASP.NET pages wrap the whole page in one <form>: a container holding the numbering stays.
+        if tag.decomposed or (tag.name in HTML_WRAPPER_TAGS and _structure(tag) >= MIN_STRUCTURE):
+            continue
+        tag.decompose()
     for tag in soup.find_all(_is_furniture):
         if not tag.decomposed:
             tag.decompose()
