@@ -107,3 +107,38 @@ def test_table_rows_are_lines_with_cells():
     five = {m.section: m for m in _doc("gz-resident-medical-insurance-2026.html").measures}["五"]
     assert "2 | 大中专学生" in five.text
     assert "413元" in {m.section: m for m in _doc("gz-resident-medical-insurance-2026.html").measures}["二(一)"].text
+
+
+# (title, 文号, a name in the issuer, date, place), from SOURCES.md and the pages themselves.
+METADATA = {
+    "cn-market-entity-registration-2021.html": ("中华人民共和国市场主体登记管理条例", "中华人民共和国国务院令第746号",
+                                                "国务院", "2021-07-27", "全国"),
+    "gz-disability-two-subsidies-2022.html": ("广州市困难残疾人生活补贴和重度残疾人护理补贴实施办法", "", "广州市民政局",
+                                              "2022-11-16", "广州市"),
+    "gz-elderly-preferential-treatment-2021.html": ("广州市老年人优待办法", "广州市人民政府令第179号", "广州市人民政府",
+                                                    "2021-01-29", "广州市"),
+    "gz-family-doctor-plan-2023.html": ("推进广州市家庭医生签约服务高质量发展实施方案", "穗卫函〔2023〕1930号",
+                                        "广州市医疗保障局", "2023-10-19", "广州市"),
+    "gz-long-term-care-insurance-2024.html": ("广州市长期护理保险试行办法", "穗医保规字〔2024〕1号", "广州市民政局",
+                                              "2024-01-03", "广州市"),
+    "gz-maternity-allowance-2025.md": ("本月起，这笔钱直接发放至个人！", "", "广州市医疗保障局", "2025-12-03", "广州市"),
+    "gz-public-rental-housing-2024.html": ("广州市公共租赁住房管理办法", "穗府办规〔2024〕13号", "广州市人民政府办公厅",
+                                           "2024-07-26", "广州市"),
+    "gz-resident-medical-insurance-2026.html": (
+        "广州市医疗保险服务中心关于开展2026年度广州市城乡居民基本医疗保险集中参保缴费工作的通告", "",
+        "广州市医疗保险服务中心", "2025-10-14", "广州市"),
+    "gz-social-assistance-standards-2025.html": (
+        "广州市民政局 广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知", "穗民规字〔2025〕2号",
+        "广州市财政局", "2025-05-30", "广州市"),
+    "th-kindergarten-admission-2026.html": ("2026年广州市天河区幼儿园招生工作方案", "", "广州市天河区教育局",
+                                            "2026-04-20", "广州市天河区"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(METADATA))
+def test_corpus_dev_metadata(name):
+    title, doc_number, issuer, date, place = METADATA[name]
+    document = _doc(name)
+    assert (document.title, document.doc_number, document.date, document.place) == (title, doc_number, date, place)
+    assert issuer in document.issuer.split("、")
+    assert document.measures[0].doc_number == doc_number and document.measures[-1].place == place

@@ -19,9 +19,15 @@ DOC_NUMBER_RE = re.compile(rf"[{_CJK}]{{1,14}}[〔\[【［(（]\s*\d{{4}}\s*[〕
 DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 DATE_LINE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 ORG_END_RE = re.compile(r"(?:局|委|委员会|厅|办公室|政府|中心|院|部|会|所|处|办)$")
+# （2021年7月27日中华人民共和国国务院令第746号公布）: when and by whom a regulation was promulgated.
+NOTE_RE = re.compile(r"^[（(]\s*\d{4}\s*年.{0,60}(?:公布|发布|通过|施行)")
+DECREE_RE = re.compile(r"^(?:中华人民共和国)?(.{2,20}?)令第\d+号$")
+# A signer under the signature: "市　长：温国辉".
+SIGNER_RE = re.compile(rf"^[{_CJK}\s]{{1,8}}[:：]\s*[{_CJK}]{{2,4}}$")
 SOURCE_RE = re.compile(r"^(?:来源|发布机构|发布机关|发文机关)\s*[:：]\s*(.+)$")
 TITLE_WORDS = ("办法", "方案", "通知", "条例", "规定", "意见", "要点", "计划", "细则", "通告", "决定",
                "规划", "措施", "公告", "指引", "标准", "规则", "纲要", "实施")
+DOCUMENT_KINDS = ("办法", "方案", "规定", "细则", "条例", "意见", "措施", "计划", "要点", "规划", "规则", "指引", "清单")
 # Where a document applies: a city (广州市) and perhaps a district (天河区) at the start of its title or
 # issuer. Words ending in 区 that are not districts are excluded.
 CITY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=省)|(?<=《))([{_CJK}]{{2,3}}?市)")
@@ -42,12 +48,14 @@ def signature(lines: list[str]) -> tuple[list[str], str, str]:
     for line in lines:
         if DATE_LINE_RE.match(line):
             orgs = []
-            while kept and _is_org_line(kept[-1]) and len(orgs) < 4:
+            while kept and (_is_org_line(kept[-1]) or SIGNER_RE.match(kept[-1])) and len(orgs) < 4:
                 orgs.insert(0, kept.pop())
-            if orgs and not issuer:
+            signers = [org for org in orgs if SIGNER_RE.match(org)]
+            orgs = [org for org in orgs if org not in signers]
+            if (orgs or signers) and not date:  # the first signature dates the document
                 issuer = "、".join(name for org in orgs for name in org.split())
                 date = normal_date(line)
-            if orgs or not kept:
+            if orgs or signers or not kept:
                 continue
         kept.append(line)
     return kept, issuer, date
@@ -68,11 +76,18 @@ def normal_date(text: str) -> str:
 
 
 def find_doc_number(lines: list[str], title: str = "") -> str:
-    """The 文号 on a line of its own near the top (a number cited in a sentence is another document's)."""
-    for line in [title, *lines[:80]]:
+    """The 文号 on a line of its own near the top, or in the promulgation note "（…国务院令第746号公布）";
+    a number cited inside a sentence is another document's."""
+    head = lines[:80]
+    # "广州市人民政府令" and "第179号" are often two lines.
+    joined = [a + b for a, b in zip(head, head[1:]) if a.endswith("令") and re.fullmatch(r"第\s*\d+\s*号", b)]
+    for line in [title, *joined, *head]:
         match = DOC_NUMBER_RE.search(line)
-        if match and (line is title or len(line) <= len(match.group(0)) + 6):
-            return re.sub(r"\s+", "", match.group(0))
+        if not match:
+            continue
+        note = line.startswith(("（", "(")) and line.endswith(("）", ")")) and re.search(r"公布|发布|印发", line)
+        if line is title or note or len(line) <= len(match.group(0)) + 6:
+            return re.sub(r"^[年月日]+|\s+", "", match.group(0))
     return ""
 
 
@@ -95,12 +110,32 @@ def choose_title(prelude: list[str], page_title: str, name: str) -> str:
 def _inner_title(title: str) -> str:
     """关于印发《X》的通知 → X: the document, not the notice that carries it."""
     match = re.search(r"印发《([^》]{4,80})》的?(?:通知|决定)", title)
-    return match.group(1) if match else title
+    if match:
+        return match.group(1)
+    # Without brackets only when what is issued is named as a document: 关于印发广州市…试行办法的通知.
+    match = re.search(rf"关于印发([{_CJK}\d（）()]{{4,80}}?(?:{'|'.join(DOCUMENT_KINDS)}))的?(?:通知|决定)$", title)
+    if match and not match.group(1).startswith(("我市", "本市", "我区", "本区")):
+        return match.group(1)
+    return title
 
 
-def find_issuer(title: str, prelude: list[str], signed: str, page_source: str) -> str:
-    if signed:
-        return signed
+def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, signed: tuple[str, str],
+                  name: str) -> dict[str, str]:
+    """title, doc_number, issuer, date, place from what the text and the page say, best source first:
+    the signature block, a promulgation note "（2021年7月27日…国务院令第746号公布）", the page's fields."""
+    page_title = page.get("title", "")
+    title = choose_title(prelude, page_title, name)
+    doc_number = find_doc_number(prelude + main[:40], page_title or title)
+    note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")
+    decree = DECREE_RE.match(doc_number)
+    issuer = signed[0] or (decree.group(1) if decree else "") or find_issuer(page_title or title, prelude, page)
+    date = signed[1] or note_date or normal_date(page.get("date", "")) or \
+        next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "")
+    return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
+            "place": find_place(title, page_title, issuer, page.get("site", ""))}
+
+
+def find_issuer(title: str, prelude: list[str], page: dict[str, str]) -> str:
     match = re.match(rf"^([{_CJK}\s]{{2,60}}?)关于", title)
     if match:
         return "、".join(match.group(1).split())
@@ -108,7 +143,7 @@ def find_issuer(title: str, prelude: list[str], signed: str, page_source: str) -
         found = SOURCE_RE.match(line)
         if found:
             return found.group(1).strip()
-    return page_source
+    return page.get("source", "")
 
 
 def find_place(*texts: str) -> str:

@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from retrieval.ingest.annex import annex_measures, split_annexes
-from retrieval.ingest.metadata import choose_title, find_doc_number, find_issuer, find_place, signature
+from retrieval.ingest.metadata import document_meta, signature
 from retrieval.ingest.unit_tags import (merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
 from retrieval.models import Document, Measure
@@ -303,26 +303,11 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     measures += annex_measures(annexes, name, measures)
     if not measures:
         raise NoMeasuresError("no numbered measures, subsections or articles were found")
-    title = choose_title(prelude, page_meta.get("title", ""), name)
-    issuer = find_issuer(title, prelude, signed_issuer, page_meta.get("source", ""))
-    meta = {"title": title, "doc_number": find_doc_number(prelude + main[:40], title), "issuer": issuer,
-            "date": signed_date or _page_date(page_meta) or _prelude_date(prelude), "place": find_place(title, issuer, page_meta.get("site", ""))}
+    meta = document_meta(prelude, main, page_meta, signed=(signed_issuer, signed_date), name=name)
     measures = [dataclasses.replace(m, order=i, **meta) for i, m in enumerate(measures)]
     warnings += _size_warning(lines, measures)
     log.debug("parsed %s: %d measures", name, len(measures))
     return Document(name=name, measures=tuple(measures), source=source, warnings=tuple(warnings), **meta)
-
-
-def _prelude_date(prelude: list[str]) -> str:
-    from retrieval.ingest.metadata import normal_date
-
-    return next((d for line in prelude if len(line) <= 24 and (d := normal_date(line))), "")
-
-
-def _page_date(page_meta: dict[str, str]) -> str:
-    from retrieval.ingest.metadata import normal_date
-
-    return normal_date(page_meta.get("date", ""))
 
 
 def _measures(blocks: list[_Block], name: str) -> tuple[list[Measure], list[str]]:
