@@ -174,3 +174,16 @@ def test_the_seed_with_its_sidecar():
     assert document.title == "大连市2018年科技工作要点" and document.place == "大连市"
     assert all(m.title == document.title for m in document.measures)
     assert by_section(document)["三(四)"].units == ("市科技局", "市卫生计生委")
+
+
+def test_an_annex_list_mid_document_does_not_swallow_the_rest():
+    text = ("方案\n一、任务\n（一）做好申报。\n附件：1.申报表\n2.汇总表\n二、保障\n（一）加强领导。\n"
+            "附件1\n申报表\n姓名 | 单位\n")
+    ids = [m.section for m in parse_text(text, "x").measures]
+    assert ids == ["一(一)", "二(一)", "附件1"]
+
+
+def test_attachment_download_links_are_not_text():
+    text = "方案\n一、任务\n（一）做好申报。\n附件：\n附件1.docx\n附件2.pdf\n附件1-2下载：《申报表》\n"
+    [measure] = parse_text(text, "x").measures
+    assert measure.text == "做好申报。"

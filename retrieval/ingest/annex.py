@@ -18,6 +18,7 @@ _NUM = "一二三四五六七八九十"
 ANNEX_RE = re.compile(rf"^附\s*件\s*(\d{{1,2}}|[{_NUM}]{{1,3}})?\s*(?:[:：.．、\s]\s*(.*))?$")
 ANNEX_LIST_RE = re.compile(r"^附\s*件\s*[:：]")
 FILE_RE = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|zip|rar|ofd|jpg|png)\b", re.IGNORECASE)
+LISTED_RE = re.compile(r"^\d{1,2}\s*[.．、]\s*\S.{0,78}$")  # "2.关于…任务分工表" in the 附件： list
 ROW_NUMBER_RE = re.compile(r"^(\d{1,3})(?:[.．、]\D|$)")
 TITLE_COLUMNS = ("工作事项", "工作任务", "重点任务", "主要任务", "任务", "事项", "工作内容", "内容", "措施")
 
@@ -52,7 +53,8 @@ def annex_label(line: str) -> str | None:
 
 
 def split_annexes(lines: list[str]) -> tuple[list[str], list[Annex]]:
-    """Main text lines, and the annexes after it. The "附件：1.… 2.…" list itself is dropped."""
+    """Main text lines, and the annexes after it. The "附件：1.… 2.…" list itself (and download links)
+    is dropped; any other line after the list is the main text again (a list may sit mid-document)."""
     main: list[str] = []
     annexes: list[Annex] = []
     listing = False
@@ -64,11 +66,14 @@ def split_annexes(lines: list[str]) -> tuple[list[str], list[Annex]]:
             rest = ANNEX_RE.match(line).group(2)
             if rest:
                 annexes[-1].lines.append(rest)
-        elif ANNEX_LIST_RE.match(line) and not annexes:
-            listing = True
         elif annexes:
             annexes[-1].lines.append(line)
-        elif not listing:
+        elif ANNEX_LIST_RE.match(line):
+            listing = True
+        elif listing and (LISTED_RE.match(line) or FILE_RE.search(line) or line.startswith("附件")):
+            continue
+        else:
+            listing = False
             main.append(line)
     return main, [a for a in annexes if a.lines]
 

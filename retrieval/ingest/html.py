@@ -51,7 +51,7 @@ def html_text(markup: str) -> tuple[str, dict[str, str]]:
     headline = meta.get("title") or _html_headline(soup, main)
     if headline:
         meta["title"] = headline
-    _tables_to_rows(main)
+    _tables_to_rows(soup, main)
     lines = _block_lines(main)
     if headline and (not lines or lines[0] != headline):
         lines.insert(0, headline)
@@ -212,16 +212,14 @@ def _int(value) -> int:
         return 1
 
 
-def _tables_to_rows(root) -> None:
+def _tables_to_rows(soup, root) -> None:
     """Each table → one paragraph per row, cells joined with " | " (inner tables first)."""
     for table in reversed(root.find_all("table")):
-        rows = _table_rows(table)
-        holder = BeautifulSoup("", "lxml").new_tag("div")
-        for row in rows:
-            cells = [c for c in row]
+        holder = soup.new_tag("div")
+        for cells in _table_rows(table):
             while cells and not cells[-1]:
                 cells.pop()
-            paragraph = BeautifulSoup("", "lxml").new_tag("p")
+            paragraph = soup.new_tag("p")
             paragraph.string = " | ".join(cells)
             holder.append(paragraph)
         table.replace_with(holder)
