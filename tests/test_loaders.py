@@ -372,3 +372,9 @@ def test_html_page_wrapped_in_a_form():
     text = load_bytes(page.encode("utf-8"), "page.html")
     assert [m.section for m in parse_text(text, "x").measures] == ["第一条", "第二条", "第三条"]
     assert "搜索" not in text and "首页" not in text
+
+
+def test_markdown_bold_heading_names_a_restarted_list():
+    page = "# 指南\n\n**一、材料**\n\n身份证。\n\n**二、步骤**\n\n1.登录。\n\n2.填写。\n\n**温馨提示**\n\n1.如实填写。\n\n2.按时办理。\n"
+    document = parse_text(load_bytes(page.encode("utf-8"), "guide.md"), "guide")
+    assert [m.section for m in document.measures] == ["一", "二1", "二2", "温馨提示1", "温馨提示2"]

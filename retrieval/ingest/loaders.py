@@ -29,6 +29,8 @@ MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s*")
 MD_BULLET_RE = re.compile(r"^\s*[-*+]\s+")
 MD_RULE_RE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
+MD_BOLD_LINE_RE = re.compile(r"^(?:\*\*|__)([^*_]{2,12}?)(?:\*\*|__)$")
+MD_NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|\d|[(（])")
 MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 MD_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -145,6 +147,10 @@ def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
             if match.group(1).lower() == "title" and match.group(2).strip():
                 meta["title"] = TITLE_SUFFIX_RE.split(match.group(2).strip())[0].strip()
             continue
+        if (bold := MD_BOLD_LINE_RE.match(line.strip())) and not MD_NUMBERED_RE.match(bold.group(1)):
+            # A bold line of its own is an unnumbered heading: written "注意事项：" the parser can use it to
+            # name a list that restarts at 1.
+            line = bold.group(1).rstrip("：:") + "："
         heading = MD_HEADING_RE.match(line)
         line = MD_HEADING_RE.sub("", line)
         line = MD_BULLET_RE.sub("", line)
