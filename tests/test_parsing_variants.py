@@ -187,3 +187,21 @@ def test_attachment_download_links_are_not_text():
     text = "方案\n一、任务\n（一）做好申报。\n附件：\n附件1.docx\n附件2.pdf\n附件1-2下载：《申报表》\n"
     [measure] = parse_text(text, "x").measures
     assert measure.text == "做好申报。"
+
+
+def test_a_saved_district_page_with_every_trap():
+    """A page as saved from a district site: the body hidden until a script runs, an ASP.NET form around
+    everything, navigation, a hidden second copy, a notice around the plan, numbering that runs on,
+    a rowspan task table as annex, and page fields (转载 title, vague source)."""
+    document = parse_file(FIXTURES / "sample-district-plan.html")
+    assert [m.section for m in document.measures] == ["一", "二(一)1", "二(一)2", "二(二)3", "二(二)4", "三(一)",
+                                                      "附件1-1"]
+    s = by_section(document)
+    assert s["二(二)4"].text == "11.5万元以下贷款免担保。"
+    assert s["二(一)2"].lead_units == ("区人力资源社会保障局", "区民政局")  # from the task table's two rows
+    assert s["二(一)2"].support_units == ("各街道办事处",)
+    assert s["二(二)3"].lead_units == ("区财政局",)
+    assert document.meta_dict() == {"title": "西岭区促进就业工作方案", "doc_number": "西府办〔2025〕7号",
+                                     "issuer": "临江市西岭区人民政府办公室", "date": "2025-03-28",
+                                     "place": "临江市西岭区"}
+    assert not any("首页" in m.text or "版权" in m.text for m in document.measures)
