@@ -242,7 +242,8 @@ def preview_html(doc: Document, filename: str, lang: str, names: Mapping[str, st
     ids = [m.section for m in doc.measures]
     return t("preview", lang, title=doc.title or doc.name, name=filename, n=len(ids), ids=", ".join(ids[:8]),
              more=", …" if len(ids) > 8 else "", units=_clip(units, 600) or t("no_unit", lang),
-             replace=t("replaces", lang, name=doc.name) if replaces else "")
+             replace=(t("replaces", lang, name=doc.name) if replaces else "")
+             + "".join(f"⚠ {w}\n" for w in doc.warnings))  # t() escapes it
 
 
 def _clip(text: str, limit: int) -> str:
