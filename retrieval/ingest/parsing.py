@@ -273,7 +273,7 @@ def _parse_articles(lines: list[str]) -> tuple[list[str], list[_Block]]:
             current = None
         elif (m := ARTICLE_RE.match(line)) and cn_to_int(m.group(1)) > last:
             last = cn_to_int(m.group(1))
-            numeral = m.group(1) if m.group(1).isdigit() and last >= 10 else int_to_cn(last)
+            numeral = int_to_cn(last)  # 第12条 → 第十二条, as readers cite it; 第101条 stays
             chapter = " ".join(parts[k] for k in ("编", "章", "节") if k in parts)
             current = _Block(f"第{numeral}条", chapter, "")
             blocks.append(current)
