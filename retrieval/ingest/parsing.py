@@ -88,7 +88,9 @@ def normalize_section(text: str) -> str:
     text = text.strip().replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "")
     text = re.sub(rf"^([{CN_NUM}]+)[、.．]", r"\1", text)
     text = re.sub(r"(\d+)[.．、]$", r"\1", text)
-    return text
+    text = text.translate(FULL_WIDTH_DIGITS)
+    # 第12条 is indexed as 第十二条 (articles keep digits only from 100 on).
+    return re.sub(r"^第(\d{1,2})条$", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)
 
 
 def in_section(section: str, wanted: str) -> bool:
