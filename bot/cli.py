@@ -82,6 +82,7 @@ def cli(ctx: click.Context, config_path, corpus, data, verbose) -> None:
 @click.pass_obj
 def ingest(obj: Context, as_json: bool) -> None:
     """Rebuild the index from the corpus folder and report what changed.
+    Exits with 1 when any file could not be indexed (a file that had a good version keeps it).
 
     \b
     Example:
@@ -89,6 +90,8 @@ def ingest(obj: Context, as_json: bool) -> None:
     """
     report = obj.service.reload(progress=sys.stderr.isatty() and not as_json)
     _emit(report.to_dict()) if as_json else click.echo(ingest_text(report))
+    if report.failed:  # scripts and cron must notice a file that was not indexed
+        sys.exit(1)
 
 
 @cli.command()

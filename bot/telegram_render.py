@@ -51,6 +51,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "error": ("抱歉,处理您的请求时出错了,请稍后再试。",
               "Sorry, something went wrong while handling your request. Please try again later."),
     "thanks": ("谢谢您的反馈!", "Thanks for the feedback!"),
+    "kept_previous": ("原有{n}条措施继续使用", "its previous {n} measures keep serving"),
     "report_off": ("审计日志未启用,没有报告。", "The audit log is off, so there is no report."),
     "not_admin": ("抱歉,此操作仅限管理员。", "Sorry, only administrators can do that."),
     "section_usage": ("用法:/section 章节号,例如 /section {section}", "Usage: /section id, e.g. /section {section}"),
@@ -215,11 +216,14 @@ def ingest_html(report: IngestReport, lang: str) -> str:
                embedded=report.embedded, seconds=report.seconds)]
     for d in report.documents:
         if d.error:
-            lines.append(f"✗ {html.escape(d.document)}: {html.escape(d.error)}")
+            kept = f" ({t('kept_previous', lang, n=d.measures)})" if d.kept_previous else ""
+            lines.append(f"✗ {html.escape(d.document)}: {html.escape(d.error)}{kept}")
             continue
         lines.append(f"✓ <b>{html.escape(d.document)}</b>: {d.measures}")
         for key, ids in d.changes:
-            lines.append(f"  {t(key, lang)} ({len(ids)}): {html.escape(', '.join(ids))}")
+            shown = ", ".join(ids[:20]) + (f", … +{len(ids) - 20}" if len(ids) > 20 else "")
+            lines.append(f"  {t(key, lang)} ({len(ids)}): {html.escape(shown)}")
+        lines += [f"  ⚠ {html.escape(w)}" for w in d.warnings]
     if not report.changed_anything:
         lines.append(t("no_changes", lang))
     return "\n".join(lines)
@@ -234,7 +238,8 @@ def preview_html(doc: Document, filename: str, lang: str, names: Mapping[str, st
     ids = [m.section for m in doc.measures]
     return t("preview", lang, title=doc.title or doc.name, name=filename, n=len(ids), ids=", ".join(ids[:8]),
              more=", …" if len(ids) > 8 else "", units=_clip(units, 600) or t("no_unit", lang),
-             replace=t("replaces", lang, name=doc.name) if replaces else "")
+             replace=(t("replaces", lang, name=doc.name) if replaces else "")
+             + "".join(f"⚠ {w}\n" for w in doc.warnings))  # t() escapes it
 
 
 def _clip(text: str, limit: int) -> str:

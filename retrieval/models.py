@@ -17,8 +17,14 @@ class Measure:
     text: str  # the measure's own text, verbatim, without the responsible-unit clause
     units: tuple[str, ...] = ()  # responsible units in the order the document names them
     lead_units: tuple[str, ...] = ()  # 牵头单位, where the document distinguishes them
-    support_units: tuple[str, ...] = ()  # 配合单位
+    support_units: tuple[str, ...] = ()  # 配合单位 / 协办单位 (partner units)
     order: int = 0  # position in the document
+    doc_number: str = ""  # the document's 文号, e.g. 穗府办规〔2024〕13号
+    issuer: str = ""  # the issuing body (or bodies, joined by 、)
+    date: str = ""  # the document's date, YYYY-MM-DD where known
+    place: str = ""  # where it applies: 广州市, 广州市天河区, 全国
+    section_inferred: bool = False  # the id was not written in the text (e.g. a paragraph after 注意事项)
+    units_inferred: bool = False  # the units come from prose ("由X负责"), not a unit clause or task table
 
     @property
     def id(self) -> str:
@@ -36,26 +42,54 @@ class Measure:
         return self.heading.split("\n", 1)[0]
 
     @property
+    def partner_units(self) -> tuple[str, ...]:
+        """配合单位: the name the issue uses for ``support_units``."""
+        return self.support_units
+
+    @property
     def content_text(self) -> str:
         """Headings and text: what the measure is about. Headings carry the policy itself, and
         several measures differ only by them."""
         return "\n".join(p for p in (self.chapter, self.subsection, self.text) if p)
 
     @property
+    def embedding_text(self) -> str:
+        """What is embedded: the content and who is responsible for it. The document's title and place
+        are left out: the same words on every measure of a document blur the measures apart (dev set
+        hit@1 0.93 with them, 1.00 without)."""
+        parts = [self.content_text]
+        if self.lead_units:
+            parts.append("牵头单位:" + "、".join(self.lead_units))
+            if self.support_units:
+                parts.append("配合单位:" + "、".join(self.support_units))
+            others = [u for u in self.units if u not in self.lead_units and u not in self.support_units]
+            if others:
+                parts.append("责任单位:" + "、".join(others))
+        elif self.units:
+            parts.append("责任单位:" + "、".join(self.units))
+        return "\n".join(parts)
+
+    @property
     def retrieval_text(self) -> str:
-        """What is embedded: the content and who is responsible for it."""
-        if not self.units:
-            return self.content_text
-        return self.content_text + "\n责任单位:" + "、".join(self.units)
+        """What is indexed for words: the embedded text, then the document's place and title, so that a
+        question naming them (天河区, Tianhe) matches measures that only say 本区."""
+        context = " ".join(p for p in (self.place, f"《{self.title}》" if self.title else "") if p)
+        return self.embedding_text + ("\n" + context if context else "")
 
     @property
     def content_hash(self) -> str:
         return hashlib.sha256(self.retrieval_text.encode("utf-8")).hexdigest()
 
+    @property
+    def embedding_hash(self) -> str:
+        """Key of the embedding cache: a corrected title re-indexes a document but embeds nothing."""
+        return hashlib.sha256(self.embedding_text.encode("utf-8")).hexdigest()
+
     def to_dict(self) -> dict:
         data = asdict(self)
         for key in ("units", "lead_units", "support_units"):
             data[key] = list(data[key])
+        data["partner_units"] = list(self.support_units)
         data["id"] = self.id
         data["heading"] = self.heading
         return data
@@ -67,6 +101,15 @@ class Document:
     title: str
     measures: tuple[Measure, ...]
     source: str = ""  # file path it came from
+    doc_number: str = ""
+    issuer: str = ""
+    date: str = ""
+    place: str = ""
+    warnings: tuple[str, ...] = ()  # repeated ids, text the measures do not explain, …
+
+    def meta_dict(self) -> dict:
+        return {"title": self.title, "doc_number": self.doc_number, "issuer": self.issuer,
+                "date": self.date, "place": self.place}
 
 
 @dataclass(frozen=True)
@@ -139,6 +182,10 @@ class DocumentReport:
     changed: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     error: str | None = None  # why the file was not indexed
+    kept_previous: bool = False  # the file failed, so its last good version keeps serving
+    warnings: tuple[str, ...] = ()  # indexed, but an admin should look: repeated ids, unexplained text
+    title: str = ""
+    place: str = ""
 
     @property
     def changes(self) -> list[tuple[str, tuple[str, ...]]]:
@@ -147,7 +194,7 @@ class DocumentReport:
                                               ("removed", self.removed)) if ids]
 
     def to_dict(self) -> dict:
-        return asdict(self) | {k: list(getattr(self, k)) for k in ("added", "changed", "removed")}
+        return asdict(self) | {k: list(getattr(self, k)) for k in ("added", "changed", "removed", "warnings")}
 
 
 @dataclass(frozen=True)
@@ -167,7 +214,13 @@ class IngestReport:
     def changed_anything(self) -> bool:
         return any(d.added or d.changed or d.removed for d in self.documents)
 
+    @property
+    def failed(self) -> tuple[DocumentReport, ...]:
+        """Files that were not indexed (an admin must act): ``policybot ingest`` exits non-zero."""
+        return tuple(d for d in self.documents if d.error)
+
     def to_dict(self) -> dict:
         return {"version": self.version, "ok": self.ok, "error": self.error, "measures": self.measures,
+                "failed": len(self.failed),
                 "embedded": self.embedded, "seconds": round(self.seconds, 3),
                 "documents": [d.to_dict() for d in self.documents]}

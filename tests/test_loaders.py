@@ -155,7 +155,7 @@ def test_html_headline_from_title_when_no_h1():
 
 def test_html_headline_not_repeated():
     page = "<html><body><main><h1>示例方案</h1><p>一、总则</p><table><tr><td>甲</td><td>乙</td></tr></table></main></body></html>"
-    assert load_bytes(page.encode("utf-8"), "page.html").splitlines() == ["示例方案", "一、总则", "甲 乙"]
+    assert load_bytes(page.encode("utf-8"), "page.html").splitlines() == ["示例方案", "一、总则", "甲 | 乙"]  # table rows: cells joined with " | "
 
 
 # -- Word -----------------------------------------------------------------------------------------
@@ -189,7 +189,8 @@ def test_docx_tables_in_document_order():
         document.add_paragraph("二、保障")
 
     text = load_bytes(docx_bytes(build), "table.docx")
-    assert text.splitlines() == ["示例方案", "一、总则", "（一）支持创新。", "责任单位：市科技局",
+    # One line per table row, cells joined with " | ".
+    assert text.splitlines() == ["示例方案", "一、总则", "（一）支持创新。 | 责任单位：市科技局",
                                  "（二）支持转化。", "二、保障"]
     measures = parse_text(text, "table").measures
     assert [(m.section, m.units) for m in measures] == [("一(一)", ("市科技局",)), ("一(二)", ())]
@@ -319,3 +320,61 @@ def test_suffix_is_case_insensitive(plan_text, reference):
 
 def test_supported_suffixes():
     assert SUPPORTED_SUFFIXES == (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+
+def _numbered_list(document, levels) -> str:
+    """Add a Word list definition (format, text per level) to the document; returns its numId."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+                   for i, (fmt, text) in enumerate(levels))
+    root = document.part.numbering_part.element
+    root.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvls}</w:abstractNum>'))
+    root.append(parse_xml(f'<w:num {w} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    return "90"
+
+
+def _numbered(document, text: str, num_id: str, level: int) -> None:
+    from docx.oxml import parse_xml
+
+    paragraph = document.add_paragraph(text)
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    paragraph._p.get_or_add_pPr().append(parse_xml(
+        f'<w:numPr {w}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def test_docx_automatic_list_numbering():
+    def build(document):
+        num = _numbered_list(document, [("chineseCounting", "%1、"), ("chineseCounting", "（%2）"),
+                                        ("decimal", "%3.")])
+        document.add_paragraph("示例方案")
+        _numbered(document, "总则", num, 0)
+        _numbered(document, "支持创新。", num, 1)
+        _numbered(document, "建设实验室。（责任单位：市科技局）", num, 2)
+        _numbered(document, "培育联盟。", num, 2)
+        _numbered(document, "支持转化。", num, 1)
+        _numbered(document, "保障", num, 0)
+        _numbered(document, "加强领导。", num, 1)
+
+    text = load_bytes(docx_bytes(build), "numbered.docx")
+    assert text.splitlines()[:4] == ["示例方案", "一、总则", "（一）支持创新。", "1.建设实验室。（责任单位：市科技局）"]
+    measures = parse_text(text, "numbered").measures
+    assert [m.section for m in measures] == ["一(一)1", "一(一)2", "一(二)", "二(一)"]
+    assert measures[0].units == ("市科技局",)
+
+
+def test_html_page_wrapped_in_a_form():
+    """ASP.NET sites put the whole page in one <form>; the document inside it is still the document."""
+    page = ("<html><body><form id='form1'><div class='nav'><a>首页</a></div><h1>某办法</h1>"
+            "<p>第一条 目的。</p><p>第二条 范围。</p><p>第三条 施行。</p>"
+            "<form><input name='q'><p>搜索</p></form></form></body></html>")
+    text = load_bytes(page.encode("utf-8"), "page.html")
+    assert [m.section for m in parse_text(text, "x").measures] == ["第一条", "第二条", "第三条"]
+    assert "搜索" not in text and "首页" not in text
+
+
+def test_markdown_bold_heading_names_a_restarted_list():
+    page = "# 指南\n\n**一、材料**\n\n身份证。\n\n**二、步骤**\n\n1.登录。\n\n2.填写。\n\n**温馨提示**\n\n1.如实填写。\n\n2.按时办理。\n"
+    document = parse_text(load_bytes(page.encode("utf-8"), "guide.md"), "guide")
+    assert [m.section for m in document.measures] == ["一", "二1", "二2", "温馨提示1", "温馨提示2"]

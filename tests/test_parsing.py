@@ -192,6 +192,7 @@ def test_parse_units_half_width():
 
 @pytest.mark.parametrize(("typed", "canonical"), [
     ("三（四）", "三(四)"), ("三、(三) 2.", "三(三)2"), (" 第五条 ", "第五条"), ("一(十三)4", "一(十三)4"),
+    ("第12条", "第十二条"), ("第１条", "第一条"), ("第101条", "第101条"),
 ])
 def test_normalize_section(typed, canonical):
     assert normalize_section(typed) == canonical

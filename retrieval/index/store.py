@@ -80,6 +80,8 @@ def measure_metadata(measure: Measure) -> dict:
         "lead_units_json": json.dumps(list(measure.lead_units), ensure_ascii=False),
         "support_units_json": json.dumps(list(measure.support_units), ensure_ascii=False),
         "order": measure.order, "hash": measure.content_hash,
+        "doc_number": measure.doc_number, "issuer": measure.issuer, "date": measure.date, "place": measure.place,
+        "section_inferred": measure.section_inferred, "units_inferred": measure.units_inferred,
     }
 
 
@@ -88,7 +90,11 @@ def measure_from_record(text: str, meta: dict) -> Measure:
         document=meta["document"], title=meta["title"], section=meta["section"], chapter=meta["chapter"],
         subsection=meta["subsection"], text=text, units=tuple(json.loads(meta["units_json"])),
         lead_units=tuple(json.loads(meta["lead_units_json"])),
-        support_units=tuple(json.loads(meta["support_units_json"])), order=int(meta["order"]))
+        support_units=tuple(json.loads(meta["support_units_json"])), order=int(meta["order"]),
+        # Versions written before document metadata existed lack these keys.
+        doc_number=meta.get("doc_number", ""), issuer=meta.get("issuer", ""), date=meta.get("date", ""),
+        place=meta.get("place", ""), section_inferred=bool(meta.get("section_inferred", False)),
+        units_inferred=bool(meta.get("units_inferred", False)))
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The serving index: an immutable snapshot of one version, swapped atomically on reload."""
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import logging
 import sys
@@ -107,11 +108,14 @@ class Index:
         folder = folder or self._settings.corpus_dir
         with self._ingest_lock, self._file_lock():
             scan = scan_corpus(folder)
-            measures = [m for d in scan.documents for m in d.measures]
             pointer = self._store.current()
             previous = self._load(pointer).measures if pointer else ()
-            reports = _diff_reports(scan.documents, previous) + list(scan.failures)
-            if not measures:
+            kept, failures = _keep_previous(scan.failures, previous)
+            measures = [m for d in scan.documents for m in d.measures] + kept
+            kept_names = {m.document for m in kept}
+            reports = _diff_reports(scan.documents, [m for m in previous if m.document not in kept_names]) \
+                + failures
+            if not scan.documents:
                 raise IngestError(f"no document in {folder} yielded measures; the index was left as it was: "
                                   + "; ".join(f.error or f.document for f in scan.failures))
             vectors, embedded = self._vectors(measures, progress)
@@ -130,16 +134,16 @@ class Index:
                             seconds=time.perf_counter() - started)
 
     def _vectors(self, measures: Sequence[Measure], progress: bool) -> tuple[np.ndarray, int]:
-        hashes = [m.content_hash for m in measures]
+        hashes = [m.embedding_hash for m in measures]
         cached = self._cache.get_many(self._embedder.name, hashes)
-        missing = [m for m in measures if m.content_hash not in cached]
-        missing = list({m.content_hash: m for m in missing}.values())
+        missing = [m for m in measures if m.embedding_hash not in cached]
+        missing = list({m.embedding_hash: m for m in missing}.values())
         batch = self._settings.embedder.batch_size
         bar = _progress(len(missing), progress)
         for start in range(0, len(missing), batch):
             part = missing[start:start + batch]
-            vectors = self._embedder.embed_documents([m.retrieval_text for m in part])
-            fresh = list(zip((m.content_hash for m in part), vectors))
+            vectors = self._embedder.embed_documents([m.embedding_text for m in part])
+            fresh = list(zip((m.embedding_hash for m in part), vectors))
             self._cache.put_many(self._embedder.name, fresh)
             cached.update(fresh)
             bar.update(len(part))
@@ -165,6 +169,24 @@ def _progress(total: int, enabled: bool):
                 disable=not enabled or total == 0, leave=False)
 
 
+def _keep_previous(failures: Sequence[DocumentReport], previous: Sequence[Measure]
+                   ) -> tuple[list[Measure], list[DocumentReport]]:
+    """A file that fails now keeps its last good version: a broken replacement never removes a document."""
+    by_doc: dict[str, list[Measure]] = {}
+    for m in previous:
+        by_doc.setdefault(m.document, []).append(m)
+    kept: list[Measure] = []
+    reports = []
+    for failure in failures:
+        old = by_doc.get(failure.document)
+        if old:
+            kept.extend(old)
+            failure = dataclasses.replace(failure, kept_previous=True, measures=len(old))
+            log.warning("%s failed; its previous %d measures keep serving", failure.document, len(old))
+        reports.append(failure)
+    return kept, reports
+
+
 def _diff_reports(documents, previous: Sequence[Measure]) -> list[DocumentReport]:
     old_by_doc: dict[str, dict[str, str]] = {}
     for m in previous:
@@ -177,7 +199,8 @@ def _diff_reports(documents, previous: Sequence[Measure]) -> list[DocumentReport
             document=doc.name, source=doc.source, measures=len(doc.measures),
             added=tuple(s for s in new if s not in old),
             changed=tuple(s for s in new if s in old and old[s] != new[s]),
-            removed=tuple(s for s in old if s not in new)))
+            removed=tuple(s for s in old if s not in new), warnings=doc.warnings, title=doc.title,
+            place=doc.place))
     for name, old in old_by_doc.items():
         reports.append(DocumentReport(document=name, source="", measures=0, removed=tuple(old)))
     return reports

@@ -1,14 +1,16 @@
 """The corpus folder → parsed documents, and a report line for every file that yields nothing."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes, load_text
-from retrieval.models import Document, DocumentReport
+from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_file, load_upload
+from retrieval.ingest.metadata import MetaError, is_sidecar, read_sidecar, sidecar_path, with_meta
 from retrieval.ingest.parsing import NoMeasuresError, parse_text
+from retrieval.models import Document, DocumentReport
 
 log = logging.getLogger(__name__)
 MAX_STEM_BYTES = 200
@@ -25,19 +27,28 @@ def document_name(path: Path) -> str:
 
 
 def parse_file(path: Path) -> Document:
-    """One file → its document; DocumentError names the file and the cause."""
+    """One file → its document, with the sidecar's metadata (``NAME.meta.yaml``) over what was found;
+    DocumentError names the file and the cause."""
     try:
-        text = load_text(path)
-        return parse_text(text, document_name(path), source=str(path))
+        loaded = load_file(path)
+        document = parse_text(loaded.text, document_name(path), source=str(path), page_meta=loaded.meta)
     except NoMeasuresError as exc:
         raise DocumentError(f"{path.name}: {exc}") from exc
+    sidecar = sidecar_path(path)
+    if sidecar is None:
+        return document
+    try:
+        return with_meta(document, read_sidecar(sidecar))
+    except MetaError as exc:
+        # The document itself is fine: index it with what was found, and tell the admin.
+        return dataclasses.replace(document, warnings=document.warnings + (f"{exc}; metadata file ignored",))
 
 
 def parse_upload(data: bytes, filename: str) -> Document:
     """An uploaded file (not yet in the corpus) → its document, for preview."""
     try:
-        text = load_bytes(data, filename)
-        return parse_text(text, document_name(Path(filename)), source=filename)
+        loaded = load_upload(data, filename)
+        return parse_text(loaded.text, document_name(Path(filename)), source=filename, page_meta=loaded.meta)
     except NoMeasuresError as exc:
         raise DocumentError(f"{filename}: {exc}") from exc
 
@@ -63,6 +74,8 @@ def scan_corpus(folder: Path) -> CorpusScan:
     failures: list[DocumentReport] = []
     seen_names: set[str] = set()
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if is_sidecar(path):
+            continue  # read with its document
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             failures.append(DocumentReport(path.stem, str(path), error=f"{path.name}: unsupported file type"))
             continue

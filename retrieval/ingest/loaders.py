@@ -9,10 +9,10 @@ import io
 import logging
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
-from bs4 import BeautifulSoup, NavigableString
 from docx.table import Table
 from pypdf import PdfReader
 
@@ -28,20 +28,14 @@ _ALLOWED_CONTROLS = set("\t\n\r\f\v")
 MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s*")
 MD_BULLET_RE = re.compile(r"^\s*[-*+]\s+")
 MD_RULE_RE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
-MD_EMPHASIS_RE = re.compile(r"\*\*|__")
-
-HTML_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
-# Page furniture: never part of a document's text.
-HTML_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
-                  "template", "svg", "button", "select")
-HTML_FURNITURE_RE = re.compile(
-    r"navigation|footer|sidebar|breadcrumb|crumb|share|related|relate|comment|recommend"
-    r"|(?:^|[-_\s])(?:nav|navbar|menu|foot|side|aside|ad|ads)(?:$|[-_\s])", re.IGNORECASE)
-HTML_CONTENT_RE = re.compile(r"content|article|TRS_Editor|main", re.IGNORECASE)
-HTML_BLOCK_TAGS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-                   "section", "article", "main", "blockquote", "pre", "dt", "dd", "center", "body")
-HTML_CELL_TAGS = ("td", "th")
-# Site names appended to a page <title>: "标题_大连市人民政府", "标题 - 北极星储能网".
+MD_EMPHASIS_RE = re.compile(r"\*\*|__|(?<![\w*])[*_](?=\S)|(?<=\S)[*_](?![\w*])")
+MD_BOLD_LINE_RE = re.compile(r"^(?:\*\*|__)([^*_]{2,12}?)(?:\*\*|__)$")
+MD_NUMBERED_RE = re.compile(r"^(?:[一二三四五六七八九十]+[、．.]|\d|[(（])")
+MD_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+MD_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MD_TABLE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+MD_READER_RE = re.compile(r"^(Title|URL Source|Markdown Content|Published Time):\s*(.*)$", re.IGNORECASE)
+# Site names appended to a page title: "标题 - 广州市人民政府门户网站".
 TITLE_SUFFIX_RE = re.compile(r"\s*(?:_|\||｜| - | – | — )\s*")
 
 # GB2312/GBK pages routinely contain characters only GB18030 (their superset) can decode.
@@ -56,29 +50,49 @@ def _error(filename: str, cause: str) -> DocumentError:
     return DocumentError(f"{filename}: {cause}")
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """A file's text, and what the file itself says about the document (an HTML page's title, date)."""
+
+    text: str
+    meta: dict[str, str] = field(default_factory=dict)
+
+
 def load_text(path: Path) -> str:
     """A file on disk → plain text for the parser."""
+    return load_file(path).text
+
+
+def load_file(path: Path) -> Loaded:
+    """A file on disk → its text and page metadata."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise _error(path.name, f"cannot read the file ({exc.strerror or exc})") from exc
-    return load_bytes(data, path.name)
+    return load_upload(data, path.name)
 
 
 def load_bytes(data: bytes, filename: str) -> str:
     """An upload → plain text for the parser, one paragraph per line."""
+    return load_upload(data, filename).text
+
+
+def load_upload(data: bytes, filename: str) -> Loaded:
+    """An upload → its text, one paragraph per line, and page metadata."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise _error(filename, f"unsupported file type {suffix or '(none)'!r}; "
                                f"supported: {', '.join(SUPPORTED_SUFFIXES)}")
     if not data:
         raise _error(filename, "the file is empty")
+    meta: dict[str, str] = {}
     if suffix in (".txt", ".md"):
         text = _decode(data, filename)
-        text = _strip_markdown(text) if suffix == ".md" else text
+        if suffix == ".md":
+            text, meta = _strip_markdown(text)
     elif suffix in (".html", ".htm"):
-        text = _html_text(data, filename)
+        text, meta = _html_text(data, filename)
     elif suffix == ".docx":
         text = _docx_text(data, filename)
     else:
@@ -86,7 +100,7 @@ def load_bytes(data: bytes, filename: str) -> str:
     if not text.strip():
         raise _error(filename, "no text found in the file")
     log.debug("loaded %s: %d characters", filename, len(text))
-    return text
+    return Loaded(text, meta)
 
 
 # -- plain text ---------------------------------------------------------------------------------
@@ -121,125 +135,80 @@ def _check_text(text: str, filename: str) -> str:
     return text
 
 
-def _strip_markdown(text: str) -> str:
-    """Markdown markup → plain lines: ``## 三、培育创新载体`` → ``三、培育创新载体``."""
-    lines = []
+def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
+    """Markdown markup → plain lines: ``## 三、培育创新载体`` → ``三、培育创新载体``; images dropped, links
+    reduced to their text, table rows to cells joined with " | ". A web reader's dump ("Title: …",
+    "URL Source: …") gives the page title."""
+    lines, meta = [], {}
     for line in text.splitlines():
-        if MD_RULE_RE.match(line):
+        if MD_RULE_RE.match(line) or MD_TABLE_RULE_RE.match(line):
             continue
+        if match := MD_READER_RE.match(line):
+            if match.group(1).lower() == "title" and match.group(2).strip():
+                meta["title"] = TITLE_SUFFIX_RE.split(match.group(2).strip())[0].strip()
+            continue
+        if (bold := MD_BOLD_LINE_RE.match(line.strip())) and not MD_NUMBERED_RE.match(bold.group(1)):
+            # A bold line of its own is an unnumbered heading: written "注意事项：" the parser can use it to
+            # name a list that restarts at 1.
+            line = bold.group(1).rstrip("：:") + "："
+        heading = MD_HEADING_RE.match(line)
         line = MD_HEADING_RE.sub("", line)
         line = MD_BULLET_RE.sub("", line)
-        lines.append(MD_EMPHASIS_RE.sub("", line))
-    return "\n".join(lines)
+        line = MD_LINK_RE.sub(r"\1", MD_IMAGE_RE.sub("", line)).replace("\\_", "_").replace("\\*", "*")
+        line = MD_EMPHASIS_RE.sub("", line)
+        if line.strip().startswith("|") and line.strip().endswith("|"):
+            line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
+        if heading and line.strip() and "heading" not in meta:
+            meta["heading"] = line.strip()
+        lines.append(line)
+    meta.setdefault("title", meta.pop("heading", ""))
+    meta.pop("heading", None)
+    return "\n".join(lines), {k: v for k, v in meta.items() if v}
 
 
 # -- HTML -----------------------------------------------------------------------------------------
 
-def _html_text(data: bytes, filename: str) -> str:
-    match = HTML_CHARSET_RE.search(data[:4096])
-    markup = _decode(data, filename, declared=match.group(1).decode("ascii") if match else None)
+def _html_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
+    from retrieval.ingest.html import charset, html_text
+
+    markup = _decode(data, filename, declared=charset(data))
     try:
-        soup = BeautifulSoup(markup, "lxml")
+        return html_text(markup)
     except Exception as exc:  # lxml/bs4 on arbitrary uploads: any failure means "not HTML we can read"
         raise _error(filename, f"not a readable HTML page ({exc})") from exc
-    _drop_furniture(soup)
-    main = _html_main(soup)
-    headline = _html_headline(soup, main)
-    lines = _block_lines(main)
-    if headline and (not lines or lines[0] != headline):
-        lines.insert(0, headline)
-    return "\n".join(lines)
-
-
-def _drop_furniture(soup) -> None:
-    """Remove navigation, headers, footers, sidebars, scripts: anything that is not the document."""
-    for tag in soup.find_all(HTML_DROP_TAGS):
-        # An <article>'s own <header> holds its headline; only page-level headers are furniture.
-        if tag.name == "header" and tag.find_parent(["article", "main"]):
-            continue
-        tag.decompose()
-    for tag in soup.find_all(_is_furniture):
-        if not tag.decomposed:
-            tag.decompose()
-
-
-def _is_furniture(tag) -> bool:
-    if tag.name in ("html", "body", "article", "main"):
-        return False
-    marks = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
-    if not marks.strip() or not HTML_FURNITURE_RE.search(marks):
-        return False
-    # A wrapper named "has-sidebar" that holds the article is not itself furniture.
-    return tag.find(["article", "main"]) is None and tag.find(_is_content) is None
-
-
-def _is_content(tag) -> bool:
-    marks = " ".join([tag.get("id") or "", *(tag.get("class") or [])])
-    return bool(marks.strip()) and bool(HTML_CONTENT_RE.search(marks))
-
-
-def _html_main(soup):
-    """The element holding the document: <article>, <main>, a content/TRS_Editor div, else <body>."""
-    for name in ("article", "main"):
-        found = soup.find_all(name)
-        if found:
-            return max(found, key=lambda tag: len(tag.get_text(strip=True)))
-    found = soup.find_all(_is_content)
-    if found:
-        return max(found, key=lambda tag: len(tag.get_text(strip=True)))
-    return soup.body or soup
-
-
-def _html_headline(soup, main) -> str:
-    """The page's headline: the main text's <h1>, else the page's first <h1>, else its <title>."""
-    h1 = main.find("h1") or soup.find("h1")
-    if h1 is not None and h1.get_text(strip=True):
-        return " ".join(h1.get_text(" ").split())
-    if soup.title is not None and soup.title.get_text(strip=True):
-        return TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
-    return ""
-
-
-def _block_lines(root) -> list[str]:
-    """Block elements become line breaks; whitespace inside a paragraph (source wrapping) does not."""
-    for string in list(root.find_all(string=True)):
-        if type(string) is NavigableString and string.find_parent("pre") is None:
-            string.replace_with(re.sub(r"\s+", " ", str(string)))
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for tag in root.find_all(HTML_BLOCK_TAGS):
-        tag.insert_before("\n")
-        tag.append("\n")
-    for tag in root.find_all(HTML_CELL_TAGS):
-        tag.append(" ")
-    return [line.strip() for line in root.get_text().split("\n") if line.strip()]
 
 
 # -- Word -----------------------------------------------------------------------------------------
 
 def _docx_text(data: bytes, filename: str) -> str:
+    from retrieval.ingest.docx_numbering import Numbering
+
     try:
         document = docx.Document(io.BytesIO(data))
-        lines = list(_docx_lines(document))
+        lines = list(_docx_lines(document, Numbering.of(document)))
     except Exception as exc:  # python-docx raises zip, XML and key errors alike on damaged files
         raise _error(filename, f"not a valid .docx file ({exc})") from exc
     return "\n".join(lines)
 
 
-def _docx_lines(container):
-    """Paragraphs and table cells in document order, one paragraph per line."""
+def _docx_lines(container, numbering):
+    """Paragraphs (with Word's automatic numbers) and table rows, in document order, one per line."""
     for block in container.iter_inner_content():
         if isinstance(block, Table):
             for row in block.rows:
-                seen = []  # lxml elements compare by identity; holding them keeps that identity stable
+                seen, cells = [], []  # lxml elements compare by identity; holding them keeps it stable
                 for cell in row.cells:
                     # A merged cell is returned once per grid column it spans.
                     if cell._tc in seen:
                         continue
                     seen.append(cell._tc)
-                    yield from _docx_lines(cell)
+                    cells.append(" ".join(" ".join(_docx_lines(cell, numbering)).split()))
+                while cells and not cells[-1]:
+                    cells.pop()
+                if cells:
+                    yield " | ".join(cells)
         elif block.text.strip():
-            yield block.text
+            yield numbering.label(block) + block.text
 
 
 # -- PDF ------------------------------------------------------------------------------------------

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
+import dataclasses
 from dataclasses import dataclass, field
 
+from retrieval.ingest.annex import annex_measures, split_annexes
+from retrieval.ingest.metadata import document_meta, signature
+from retrieval.ingest.unit_tags import (merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
+                                        units_in_prose)
 from retrieval.models import Document, Measure
 
 log = logging.getLogger(__name__)
@@ -20,21 +25,28 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 CHAPTER_RE = re.compile(rf"^([{CN_NUM}]+)\s*[、．.]\s*(.*)$")
 SUBSECTION_RE = re.compile(rf"^[(（]\s*([{CN_NUM}]+)\s*[)）]\s*(.*)$")
 ITEM_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
-PAREN_ITEM_RE = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$")
+PAREN_ITEM_RE = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$|^(\d{1,3})\s*[)）]\s*(.*)$")
 ARTICLE_CHAPTER_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*条\s*(.*)$")
 # Everything from the editor's byline on is page furniture (related articles, dates).
-TRAILER_RE = re.compile(r"^(责任编辑|编辑[:：]|相关阅读|相关文章|相关新闻)")
+TRAILER_RE = re.compile(r"^(责任编辑|编辑[:：]|相关阅读|相关文章|相关新闻|相关附件|扫一扫在手机|【打印】|【关闭】"
+                        r"|打印本页|关闭窗口|【返回顶部】|内容纠错|上一篇[:：]|下一篇[:：])")
 
-ROLE_WORDS = {"责任单位": "units", "责任部门": "units", "牵头单位": "lead", "牵头部门": "lead",
-              "配合单位": "support", "配合部门": "support"}
-_ROLES = "|".join(ROLE_WORDS)
-# Unit names may hold one level of brackets of their own: 各区（市）县政府, 市委组织部（市人才办）.
-UNIT_CLAUSE_RE = re.compile(rf"[(（]\s*((?:{_ROLES})\s*[:：](?:[^()（）]|[(（][^()（）]*[)）])*)[)）]")
-UNIT_LINE_RE = re.compile(rf"^((?:{_ROLES})\s*[:：].*)$")
-ROLE_PART_RE = re.compile(rf"({_ROLES})\s*[:：]\s*([^;；]*)")
-UNIT_SPLIT_RE = re.compile(r"[、,，/\s]+")
-
+# Lines that are page furniture or links, never a document's text.
+# Page numbers of a PDF or a printed page: "- 3 -", "第 2 页 共 9 页".
+PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)$")
+URL_LINE_RE = re.compile(r"^(?:[^\s:：]{0,12}[:：]\s*)?https?://\S+$")
+INLINE_NEXT_RE = r"[；;。，,\s]\s*{n}\s*[.．、](?!\d)"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+CIRCLED_RE = re.compile(rf"^([{CIRCLED}])\s*(.*)$")
+LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]$")
+PART_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*[编节]\s*(.*)$")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+# Measures are unique by id; one document pasted many times must not multiply them.
+MAX_UNEXPLAINED = 3.0
+# A document without any numbering is indexed by paragraphs only if it has this many real ones.
+MIN_PARAGRAPHS = 3
+MIN_PARAGRAPH_CHARS = 30
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 
@@ -76,7 +88,9 @@ def normalize_section(text: str) -> str:
     text = text.strip().replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "")
     text = re.sub(rf"^([{CN_NUM}]+)[、.．]", r"\1", text)
     text = re.sub(r"(\d+)[.．、]$", r"\1", text)
-    return text
+    text = text.translate(FULL_WIDTH_DIGITS)
+    # 第12条 is indexed as 第十二条 (articles keep digits only from 100 on).
+    return re.sub(r"^第(\d{1,2})条$", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)
 
 
 def in_section(section: str, wanted: str) -> bool:
@@ -84,36 +98,7 @@ def in_section(section: str, wanted: str) -> bool:
     return section == wanted or (section.startswith(wanted) and section[len(wanted):].isdigit())
 
 
-def parse_units(clause: str) -> dict[str, list[str]]:
-    """``责任单位:市科技局、市卫生计生委`` / ``牵头单位:A;配合单位:B`` → units by role."""
-    roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
-    for role_word, names in ROLE_PART_RE.findall(clause):
-        for name in UNIT_SPLIT_RE.split(names.strip(" 。.")):
-            name = name.strip(" 。.:：")
-            if name and name not in roles[ROLE_WORDS[role_word]]:
-                roles[ROLE_WORDS[role_word]].append(name)
-    return roles
-
-
-def split_units(text: str) -> tuple[str, dict[str, list[str]]]:
-    """Remove the responsible-unit clause(s) from a measure's text and return them parsed."""
-    clauses = UNIT_CLAUSE_RE.findall(text)
-    body = UNIT_CLAUSE_RE.sub("", text)
-    kept_lines = []
-    for line in body.split("\n"):
-        match = UNIT_LINE_RE.match(line.strip())
-        if match:
-            clauses.append(match.group(1))
-        else:
-            kept_lines.append(line)
-    roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
-    for clause in clauses:
-        for role, names in parse_units(clause).items():
-            roles[role].extend(n for n in names if n not in roles[role])
-    return "\n".join(kept_lines).strip(), roles
-
-
-@dataclass
+@dataclass(eq=False)  # blocks are told apart by identity: two can hold the same text
 class _Block:
     """A piece of text under construction: a subsection body, an item, an article."""
 
@@ -121,13 +106,16 @@ class _Block:
     chapter: str
     subsection: str
     lines: list[str] = field(default_factory=list)
+    inferred: bool = False
+    dropped: bool = False  # a subsection body folded into its heading once items follow
 
 
 def _clean_lines(text: str) -> list[str]:
     lines = []
+    text = text.translate(FULL_WIDTH_DIGITS).replace("\xa0", " ")
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.strip().strip("\u3000\ufeff\u200b")
-        if not line:
+        line = raw.strip().strip("\u3000\ufeff\u200b").strip()
+        if not line or URL_LINE_RE.match(line) or PAGE_NUMBER_RE.match(line):
             continue
         if TRAILER_RE.match(line):
             break
@@ -139,132 +127,257 @@ def _chapter_id(numeral: str) -> str:
     return int_to_cn(cn_to_int(numeral))
 
 
-def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
-    """Work-plan layout. Returns the lines before the first heading, and the blocks."""
-    first_chapter = next((cn_to_int(m.group(1)) for line in lines if (m := CHAPTER_RE.match(line))), None)
-    # Text that starts mid-document (a scraped tail) belongs to the chapter before the first heading seen.
-    chapter_id = _chapter_id_from_int(first_chapter - 1) if first_chapter and first_chapter > 1 else ""
-    chapter_heading = ""
-    subsection_id, subsection_heading = "", ""
-    prelude: list[str] = []
-    blocks: list[_Block] = []
-    current: _Block | None = None
-    started = False
-    sub_blocks: list[_Block] = []  # blocks of the current subsection, to fold its body in
-    item_style = ""  # "dot" (1.) or "paren" ((1)): the first one seen under a heading numbers the measures
+def _item_match(line: str, expected: int):
+    """``1.`` / ``1、`` / ``（1）`` / ``①`` → (style, number label, text), or None.
 
-    def open_block(section: str) -> _Block:
-        block = _Block(section, chapter_heading, subsection_heading)
-        blocks.append(block)
-        sub_blocks.append(block)
+    ``11.121人才梯队项目`` is item 11 when 11 is the next number; ``3.5亿元…`` is not an item.
+    A line ``1.死亡的；2.失踪的；…`` is an enumeration inside one paragraph, not items."""
+    if m := ITEM_RE.match(line):
+        number, rest = int(m.group(1)), m.group(2)
+        if re.search(INLINE_NEXT_RE.format(n=number + 1), rest) and expected <= 1:
+            return None
+        return "dot", str(number), rest
+    if (m := re.match(r"^(\d{1,3})\s*[.．、](\d.*)$", line)) and int(m.group(1)) == expected > 1:
+        return "dot", m.group(1), m.group(2)
+    if m := PAREN_ITEM_RE.match(line):  # （1） or 1）
+        return "paren", str(int(m.group(1) or m.group(3))), m.group(2) if m.group(1) else m.group(4)
+    if m := CIRCLED_RE.match(line):
+        return "circle", m.group(1), m.group(2)
+    return None
+
+
+class _PlanState:
+    """Where the plan parser is: chapter, subsection, the blocks of the current heading."""
+
+    def __init__(self, first_chapter: int | None) -> None:
+        # Text that starts mid-document (a scraped tail) belongs to the chapter before the first heading seen.
+        self.chapter_id = int_to_cn(first_chapter - 1) if first_chapter and first_chapter > 1 else ""
+        self.chapter_heading = ""
+        self.subsection_id, self.subsection_heading = "", ""
+        self.label = ""  # an unnumbered heading (注意事项:) whose items restart at 1
+        self.blocks: list[_Block] = []
+        self.sub_blocks: list[_Block] = []
+        self.current: _Block | None = None
+        self.item_style = ""
+        self.last_number = 0
+        self.ids: set[str] = set()
+
+    def prefix(self) -> str:
+        return self.label or (self.chapter_id + self.subsection_id)
+
+    def open_block(self, section: str, inferred: bool = False) -> _Block:
+        heading = self.label or self.subsection_heading
+        block = _Block(section, self.chapter_heading, heading, inferred=inferred)
+        self.blocks.append(block)
+        self.sub_blocks.append(block)
+        self.ids.add(section)
+        self.current = block
         return block
 
+    def new_heading(self) -> None:
+        self.sub_blocks, self.item_style, self.last_number, self.label = [], "", 0, ""
+
+
+def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
+    """Work-plan layout. Returns the lines before the first heading, and the blocks."""
+    first = next((cn_to_int(m.group(1)) for line in lines if (m := CHAPTER_RE.match(line))), None)
+    st = _PlanState(first)
+    prelude: list[str] = []
+    started = False
+    pending_label = ""
+    # A notice numbered only 1. 2. 3. (no 一、 or （一）): its items are the measures.
+    items_only = not any(CHAPTER_RE.match(x) or SUBSECTION_RE.match(x) for x in lines) and \
+        sum(1 for x in lines if ITEM_RE.match(x)) >= MIN_PARAGRAPHS
     for line in lines:
+        label, pending_label = pending_label, ""
+        if items_only and not started and (m := ITEM_RE.match(line)) and m.group(1) == "1":
+            started = True
+        item = _item_match(line, st.last_number + 1) if started else None
+        if label and not (item and item[1] in ("1", "①") and st.prefix() + item[1] in st.ids):
+            _text_line(st, prelude, started, label)  # the label is not followed by a list of its own
+            label = ""
         if m := CHAPTER_RE.match(line):
             started = True
-            chapter_id, chapter_heading = _chapter_id(m.group(1)), line
-            subsection_id, subsection_heading = "", ""
-            sub_blocks = []
-            item_style = ""
-            current = None
+            st.chapter_id, st.chapter_heading = _chapter_id(m.group(1)), line
+            st.subsection_id, st.subsection_heading = "", ""
+            st.new_heading()
+            st.current = None
         elif m := SUBSECTION_RE.match(line):
             started = True
-            subsection_id = f"({_chapter_id(m.group(1))})"
-            subsection_heading = line
-            sub_blocks = []
-            item_style = ""
-            current = open_block(chapter_id + subsection_id)
-        elif (m := ITEM_RE.match(line) or PAREN_ITEM_RE.match(line)) and started:
-            style = "dot" if ITEM_RE.match(line) else "paren"
-            if item_style and style != item_style and current is not None:
-                # (1) under an item 1. is an enumeration inside that item, not a measure of its own.
-                current.lines.append(line)
-                continue
-            item_style = style
-            number = str(int(m.group(1)))
-            body_block = sub_blocks[0] if sub_blocks and not sub_blocks[0].section[-1:].isdigit() else None
-            if body_block is not None and not body_block.lines:
-                # The subsection's heading stands alone; its items are the measures.
-                blocks.remove(body_block)
-                sub_blocks.remove(body_block)
-            elif body_block is not None:
-                # A lead-in paragraph before the items reads as part of the subsection's heading.
-                blocks.remove(body_block)
-                sub_blocks.remove(body_block)
-                subsection_heading = subsection_heading + "\n" + "\n".join(body_block.lines)
-            current = open_block(chapter_id + subsection_id + number)
-            current.lines.append(m.group(2))
-        elif not started:
-            prelude.append(line)
+            st.subsection_id, st.subsection_heading = f"({_chapter_id(m.group(1))})", line
+            st.new_heading()
+            st.open_block(st.chapter_id + st.subsection_id)
+        elif item:
+            _plan_item(st, item, line, label)
+        elif started and LABEL_RE.match(line):
+            pending_label = line
         else:
-            if current is None:
-                current = open_block(chapter_id)
-            current.lines.append(line)
-    return prelude, blocks
+            _text_line(st, prelude, started, line)
+    if pending_label:
+        _text_line(st, prelude, started, pending_label)
+    return prelude, [b for b in st.blocks if not b.dropped]
 
 
-def _chapter_id_from_int(number: int) -> str:
-    return int_to_cn(number)
+def _text_line(st: _PlanState, prelude: list[str], started: bool, line: str) -> None:
+    if not started:
+        prelude.append(line)
+        return
+    if st.current is None:
+        st.open_block(st.chapter_id)
+    st.current.lines.append(line)
+
+
+def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
+    style, number, text = item
+    if st.item_style and style != st.item_style and st.current is not None and not label:
+        # (1) under an item 1. is an enumeration inside that item, not a measure of its own.
+        st.current.lines.append(line)
+        return
+    if label:
+        # 注意事项: 1. 2. 3. after steps 1.–6.: the unnumbered heading names this second list.
+        st.new_heading()
+        st.label = LABEL_RE.match(label).group(1)
+        st.subsection_heading = label
+    st.item_style = style
+    st.last_number = CIRCLED.index(number) + 1 if number in CIRCLED else int(number)  # "①".isdigit() is True
+    body_block = st.sub_blocks[0] if st.sub_blocks and st.sub_blocks[0].section == st.prefix() else None
+    if body_block is not None:
+        body_block.dropped = True  # (list.remove would be quadratic on a long document)
+        st.sub_blocks.pop(0)
+        if body_block.lines:
+            # A lead-in paragraph before the items reads as part of the heading.
+            heading = st.subsection_heading or st.chapter_heading
+            lead = "\n".join(body_block.lines)
+            if st.subsection_heading:
+                st.subsection_heading = heading + "\n" + lead
+            else:
+                st.chapter_heading = heading + "\n" + lead
+    section = st.prefix() + number
+    block = st.open_block(section, inferred=section in st.ids)
+    block.lines.append(text)
 
 
 def _parse_articles(lines: list[str]) -> tuple[list[str], list[_Block]]:
-    """Regulation layout: 第X章 chapters, 第X条 articles; enumerations inside an article stay in it."""
-    chapter_heading = ""
+    """Regulation layout: 第X编/第X章/第X节 headings, 第X条 articles; enumerations stay in the article."""
+    parts: dict[str, str] = {}  # 编 / 章 / 节 → its heading line
     prelude: list[str] = []
     blocks: list[_Block] = []
     current: _Block | None = None
+    last = 0
     for line in lines:
-        if ARTICLE_CHAPTER_RE.match(line):
-            chapter_heading = line
+        if (m := ARTICLE_CHAPTER_RE.match(line)) or (m := PART_RE.match(line)):
+            level = "章" if ARTICLE_CHAPTER_RE.match(line) else line[line.index(m.group(1)) + len(m.group(1)):].strip()[0]
+            parts[level] = line
+            if level == "编":
+                parts.pop("章", None), parts.pop("节", None)
+            elif level == "章":
+                parts.pop("节", None)
             current = None
-        elif m := ARTICLE_RE.match(line):
-            section = f"第{int_to_cn(cn_to_int(m.group(1)))}条"
-            current = _Block(section, chapter_heading, "")
+        elif (m := ARTICLE_RE.match(line)) and cn_to_int(m.group(1)) > last:
+            last = cn_to_int(m.group(1))
+            numeral = int_to_cn(last)  # 第12条 → 第十二条, as readers cite it; 第101条 stays
+            chapter = " ".join(parts[k] for k in ("编", "章", "节") if k in parts)
+            current = _Block(f"第{numeral}条", chapter, "")
             blocks.append(current)
             if m.group(2):
                 current.lines.append(m.group(2))
         elif current is None:
-            if not blocks and not chapter_heading:
+            if not blocks and not parts:
                 prelude.append(line)
         else:
             current.lines.append(line)
     return prelude, blocks
 
 
-def parse_text(text: str, name: str, *, source: str = "") -> Document:
+def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, str] | None = None) -> Document:
     """Parse a document's plain text; raise NoMeasuresError when nothing citable is found."""
+    page_meta = page_meta or {}
     lines = _clean_lines(text)
     if not lines:
         raise NoMeasuresError("the document is empty")
-    articles = sum(1 for line in lines if ARTICLE_RE.match(line))
-    prelude, blocks = _parse_articles(lines) if articles >= 2 else _parse_plan(lines)
-    title = prelude[0] if prelude else name
+    main, annexes = split_annexes(lines)
+    main, signed_issuer, signed_date = signature(main)
+    articles = sum(1 for line in main if ARTICLE_RE.match(line))
+    prelude, blocks = _parse_articles(main) if articles >= 2 else _parse_plan(main)
+    measures, warnings = _measures(blocks, name)
+    if not measures and not annexes:
+        measures, warnings = _paragraphs(main, name), ["no numbering found: paragraphs are cited as 段1, 段2, …"]
+    measures += annex_measures(annexes, name, measures)
+    if not measures:
+        raise NoMeasuresError("no numbered measures, subsections or articles were found")
+    meta = document_meta(prelude, main, page_meta, signed=(signed_issuer, signed_date), name=name)
+    measures = [dataclasses.replace(m, order=i, **meta) for i, m in enumerate(measures)]
+    warnings += _size_warning(lines, measures)
+    log.debug("parsed %s: %d measures", name, len(measures))
+    return Document(name=name, measures=tuple(measures), source=source, warnings=tuple(warnings), **meta)
+
+
+def _measures(blocks: list[_Block], name: str) -> tuple[list[Measure], list[str]]:
     measures: list[Measure] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, list[str]] = {}
+    repeated, duplicates = [], 0
     for block in blocks:
-        raw = "\n".join(block.lines).strip()
-        body, roles = split_units(raw)
-        if not body and block.subsection and not block.section[-1:].isdigit():
-            # A heading-only subsection is itself the policy statement; its unit clause may sit on the heading.
-            body, heading_roles = split_units(_heading_body(block.subsection))
-            for role, names in heading_roles.items():
-                roles[role].extend(n for n in names if n not in roles[role])
+        body, roles, inferred_units = _block_units(block)
         if not body:
             continue
         section = block.section or "正文"
-        seen[section] = seen.get(section, 0) + 1
-        if seen[section] > 1:
-            section = f"{section}#{seen[section]}"
-        units = roles["units"] + [u for u in roles["lead"] + roles["support"] if u not in roles["units"]]
+        if body in seen.get(section, []):
+            duplicates += 1  # the same measure again: the text was pasted twice
+            continue
+        seen.setdefault(section, []).append(body)
+        inferred = block.inferred
+        if len(seen[section]) > 1:
+            repeated.append(section)
+            section, inferred = f"{section}#{len(seen[section])}", True
         measures.append(Measure(
-            document=name, title=title, section=section, chapter=block.chapter,
-            subsection=block.subsection, text=body, units=tuple(units),
+            document=name, title="", section=section, chapter=block.chapter,
+            subsection=block.subsection, text=body, units=tuple(ordered_units(roles)),
             lead_units=tuple(roles["lead"]), support_units=tuple(roles["support"]),
-            order=len(measures)))
-    if not measures:
-        raise NoMeasuresError("no numbered measures, subsections or articles were found")
-    log.debug("parsed %s: %d measures", name, len(measures))
-    return Document(name=name, title=title, measures=tuple(measures), source=source)
+            section_inferred=inferred, units_inferred=inferred_units))
+    warnings = []
+    if repeated:
+        shown = ", ".join(dict.fromkeys(repeated))
+        warnings.append(f"repeated ids (numbered again with #2, #3…): {_clip(shown)}")
+    if duplicates:
+        warnings.append(f"{duplicates} measures appear more than once in the text and were indexed once")
+    return measures, warnings
+
+
+def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
+    raw = "\n".join(block.lines).strip()
+    body, roles = split_units(raw)
+    if not body and block.subsection and not block.section[-1:].isdigit():
+        # A heading-only subsection is itself the policy statement; its unit clause may sit on the heading.
+        body, heading_roles = split_units(_heading_body(block.subsection))
+        merge_roles(roles, heading_roles)
+    inferred = False
+    if body and not any(roles.values()) and block.section.endswith("条"):
+        prose = units_in_prose(body)
+        if prose:
+            roles["units"], inferred = prose, True
+    return body, roles, inferred
+
+
+def _paragraphs(lines: list[str], name: str) -> list[Measure]:
+    """Last resort for a document without numbering: its prose paragraphs, under inferred ids."""
+    paragraphs = [line for line in lines if len(line) >= MIN_PARAGRAPH_CHARS and "。" in line]
+    if len(paragraphs) < MIN_PARAGRAPHS:
+        return []
+    return [Measure(document=name, title="", section=f"段{i}", chapter="", subsection="", text=text,
+                    section_inferred=True) for i, text in enumerate(paragraphs, 1)]
+
+
+def _size_warning(lines: list[str], measures: list[Measure]) -> list[str]:
+    text = sum(len(line) for line in lines)
+    explained = sum(len(m.text) + len(m.heading_line) for m in measures)
+    if text > 20_000 and text > MAX_UNEXPLAINED * explained:
+        return [f"the text is {text / max(explained, 1):.0f} times longer than its {len(measures)} measures: "
+                f"is it the right file, or the same document pasted several times?"]
+    return []
+
+
+def _clip(text: str, limit: int = 200) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _heading_body(heading: str) -> str:

@@ -1,0 +1,188 @@
+"""Annexes (附件): their own part of a document, cited as ``附件2`` or, for a numbered table row, ``附件2-10``.
+
+A task-division table (分工表: 序号 | 工作事项 | … | 牵头单位 | 配合单位) names the main text's measures by
+their titles; each row's units are attached to the measure it names.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from retrieval.ingest.unit_tags import ROLE_WORDS, ordered_units, split_names
+from retrieval.models import Measure
+
+_NUM = "一二三四五六七八九十"
+# "附件2", "附件 2：标题", "附件二" alone on a line starts an annex; "附件：1.…" only lists them, and
+# "附件1.docx" is a download link.
+ANNEX_RE = re.compile(rf"^附\s*件\s*(\d{{1,2}}|[{_NUM}]{{1,3}})?\s*(?:[:：.．、\s]\s*(.*))?$")
+ANNEX_LIST_RE = re.compile(r"^附\s*件\s*[:：]")
+FILE_RE = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|zip|rar|ofd|jpg|png)\b", re.IGNORECASE)
+LISTED_RE = re.compile(r"^\d{1,2}\s*[.．、]\s*\S.{0,78}$")  # "2.关于…任务分工表" in the 附件： list
+ROW_NUMBER_RE = re.compile(r"^(\d{1,3})(?:[.．、]\D|$)")
+TITLE_COLUMNS = ("工作事项", "工作任务", "重点任务", "主要任务", "任务", "事项", "工作内容", "内容", "措施")
+
+
+@dataclass
+class Annex:
+    label: str  # 附件2
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AnnexRow:
+    section: str  # 附件2-10
+    lines: list[str]
+    cells: list[list[str]]  # each sub-row's cells
+
+
+def annex_label(line: str) -> str | None:
+    """The label of an annex heading line, or None."""
+    match = ANNEX_RE.match(line)
+    if not match or FILE_RE.search(line):
+        return None
+    number = match.group(1) or ""
+    if number and not number.isdigit():
+        from retrieval.ingest.parsing import cn_to_int
+
+        number = str(cn_to_int(number))
+    rest = match.group(2) or ""
+    if rest and len(rest) > 60:  # a sentence that starts with 附件, not a heading
+        return None
+    return f"附件{number}"
+
+
+def split_annexes(lines: list[str]) -> tuple[list[str], list[Annex]]:
+    """Main text lines, and the annexes after it. The "附件：1.… 2.…" list itself (and download links)
+    is dropped; any other line after the list is the main text again (a list may sit mid-document)."""
+    main: list[str] = []
+    annexes: list[Annex] = []
+    listing = False
+    for line in lines:
+        label = None if ANNEX_LIST_RE.match(line) else annex_label(line)
+        if label and (annexes or listing or _looks_like_heading(line)):
+            annexes.append(Annex(label))
+            listing = False
+            rest = ANNEX_RE.match(line).group(2)
+            if rest:
+                annexes[-1].lines.append(rest)
+        elif annexes:
+            annexes[-1].lines.append(line)
+        elif ANNEX_LIST_RE.match(line):
+            listing = True
+        elif listing and (LISTED_RE.match(line) or FILE_RE.search(line) or line.startswith("附件")):
+            continue
+        else:
+            listing = False
+            main.append(line)
+    return main, [a for a in annexes if a.lines]
+
+
+def _looks_like_heading(line: str) -> bool:
+    return len(line) <= 40
+
+
+def cells_of(line: str) -> list[str]:
+    return [c.strip() for c in line.split(" | ")]
+
+
+def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow]]:
+    """An annex's table: (header cells, numbered rows). Rows without a number continue the one above."""
+    header: list[str] = []
+    rows: list[AnnexRow] = []
+    for line in annex.lines:
+        if " | " not in line:
+            if rows:
+                rows[-1].lines.append(line)
+            continue
+        cells = cells_of(line)
+        number = _row_number(cells)
+        if number is None and not rows:
+            if not header and any(_column_role(c) for c in cells) or any(c in TITLE_COLUMNS for c in cells):
+                header = cells
+            continue
+        if number is not None and (not rows or rows[-1].section != f"{annex.label}-{number}"):
+            rows.append(AnnexRow(f"{annex.label}-{number}", [], []))
+        row = rows[-1]
+        shown = _drop_repeated(cells, row.cells[-1] if row.cells else [])
+        row.cells.append(cells)
+        row.lines.append(" | ".join(shown))
+    return header, rows
+
+
+def _row_number(cells: list[str]) -> str | None:
+    for cell in cells[:2]:
+        match = ROW_NUMBER_RE.match(cell)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _drop_repeated(cells: list[str], previous: list[str]) -> list[str]:
+    """A continuation row repeats its rowspanned leading cells; show them once."""
+    start = 0
+    while start < len(cells) and start < len(previous) and cells[start] == previous[start]:
+        start += 1
+    return cells[start:] or cells
+
+
+def _column_role(cell: str) -> str | None:
+    for word, role in ROLE_WORDS.items():
+        if cell.startswith(word) or cell == word[:2]:
+            return role
+    return None
+
+
+def row_roles(header: list[str], row: AnnexRow) -> dict[str, list[str]]:
+    """Units by role from a task-table row's 牵头单位 / 配合单位 / 责任单位 columns."""
+    roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
+    columns = [(i, _column_role(h)) for i, h in enumerate(header) if _column_role(h)]
+    for cells in row.cells:
+        for i, role in columns:
+            if i < len(cells):
+                roles[role].extend(n for n in split_names(cells[i]) if n not in roles[role])
+    # A unit that leads one content row and helps in another is a lead unit of the task.
+    roles["support"] = [n for n in roles["support"] if n not in roles["lead"]]
+    return roles
+
+
+def row_title(header: list[str], row: AnnexRow) -> str:
+    """The task's title as the row writes it (工作事项), to find the measure it names."""
+    first = row.cells[0]
+    for name in TITLE_COLUMNS:
+        if name in header and header.index(name) < len(first):
+            return first[header.index(name)]
+    return first[1] if len(first) > 1 else ""
+
+
+def annex_measures(annexes, name: str, main: list[Measure]) -> list[Measure]:
+    """Each annex as its own part: numbered table rows as 附件N-n, else the annex as 附件N."""
+    out: list[Measure] = []
+    for annex in annexes:
+        header, rows = annex_rows(annex)
+        heading = f"{annex.label} {annex.lines[0]}" if annex.lines else annex.label
+        if not rows:
+            body = "\n".join(annex.lines[1:]) or annex.lines[0]
+            out.append(Measure(document=name, title="", section=annex.label, chapter=heading, subsection="",
+                               text=body))
+            continue
+        for row in rows:
+            roles = row_roles(header, row)
+            out.append(Measure(document=name, title="", section=row.section, chapter=heading, subsection="",
+                               text="\n".join(row.lines), units=tuple(ordered_units(roles)),
+                               lead_units=tuple(roles["lead"]), support_units=tuple(roles["support"])))
+            if any(roles.values()):
+                _attach(main, row_title(header, row), roles)
+    return out
+
+
+def _attach(main: list[Measure], title: str, roles: dict[str, list[str]]) -> None:
+    """A task-table row names a measure by its title: the measure without units of its own gets them."""
+    key = re.sub(r"[\s。.；;，,]", "", title)
+    if len(key) < 3:
+        return
+    for i, m in enumerate(main):
+        if re.sub(r"[\s。.；;，,]", "", m.text).startswith(key) and not m.units:
+            main[i] = dataclasses.replace(m, units=tuple(ordered_units(roles)), lead_units=tuple(roles["lead"]),
+                                          support_units=tuple(roles["support"]))
+            return

@@ -1,0 +1,127 @@
+"""Word's automatic list numbering → the label a reader sees ("一、", "（二）", "3.").
+
+In a .docx the numbers of an automatically numbered list are not in the text: each paragraph names a
+list (``w:numPr``: numId and level) and numbering.xml says how each level is counted and written
+(``w:numFmt``, ``w:lvlText`` such as ``（%1）``, ``w:start``). Without them a plan's 一、/（一）/1. would
+be lost, and with them its section ids.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from docx.oxml.ns import qn
+
+log = logging.getLogger(__name__)
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(number: int) -> str:
+    if number < 10:
+        return _CN_DIGITS[number]
+    if number < 20:
+        return "十" + (_CN_DIGITS[number % 10] if number % 10 else "")
+    if number < 100:
+        return _CN_DIGITS[number // 10] + "十" + (_CN_DIGITS[number % 10] if number % 10 else "")
+    return str(number)
+
+
+def _letter(number: int) -> str:
+    return chr(ord("a") + (number - 1) % 26)
+
+
+FORMATS = {
+    "decimal": str, "decimalZero": lambda n: f"{n:02d}", "decimalFullWidth": str, "decimalHalfWidth": str,
+    "chineseCounting": _chinese, "chineseCountingThousand": _chinese, "chineseLegalSimplified": _chinese,
+    "japaneseCounting": _chinese, "ideographDigital": _chinese, "taiwaneseCounting": _chinese,
+    "decimalEnclosedCircle": lambda n: CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n),
+    "decimalEnclosedCircleChinese": lambda n: CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n),
+    "lowerLetter": _letter, "upperLetter": lambda n: _letter(n).upper(),
+}
+
+
+@dataclass
+class _Level:
+    fmt: str = "decimal"
+    text: str = "%1."
+    start: int = 1
+
+
+@dataclass
+class Numbering:
+    """Counters per list as the paragraphs are read in order."""
+
+    levels: dict[str, dict[int, _Level]] = field(default_factory=dict)  # numId → level → format
+    counters: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, document) -> "Numbering":
+        numbering = cls()
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return numbering  # no numbering part: nothing is numbered automatically
+        abstract = {a.get(qn("w:abstractNumId")): _levels(a) for a in root.findall(qn("w:abstractNum"))}
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                numbering.levels[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+        return numbering
+
+    def label(self, paragraph) -> str:
+        """The number Word shows before this paragraph ("" when it has none)."""
+        num_id, level = _num_pr(paragraph)
+        if num_id is None or num_id not in self.levels or level not in self.levels[num_id]:
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        spec = self.levels[num_id][level]
+        counters[level] = counters.get(level, spec.start - 1) + 1
+        for deeper in [k for k in counters if k > level]:
+            del counters[deeper]  # a new 一、 restarts its （一）
+        if spec.fmt in ("bullet", "none"):
+            return ""
+        text = spec.text
+        for lvl, lvl_spec in self.levels[num_id].items():
+            placeholder = f"%{lvl + 1}"
+            if placeholder in text:
+                value = counters.get(lvl, lvl_spec.start)
+                text = text.replace(placeholder, FORMATS.get(lvl_spec.fmt, str)(value))
+        return text
+
+
+def _levels(abstract) -> dict[int, _Level]:
+    levels = {}
+    for lvl in abstract.findall(qn("w:lvl")):
+        spec = _Level()
+        if (fmt := lvl.find(qn("w:numFmt"))) is not None:
+            spec.fmt = fmt.get(qn("w:val")) or spec.fmt
+        if (text := lvl.find(qn("w:lvlText"))) is not None:
+            spec.text = text.get(qn("w:val")) or ""
+        if (start := lvl.find(qn("w:start"))) is not None:
+            spec.start = _int(start.get(qn("w:val")), 1)
+        levels[_int(lvl.get(qn("w:ilvl")), 0)] = spec
+    return levels
+
+
+def _num_pr(paragraph) -> tuple[str | None, int]:
+    """The paragraph's list (its own numPr, else its style's)."""
+    for element in (paragraph._p, getattr(paragraph.style, "element", None)):
+        ppr = element.find(qn("w:pPr")) if element is not None else None
+        num_pr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if num_pr is None:
+            continue
+        num_id = num_pr.find(qn("w:numId"))
+        ilvl = num_pr.find(qn("w:ilvl"))
+        if num_id is None or num_id.get(qn("w:val")) in (None, "0"):
+            return None, 0
+        return num_id.get(qn("w:val")), _int(ilvl.get(qn("w:val")) if ilvl is not None else None, 0)
+    return None, 0
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default

@@ -1,0 +1,240 @@
+"""An HTML page saved from a government website → the document's text, one paragraph per line, and
+what the page says about the document (title, date, source).
+
+Government pages wrap one document in navigation, search forms, share buttons, "related" lists and
+sometimes a hidden (``display:none``) second copy of the text. The main block is found by where the
+document's numbering (第X条, 一、, （一）) lives, not by class names alone: class names differ per site.
+Tables become one line per row, cells joined with `` | `` (rowspans repeated), so an annex task table
+can be read row by row.
+"""
+from __future__ import annotations
+
+import logging
+import re
+
+from bs4 import BeautifulSoup, NavigableString
+
+log = logging.getLogger(__name__)
+
+HTML_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+# Page furniture: never part of a document's text.
+HTML_DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe",
+                  "template", "svg", "button", "select", "input", "textarea", "object")
+HTML_WRAPPER_TAGS = ("form", "header", "footer", "nav", "aside")
+HTML_FURNITURE_RE = re.compile(
+    r"navigation|footer|sidebar|breadcrumb|crumb|share|related|relate|comment|recommend"
+    r"|(?:^|[-_\s])(?:nav|navbar|menu|foot|side|aside|ad|ads)(?:$|[-_\s])", re.IGNORECASE)
+HTML_CONTENT_RE = re.compile(r"content|article|TRS_Editor|main", re.IGNORECASE)
+HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+HTML_BLOCK_TAGS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+                   "section", "article", "main", "blockquote", "pre", "dt", "dd", "center", "body")
+# Site names appended to a page <title>: "标题_大连市人民政府", "标题 - 北极星储能网".
+TITLE_SUFFIX_RE = re.compile(r"\s*(?:_|\||｜| - | – | — )\s*")
+# Lines that number a document's parts: where they are is where the document is.
+STRUCTURE_RE = re.compile(r"(?m)^[ \t\u3000\xa0]*(?:附\s*件\s*\d|第[一二三四五六七八九十百零〇\d]+[条章节]"
+                          r"|[一二三四五六七八九十]+[、．]|[（(][一二三四五六七八九十]+[)）])")
+# A child holding this share of its parent's numbered lines is still "the document".
+MAIN_SHARE = 0.9
+MIN_STRUCTURE = 3
+# <meta name=…> fields of Chinese government CMS pages (TRS, gkmlpt): page title, date, source.
+PAGE_META = {"articletitle": "title", "pubdate": "date", "contentsource": "source", "sitename": "site"}
+VAGUE_SOURCES = {"本网", "本站", "原创", "网站"}
+
+
+def html_text(markup: str) -> tuple[str, dict[str, str]]:
+    """Decoded HTML → (plain text, page metadata). Raises whatever BeautifulSoup/lxml raise."""
+    soup = BeautifulSoup(markup, "lxml")
+    meta = _page_meta(soup)
+    _drop_hidden(soup)
+    _drop_furniture(soup)
+    main = _html_main(soup)
+    headline = meta.get("title") or _html_headline(soup, main)
+    if headline:
+        meta["title"] = headline
+    _tables_to_rows(soup, main)
+    lines = _block_lines(main)
+    if headline and (not lines or lines[0] != headline):
+        lines.insert(0, headline)
+    return "\n".join(lines), meta
+
+
+def charset(data: bytes) -> str | None:
+    match = HTML_CHARSET_RE.search(data[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _page_meta(soup) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for tag in soup.find_all("meta", attrs={"name": True, "content": True}):
+        key = PAGE_META.get(str(tag["name"]).lower())
+        value = " ".join(str(tag["content"]).split())
+        if key and value and key not in meta:
+            meta[key] = value
+    if "title" in meta:
+        meta["title"] = re.sub(r"^[（(]转载[)）]\s*", "", meta["title"])
+    if meta.get("source") in VAGUE_SOURCES:
+        del meta["source"]
+    return meta
+
+
+def _drop_hidden(soup) -> None:
+    """A hidden element is never text: some pages hold an unformatted second copy in display:none."""
+    # Some sites hide the whole <body> until a script has run: that is not a hidden copy.
+    for tag in soup.find_all(lambda t: t.name not in ("html", "body")
+                             and (HIDDEN_STYLE_RE.search(t.get("style") or "") is not None or t.has_attr("hidden"))):
+        if not tag.decomposed:
+            tag.decompose()
+
+
+def _drop_furniture(soup) -> None:
+    """Remove navigation, headers, footers, sidebars, scripts: anything that is not the document."""
+    for tag in soup.find_all(HTML_DROP_TAGS):
+        # An <article>'s own <header> holds its headline; only page-level headers are furniture.
+        if tag.name == "header" and tag.find_parent(["article", "main"]):
+            continue
+        # ASP.NET pages wrap the whole page in one <form>: a container holding the numbering stays.
+        if tag.decomposed or (tag.name in HTML_WRAPPER_TAGS and _structure(tag) >= MIN_STRUCTURE):
+            continue
+        tag.decompose()
+    for tag in soup.find_all(_is_furniture):
+        if not tag.decomposed:
+            tag.decompose()
+
+
+def _marks(tag) -> str:
+    return " ".join([tag.get("id") or "", *(tag.get("class") or [])])
+
+
+def _is_furniture(tag) -> bool:
+    if tag.name in ("html", "body", "article", "main"):
+        return False
+    marks = _marks(tag)
+    if not marks.strip() or not HTML_FURNITURE_RE.search(marks):
+        return False
+    # A wrapper named "has-sidebar" that holds the article is not itself furniture.
+    if tag.find(["article", "main"]) is not None or tag.find(_is_content) is not None:
+        return False
+    return _structure(tag) < MIN_STRUCTURE
+
+
+def _is_content(tag) -> bool:
+    marks = _marks(tag)
+    return bool(marks.strip()) and bool(HTML_CONTENT_RE.search(marks))
+
+
+def _structure(tag) -> int:
+    return len(STRUCTURE_RE.findall(tag.get_text("\n")))
+
+
+def _html_main(soup):
+    """The element holding the document: the smallest one that still holds nearly all of the page's
+    numbered lines; without numbering, <article>, <main>, a content/TRS_Editor div, else <body>."""
+    root = soup.body or soup
+    total = _structure(root)
+    if total >= MIN_STRUCTURE:
+        node, count = root, total
+        while True:
+            best = max(((child, _structure(child)) for child in node.find_all(True, recursive=False)),
+                       key=lambda pair: pair[1], default=(None, 0))
+            if best[0] is None or best[1] < MAIN_SHARE * count:
+                return node
+            node, count = best
+    for name in ("article", "main"):
+        found = soup.find_all(name)
+        if found:
+            return max(found, key=lambda tag: len(tag.get_text(strip=True)))
+    found = soup.find_all(_is_content)
+    if found:
+        return max(found, key=lambda tag: len(tag.get_text(strip=True)))
+    return root
+
+
+def _html_headline(soup, main) -> str:
+    """The page's headline: the main text's <h1>, else the page's first <h1>, else its <title>."""
+    h1 = main.find("h1") or soup.find("h1")
+    if h1 is not None and h1.get_text(strip=True):
+        return " ".join(h1.get_text(" ").split())
+    if soup.title is not None and soup.title.get_text(strip=True):
+        return TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
+    return ""
+
+
+def _cell_text(cell) -> str:
+    """A cell's text on one line: its own "1./2." lines must not read as the document's items."""
+    for br in cell.find_all("br"):
+        br.replace_with(" ")
+    return " ".join(cell.get_text(" ").split())
+
+
+def _table_rows(table) -> list[list[str]]:
+    """Rows of cells with rowspans and colspans repeated, so every row is complete."""
+    rows: list[list[str]] = []
+    pending: dict = {}  # column → (rows left, (text, source cell)) from a rowspan above
+    for tr in table.find_all("tr"):
+        if tr.find_parent("table") is not table:
+            continue
+        row: list[tuple[str, int]] = []
+        cells = [c for c in tr.find_all(["td", "th"]) if c.find_parent("tr") is tr]
+        column = 0
+        for cell in cells:
+            while column in pending:
+                row.append(_take(pending, column))
+                column += 1
+            text = _cell_text(cell)
+            span = _int(cell.get("colspan"))
+            down = _int(cell.get("rowspan"))
+            for _ in range(span):
+                row.append((text, id(cell)))
+                if down > 1:
+                    pending[column] = (down - 1, (text, id(cell)))
+                column += 1
+        while column in pending:
+            row.append(_take(pending, column))
+            column += 1
+        # A cell spanning columns is shown once ("附件2 任务分工表" across the whole table).
+        shown = [text for i, (text, source) in enumerate(row) if i == 0 or row[i - 1][1] != source]
+        if any(shown):
+            rows.append(shown)
+    return rows
+
+
+def _take(pending: dict, column: int) -> tuple[str, int]:
+    left, text = pending.pop(column)
+    if left > 1:
+        pending[column] = (left - 1, text)
+    return text
+
+
+def _int(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 100))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _tables_to_rows(soup, root) -> None:
+    """Each table → one paragraph per row, cells joined with " | " (inner tables first)."""
+    for table in reversed(root.find_all("table")):
+        holder = soup.new_tag("div")
+        for cells in _table_rows(table):
+            while cells and not cells[-1]:
+                cells.pop()
+            paragraph = soup.new_tag("p")
+            paragraph.string = " | ".join(cells)
+            holder.append(paragraph)
+        table.replace_with(holder)
+
+
+def _block_lines(root) -> list[str]:
+    """Block elements become line breaks; whitespace inside a paragraph (source wrapping) does not."""
+    for string in list(root.find_all(string=True)):
+        if type(string) is NavigableString and string.find_parent("pre") is None:
+            string.replace_with(re.sub(r"\s+", " ", str(string)))
+    for br in root.find_all("br"):
+        br.replace_with("\n")
+    for tag in root.find_all(HTML_BLOCK_TAGS):
+        tag.insert_before("\n")
+        tag.append("\n")
+    for tag in root.find_all(("td", "th")):
+        tag.append(" ")
+    return [line.strip() for line in root.get_text().split("\n") if line.strip()]

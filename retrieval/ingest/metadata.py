@@ -1,0 +1,201 @@
+"""A document's metadata — title, 文号, issuing body, date, place — from its text or page, and the
+admin's sidecar file (``NAME.meta.yaml`` beside ``NAME.txt``) that sets or corrects them."""
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import yaml
+
+from retrieval.models import Document
+
+META_FIELDS = ("title", "doc_number", "issuer", "date", "place")
+SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml")
+
+_CJK = "\u4e00-\u9fff"
+DOC_NUMBER_RE = re.compile(rf"[{_CJK}]{{1,14}}[〔\[【［(（]\s*\d{{4}}\s*[〕\]】］)）]\s*\d{{1,4}}\s*号"
+                           rf"|[{_CJK}]{{1,14}}令\s*第\s*\d{{1,4}}\s*号")
+DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+DATE_LINE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+ORG_END_RE = re.compile(r"(?:局|委|委员会|厅|办公室|政府|中心|院|部|会|所|处|办)$")
+# （2021年7月27日中华人民共和国国务院令第746号公布）: when and by whom a regulation was promulgated.
+NOTE_RE = re.compile(r"^[（(]\s*\d{4}\s*年.{0,60}(?:公布|发布|通过|施行)")
+DECREE_RE = re.compile(r"^(?:中华人民共和国)?(.{2,20}?)令第\d+号$")
+# A signer under the signature: "市　长：温国辉".
+SIGNER_RE = re.compile(rf"^[{_CJK}\s]{{1,8}}[:：]\s*[{_CJK}]{{2,4}}$")
+SOURCE_RE = re.compile(r"^(?:来源|发布机构|发布机关|发文机关)\s*[:：]\s*(.+)$")
+TITLE_WORDS = ("办法", "方案", "通知", "条例", "规定", "意见", "要点", "计划", "细则", "通告", "决定",
+               "规划", "措施", "公告", "指引", "标准", "规则", "纲要", "实施")
+DOCUMENT_KINDS = ("办法", "方案", "规定", "细则", "条例", "意见", "措施", "计划", "要点", "规划", "规则", "指引", "清单")
+# Where a document applies: a city (广州市) and perhaps a district (天河区) at the start of its title or
+# issuer. Words ending in 区 that are not districts are excluded.
+CITY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=省)|(?<=《))([{_CJK}]{{2,3}}?市)")
+DISTRICT_RE = re.compile(rf"^([{_CJK}]{{1,4}}?(?:区|县))")
+NOT_DISTRICTS = ("社区", "小区", "园区", "辖区", "城区", "市区", "片区", "地区", "景区", "校区", "街区", "山区", "各区")
+NATIONAL_RE = re.compile(r"^(?:中华人民共和国|国务院|国家)")
+
+
+class MetaError(ValueError):
+    """A sidecar file that cannot be used; the message names the file and the cause."""
+
+
+def signature(lines: list[str]) -> tuple[list[str], str, str]:
+    """Drop signature blocks (issuing bodies on their own lines, then a date line) from the text.
+    Returns the remaining lines, and the first block's issuer and date."""
+    kept: list[str] = []
+    issuer, date = "", ""
+    for line in lines:
+        if DATE_LINE_RE.match(line):
+            orgs = []
+            while kept and (_is_org_line(kept[-1]) or SIGNER_RE.match(kept[-1])) and len(orgs) < 4:
+                orgs.insert(0, kept.pop())
+            signers = [org for org in orgs if SIGNER_RE.match(org)]
+            orgs = [org for org in orgs if org not in signers]
+            if (orgs or signers) and not date:  # the first signature dates the document
+                issuer = "、".join(name for org in orgs for name in org.split())
+                date = normal_date(line)
+            if orgs or signers or not kept:
+                continue
+        kept.append(line)
+    return kept, issuer, date
+
+
+def _is_org_line(line: str) -> bool:
+    names = line.split()
+    return 0 < len(line) <= 60 and all(ORG_END_RE.search(n) and len(n) <= 25 for n in names) \
+        and not re.search(r"[。，；：:,;]", line)
+
+
+def normal_date(text: str) -> str:
+    match = DATE_RE.search(text)
+    if not match:
+        return ""
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else ""
+
+
+def find_doc_number(lines: list[str], title: str = "") -> str:
+    """The 文号 on a line of its own near the top, or in the promulgation note "（…国务院令第746号公布）";
+    a number cited inside a sentence is another document's."""
+    head = lines[:80]
+    # "广州市人民政府令" and "第179号" are often two lines.
+    joined = [a + b for a, b in zip(head, head[1:]) if a.endswith("令") and re.fullmatch(r"第\s*\d+\s*号", b)]
+    for line in [title, *joined, *head]:
+        match = DOC_NUMBER_RE.search(line)
+        if not match:
+            continue
+        note = line.startswith(("（", "(")) and line.endswith(("）", ")")) and re.search(r"公布|发布|印发", line)
+        if line is title or note or len(line) <= len(match.group(0)) + 6:
+            return re.sub(r"^[年月日]+|\s+", "", match.group(0))
+    return ""
+
+
+def choose_title(prelude: list[str], page_title: str, name: str) -> str:
+    """The page's own title, else the first prelude line that reads like a document title (not its 文号,
+    a date or an addressee), else the first prelude line, else the file name."""
+    if page_title and not DOC_NUMBER_RE.fullmatch(page_title):  # a page headed by its 文号 only
+        return _inner_title(page_title)
+    for line in prelude[:30]:
+        if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")):
+            continue
+        if 4 <= len(line) <= 80 and any(word in line for word in TITLE_WORDS):
+            return _inner_title(line).strip("《》")
+    for line in prelude:
+        if not DOC_NUMBER_RE.fullmatch(line):
+            return line
+    return name
+
+
+def _inner_title(title: str) -> str:
+    """关于印发《X》的通知 → X: the document, not the notice that carries it."""
+    match = re.search(r"印发《([^》]{4,80})》的?(?:通知|决定)", title)
+    if match:
+        return match.group(1)
+    # Without brackets only when what is issued is named as a document: 关于印发广州市…试行办法的通知.
+    match = re.search(rf"关于印发([{_CJK}\d（）()]{{4,80}}?(?:{'|'.join(DOCUMENT_KINDS)}))的?(?:通知|决定)$", title)
+    if match and not match.group(1).startswith(("我市", "本市", "我区", "本区")):
+        return match.group(1)
+    return title
+
+
+def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, signed: tuple[str, str],
+                  name: str) -> dict[str, str]:
+    """title, doc_number, issuer, date, place from what the text and the page say, best source first:
+    the signature block, a promulgation note "（2021年7月27日…国务院令第746号公布）", the page's fields."""
+    page_title = page.get("title", "")
+    title = choose_title(prelude, page_title, name)
+    doc_number = find_doc_number(prelude + main[:40], page_title or title)
+    note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")
+    decree = DECREE_RE.match(doc_number)
+    issuer = signed[0] or (decree.group(1) if decree else "") or find_issuer(page_title or title, prelude, page)
+    date = signed[1] or note_date or normal_date(page.get("date", "")) or \
+        next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "")
+    return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
+            "place": find_place(title, page_title, issuer, page.get("site", ""))}
+
+
+def find_issuer(title: str, prelude: list[str], page: dict[str, str]) -> str:
+    match = re.match(rf"^([{_CJK}\s]{{2,60}}?)关于", title)
+    if match:
+        return "、".join(match.group(1).split())
+    for line in prelude:
+        found = SOURCE_RE.match(line)
+        if found:
+            return found.group(1).strip()
+    return page.get("source", "")
+
+
+def find_place(*texts: str) -> str:
+    """广州市 / 广州市天河区 / 全国 from the first text that names one."""
+    for text in texts:
+        text = (text or "").strip()
+        if not text:
+            continue
+        if NATIONAL_RE.match(text):
+            return "全国"
+        match = CITY_RE.search(text)
+        if not match:
+            continue
+        city = re.sub(r"^[年月日号的]+", "", match.group(1))  # 2026年广州市 → 广州市
+        district = DISTRICT_RE.match(text[match.end():])
+        if district and not district.group(1).endswith(NOT_DISTRICTS):
+            return city + district.group(1)
+        return city
+    return ""
+
+
+def sidecar_path(document_path: Path) -> Path | None:
+    for suffix in SIDECAR_SUFFIXES:
+        candidate = document_path.with_name(document_path.stem + suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def is_sidecar(path: Path) -> bool:
+    return path.name.lower().endswith(SIDECAR_SUFFIXES)
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    """``title: …`` / ``doc_number`` / ``issuer`` / ``date`` / ``place``; anything else is an error."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise MetaError(f"{path.name}: not a readable YAML file ({exc})") from exc
+    if not isinstance(data, dict):
+        raise MetaError(f"{path.name}: expected 'key: value' lines ({', '.join(META_FIELDS)})")
+    unknown = sorted(str(k) for k in data if k not in META_FIELDS)
+    if unknown:
+        raise MetaError(f"{path.name}: unknown field(s) {', '.join(unknown)}; use {', '.join(META_FIELDS)}")
+    return {k: str(v).strip() for k, v in data.items() if v is not None and str(v).strip()}
+
+
+def with_meta(document: Document, overrides: dict[str, str]) -> Document:
+    """The document and every measure with the admin's metadata in place of what was found."""
+    if not overrides:
+        return document
+    if "date" in overrides:
+        overrides = overrides | {"date": normal_date(overrides["date"]) or overrides["date"]}
+    measures = tuple(dataclasses.replace(m, **overrides) for m in document.measures)
+    return dataclasses.replace(document, measures=measures, **overrides)

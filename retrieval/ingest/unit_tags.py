@@ -1,0 +1,102 @@
+"""Responsible units written into a measure: ``（责任单位：…）``, ``（牵头单位：A，配合单位：B、C）``, a
+unit line after the item, and — inferred, where no clause exists — ``由X负责`` in the text."""
+from __future__ import annotations
+
+import re
+
+# Role word → "units" (responsible), "lead" (牵头/主责) or "support" (配合/协办, partner units).
+ROLE_WORDS = {"责任单位": "units", "责任部门": "units", "负责单位": "units", "实施单位": "units",
+              "牵头单位": "lead", "牵头部门": "lead", "主责单位": "lead", "主责部门": "lead",
+              "配合单位": "support", "配合部门": "support", "协办单位": "support", "协办部门": "support",
+              "参与单位": "support", "协助单位": "support"}
+_ROLES = "|".join(ROLE_WORDS)
+_SEP = r"[:：,，;；、\s]"
+# Unit names may hold one level of brackets of their own: 各区（市）县政府, 市委组织部（市人才办）.
+UNIT_CLAUSE_RE = re.compile(rf"[(（]\s*((?:{_ROLES}){_SEP}*(?:[^()（）]|[(（][^()（）]*[)）])*)[)）]")
+UNIT_LINE_RE = re.compile(rf"^((?:{_ROLES})\s*[:：].*)$")
+# A table row "措施 | 责任单位：市科技局": the unit clause is a cell of its own.
+UNIT_CELL_RE = re.compile(rf"\s*\|\s*((?:{_ROLES})\s*[:：][^|]*)(?=\||$)")
+ROLE_RE = re.compile(rf"({_ROLES}){_SEP}*")
+UNIT_SPLIT_RE = re.compile(r"[、,，;；/\s]+|(?<=[局委办府会厅])(?:和|及)")
+# 由市民政部门负责 / 由区残联会同区民政部门负责: a unit named in prose, used only where no clause exists.
+BY_UNIT_RE = re.compile(r"由([\u4e00-\u9fff（）()、]{2,40}?)(?:会同[\u4e00-\u9fff（）()、]{2,30}?)?(?:具体)?负责")
+# 区民政局负责… at the start of a sentence: the unit that the sentence makes responsible.
+SUBJECT_UNIT_RE = re.compile(r"(?:^|[。；;：:\n])\s*([\u4e00-\u9fff]{2,16}?(?:局|委|委员会|办事处|分局|政府|残联|中心))"
+                             r"(?:会同([\u4e00-\u9fff、]{2,30}?))?(?:具体)?负责")
+UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|中心|院|处|科|站|街道|镇|残联|联合会|管委会|机关)$")
+NONE_NAMES = {"/", "无", "—", "-", "／"}
+
+
+def parse_units(clause: str) -> dict[str, list[str]]:
+    """``责任单位:市科技局、市卫生计生委`` / ``牵头单位：A，配合单位：B`` → units by role.
+
+    A role's names run until the next role word, whatever separates them (，；、 or nothing)."""
+    roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
+    found = list(ROLE_RE.finditer(clause))
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(clause)
+        role = ROLE_WORDS[match.group(1)]
+        for name in split_names(clause[match.end():end]):
+            if name not in roles[role]:
+                roles[role].append(name)
+    return roles
+
+
+def split_names(names: str) -> list[str]:
+    out = []
+    for name in UNIT_SPLIT_RE.split(names.strip(" 。.")):
+        name = name.strip(" 。.:：")
+        if name and name not in NONE_NAMES and name not in out:
+            out.append(name)
+    return out
+
+
+def split_units(text: str) -> tuple[str, dict[str, list[str]]]:
+    """Remove the responsible-unit clause(s) from a measure's text and return them parsed."""
+    clauses = UNIT_CLAUSE_RE.findall(text)
+    body = UNIT_CLAUSE_RE.sub("", text)
+    kept_lines = []
+    for line in body.split("\n"):
+        clauses.extend(UNIT_CELL_RE.findall(line))
+        line = UNIT_CELL_RE.sub("", line)
+        match = UNIT_LINE_RE.match(line.strip())
+        if match:
+            clauses.append(match.group(1))
+        else:
+            kept_lines.append(line)
+    roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
+    for clause in clauses:
+        merge_roles(roles, parse_units(clause))
+    return "\n".join(kept_lines).strip(), roles
+
+
+def merge_roles(into: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    for role, names in more.items():
+        into[role].extend(n for n in names if n not in into[role])
+
+
+def units_in_prose(text: str) -> list[str]:
+    """Units named as ``由X负责`` (inferred: the document wrote no unit clause)."""
+    units: list[str] = []
+    for match in SUBJECT_UNIT_RE.finditer(text):
+        for name in [match.group(1), *re.split(r"[、和及]", match.group(2) or "")]:
+            name = name.split("由")[-1]  # 本办法由区民政局负责解释
+            if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and name not in units:
+                units.append(name)
+    for match in BY_UNIT_RE.finditer(text):
+        for name in re.split(r"[、和及]", match.group(1)):
+            name = name.strip()
+            if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and name not in units:
+                units.append(name)
+    return units
+
+
+def ordered_units(roles: dict[str, list[str]]) -> list[str]:
+    """The ``units`` list: lead units first, then responsible, then partner units."""
+    if roles["support"] and roles["units"] and not roles["lead"]:
+        # （责任部门：A；配合部门：B）: beside partners, the responsible unit is the lead.
+        roles["lead"], roles["units"] = roles["units"], []
+    out: list[str] = []
+    for role in ("lead", "units", "support"):
+        out.extend(n for n in roles[role] if n not in out)
+    return out

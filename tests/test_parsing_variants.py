@@ -1,0 +1,207 @@
+"""Numbering and unit-tag variants of real documents: fixtures written by another author with their
+expected ids (tests/fixtures/EXPECTED.md), and small documents for each variant."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.ingest.corpus import parse_file, scan_corpus
+from retrieval.ingest.parsing import parse_text
+from retrieval.ingest.unit_tags import parse_units
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def by_section(document):
+    return {m.section: m for m in document.measures}
+
+
+def test_linjiang_ids_and_units():
+    document = parse_file(FIXTURES / "linjiang-employment-measures-2025.txt")
+    ids = [m.section for m in document.measures]
+    assert ids == ["一(一)1", "一(一)2", "一(一)3", "一(二)1", "一(二)2", "一(二)3", "二(一)1", "二(一)2", "二(一)3",
+                   "二(二)4", "二(二)5", "二(二)6", "三1", "三2", "三3", "三4", "三5", "四(一)1", "四(一)2", "四(一)3",
+                   "四(二)1", "四(二)2", "四(二)3", "五(一)1", "五(一)2", "五(二)1", "五(二)2", "六(一)", "六(二)",
+                   "六(三)", "附件-1", "附件-2", "附件-3", "附件-4"]
+    s = by_section(document)
+    assert s["一(一)1"].lead_units == ("市人力资源社会保障局",)
+    assert s["一(一)1"].support_units == ("市财政局", "市税务局", "各区政府")
+    assert s["一(二)2"].lead_units == ("市人力资源社会保障局",)  # 主责单位 / 协办单位
+    assert s["一(二)2"].support_units == ("市教育局", "团市委", "市财政局")
+    assert s["二(二)5"].text.startswith("100家重点企业")
+    assert "①" in s["三2"].text and s["三2"].lead_units == ("中国人民银行临江市分行", "市财政局")
+    assert s["三4"].lead_units == ("市人力资源社会保障局",)  # from the annex task table
+    assert s["五(二)2"].support_units == ("市人力资源社会保障局", "市财政局", "各区政府")
+    assert s["四(二)3"].lead_units == ("市市场监管局",) and s["四(二)3"].support_units == ("各区人民政府",)
+    assert "二是" in s["四(一)2"].text
+    assert document.title == "临江市促进高校毕业生就业创业若干措施"
+    assert document.doc_number == "临人社规〔2025〕3号" and document.date == "2025-03-18"
+    assert document.place == "临江市"
+
+
+def test_donghu_regulation_with_sections_and_prose_units():
+    document = parse_file(FIXTURES / "donghu-elderly-care-regulation-2024.txt")
+    from retrieval.ingest.parsing import int_to_cn
+
+    assert [m.section for m in document.measures] == [f"第{int_to_cn(i)}条" for i in range(1, 34)]
+    s = by_section(document)
+    assert "第一节" in s["第七条"].chapter and "第二章" in s["第七条"].chapter
+    assert "第十六条第一项" in s["第十七条"].text
+    assert "区卫生健康局" in s["第十条"].units and s["第十条"].units_inferred
+    assert document.place == "临江市东湖区"
+    assert "东湖区" in s["第三条"].retrieval_text
+
+
+@pytest.mark.parametrize(("clause", "lead", "support"), [
+    ("牵头单位：市发展改革委，配合单位：市委组织部、市人力资源和社会保障局、各区、县级市",
+     ["市发展改革委"], ["市委组织部", "市人力资源和社会保障局", "各区", "县级市"]),
+    ("牵头单位:市科技局,配合单位:市财政局", ["市科技局"], ["市财政局"]),
+    ("主责单位：市教育局；协办单位：团市委", ["市教育局"], ["团市委"]),
+    ("牵头单位 市科技局 配合单位 市财政局", ["市科技局"], ["市财政局"]),
+])
+def test_lead_and_partner_separators(clause, lead, support):
+    roles = parse_units(clause)
+    assert roles["lead"] == lead and roles["support"] == support
+
+
+def test_item_number_followed_by_digits_and_inline_enumeration():
+    text = "方案\n一、人才\n（一）项目\n10.引进团队。\n11.121人才梯队项目。\n（二）停止发放。有下列情形之一的：\n1.死亡的；2.失踪的。\n"
+    s = by_section(parse_text(text, "x"))
+    assert s["一(一)11"].text == "121人才梯队项目。"
+    assert "2.失踪的" in s["一(二)"].text and "一(二)1" not in s
+
+
+def test_regulation_parts_digits_and_spaces():
+    text = "条例\n第一编 总则\n第一章 一般规定\n第1条\xa0\xa0目的。\n第２条 范围。\n第二节 细则\n第3条　施行。\n"
+    document = parse_text(text, "x")
+    assert [m.section for m in document.measures] == ["第一条", "第二条", "第三条"]
+    assert document.measures[2].chapter == "第一编 总则 第一章 一般规定 第二节 细则"
+
+
+def test_circled_items_and_label_lists():
+    text = "指南\n一、办理\n①准备材料。\n②提交申请。\n二、步骤\n1.登录。\n2.填写。\n注意事项：\n1.如实填写。\n2.按时办理。\n"
+    ids = [m.section for m in parse_text(text, "x").measures]
+    assert ids == ["一①", "一②", "二1", "二2", "注意事项1", "注意事项2"]
+
+
+def test_same_document_pasted_many_times_is_indexed_once_with_a_warning():
+    one = "方案\n一、总则\n（一）支持研发。\n（二）支持人才。\n" + "说明文字。" * 200 + "\n"
+    document = parse_text(one * 50, "x")
+    assert [m.section for m in document.measures] == ["一(一)", "一(二)"] or len(document.measures) <= 3
+    assert document.warnings
+
+
+def test_sidecar_overrides_and_is_not_a_document(tmp_path):
+    (tmp_path / "plan.txt").write_text("新闻标题\n一、总则\n（一）支持研发。\n", encoding="utf-8")
+    (tmp_path / "plan.meta.yaml").write_text("title: 某市2020年科技工作要点\nplace: 某市\n", encoding="utf-8")
+    scan = scan_corpus(tmp_path)
+    assert not scan.failures
+    [document] = scan.documents
+    assert document.title == "某市2020年科技工作要点" and document.measures[0].place == "某市"
+
+
+def test_bad_sidecar_is_a_warning_not_a_failure(tmp_path):
+    (tmp_path / "plan.txt").write_text("标题\n一、总则\n（一）支持研发。\n", encoding="utf-8")
+    (tmp_path / "plan.meta.yaml").write_text("colour: red\n", encoding="utf-8")
+    [document] = scan_corpus(tmp_path).documents
+    assert any("colour" in w for w in document.warnings)
+
+
+def test_hidden_copy_and_body_hidden_until_script(tmp_path):
+    page = ("<html><body style='visibility:hidden'><div class='content'><h1>某办法</h1>"
+            "<p>第一条 目的。</p><p>第二条 范围。</p><p>第三条 施行。</p></div>"
+            "<div style='display:none'><p>第一条 目的。</p><p>第二条 范围。</p></div></body></html>")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    document = parse_file(tmp_path / "page.html")
+    assert [m.section for m in document.measures] == ["第一条", "第二条", "第三条"]
+
+
+def test_a_notice_numbered_only_with_digits():
+    text = ("关于做好某事的通知\n各单位：\n1.请于5月1日前报送材料，逾期不予受理。\n2.材料包括申请表和身份证复印件。\n"
+            "3.联系电话：12345。\n")
+    assert [m.section for m in parse_text(text, "x").measures] == ["1", "2", "3"]
+
+
+def test_prose_without_numbering_is_indexed_by_paragraph_with_inferred_ids():
+    text = "某市发布新政策\n" + "\n".join([
+        "这是一段较长的正文内容，介绍了政策的背景、目的和主要内容，供读者参考。",
+        "第二段正文说明申请条件和办理流程，需要携带身份证件到窗口办理。",
+        "第三段正文说明补贴标准为每人每月500元，按月发放到个人账户。"])
+    document = parse_text(text, "x")
+    assert [m.section for m in document.measures] == ["段1", "段2", "段3"]
+    assert all(m.section_inferred for m in document.measures) and document.warnings
+
+
+def test_page_numbers_are_not_text():
+    text = "某办法\n第一条 目的。\n- 2 -\n第二条 范围。\n第 3 页 共 9 页\n第三条 施行。\n"
+    assert [m.text for m in parse_text(text, "x").measures] == ["目的。", "范围。", "施行。"]
+
+
+def test_a_question_naming_the_place_finds_that_documents_measures(tmp_path, embedder):
+    """Two districts publish the same wording (本区…); only the place tells them apart."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for district, amount in (("东湖区", 500), ("西岭区", 800)):
+        (corpus / f"{district}.txt").write_text(
+            f"临江市{district}民政局关于印发养老服务补贴办法的通知\n"
+            f"一、补贴标准\n（一）本区居家养老服务补贴标准为每人每月{amount}元。\n"
+            f"（二）本区高龄津贴按月发放。\n", encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    assert {d.place for d in scan_corpus(corpus).documents} == {"临江市东湖区", "临江市西岭区"}
+    for district in ("东湖区", "西岭区"):
+        hits = service.search(f"{district}居家养老服务补贴标准是多少", 2)
+        assert hits[0].measure.document == district and hits[0].measure.section == "一(一)"
+
+
+def test_half_bracket_items_and_a_title_that_is_only_the_doc_number():
+    text = "穗人社规字〔2019〕6号\n某某补贴办法\n一、标准\n1）每人每月500元。\n2）按月发放。\n"
+    document = parse_text(text, "x")
+    assert [m.section for m in document.measures] == ["一1", "一2"]
+    assert document.title == "某某补贴办法" and document.doc_number == "穗人社规字〔2019〕6号"
+    page = parse_text(text, "x", page_meta={"title": "穗人社规字〔2019〕6号"})
+    assert page.title == "某某补贴办法"
+
+
+def test_the_seed_with_its_sidecar():
+    from tests.conftest import DALIAN
+
+    document = parse_file(DALIAN)
+    assert len(document.measures) == 51 and len({m.section for m in document.measures}) == 51
+    assert document.title == "大连市2018年科技工作要点" and document.place == "大连市"
+    assert all(m.title == document.title for m in document.measures)
+    assert by_section(document)["三(四)"].units == ("市科技局", "市卫生计生委")
+
+
+def test_an_annex_list_mid_document_does_not_swallow_the_rest():
+    text = ("方案\n一、任务\n（一）做好申报。\n附件：1.申报表\n2.汇总表\n二、保障\n（一）加强领导。\n"
+            "附件1\n申报表\n姓名 | 单位\n")
+    ids = [m.section for m in parse_text(text, "x").measures]
+    assert ids == ["一(一)", "二(一)", "附件1"]
+
+
+def test_attachment_download_links_are_not_text():
+    text = "方案\n一、任务\n（一）做好申报。\n附件：\n附件1.docx\n附件2.pdf\n附件1-2下载：《申报表》\n"
+    [measure] = parse_text(text, "x").measures
+    assert measure.text == "做好申报。"
+
+
+def test_a_saved_district_page_with_every_trap():
+    """A page as saved from a district site: the body hidden until a script runs, an ASP.NET form around
+    everything, navigation, a hidden second copy, a notice around the plan, numbering that runs on,
+    a rowspan task table as annex, and page fields (转载 title, vague source)."""
+    document = parse_file(FIXTURES / "sample-district-plan.html")
+    assert [m.section for m in document.measures] == ["一", "二(一)1", "二(一)2", "二(二)3", "二(二)4", "三(一)",
+                                                      "附件1-1"]
+    s = by_section(document)
+    assert s["二(二)4"].text == "11.5万元以下贷款免担保。"
+    assert s["二(一)2"].lead_units == ("区人力资源社会保障局", "区民政局")  # from the task table's two rows
+    assert s["二(一)2"].support_units == ("各街道办事处",)
+    assert s["二(二)3"].lead_units == ("区财政局",)
+    assert document.meta_dict() == {"title": "西岭区促进就业工作方案", "doc_number": "西府办〔2025〕7号",
+                                     "issuer": "临江市西岭区人民政府办公室", "date": "2025-03-28",
+                                     "place": "临江市西岭区"}
+    assert not any("首页" in m.text or "版权" in m.text for m in document.measures)
