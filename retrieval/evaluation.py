@@ -89,8 +89,18 @@ def failed(record: dict) -> list[str]:
 
 
 def _right(document: str, section: str, row: dict, gold: list[str]) -> bool:
-    """A section in the gold list, of the document the question is about (when the row names one)."""
-    return section in gold and (not row.get("doc") or document == row["doc"])
+    """A section in the gold list, or inside one (gold 附件1 takes its row 附件1-15), of the document
+    the question is about (when the row names one)."""
+    inside = section in gold or any(_descendant(section, g) for g in gold)
+    return inside and (not row.get("doc") or document == row["doc"])
+
+
+def _descendant(section: str, parent: str) -> bool:
+    """一(二) and 一(二)3 are inside 一; 附件1-15 inside 附件1; 二1(2) inside 二1 (but 一(一)12 not in 一(一)1)."""
+    if not section.startswith(parent) or section == parent:
+        return False
+    rest = section[len(parent):]
+    return rest[0] in "(-" or (rest[0].isdigit() and not parent[-1].isdigit())
 
 
 def _score(row: dict, gold: list[str], hits, answer) -> dict:

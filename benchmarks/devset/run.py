@@ -32,7 +32,8 @@ SEED_CITY = {"大连": "Dalian"}  # only for --rename-seed: the benchmark may kn
 
 def corpus_files(rename: str | None) -> dict[str, bytes]:
     files = {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir() if p.is_file()}
-    files |= {p.name: p.read_bytes() for p in CORPUS_DEV.iterdir() if p.suffix in (".html", ".md")}
+    files |= {p.name: p.read_bytes() for p in CORPUS_DEV.iterdir()
+              if p.suffix in (".html", ".md") and p.name != "SOURCES.md"}
     files |= {p.name: p.read_bytes() for p in (HERE / "docs").glob("*.txt")}
     if rename:
         for name in list(files):

@@ -76,14 +76,16 @@ def information(word: str, language: str) -> float:
     return max(0.3, 7.0 - zipf)
 
 
-def coverage(lex: LexicalIndex, terms: QueryTerms, doc: int, *, support: bool = False) -> float | None:
+def coverage(lex: LexicalIndex, terms: QueryTerms, doc: int, *, support: bool = False,
+             places: frozenset[str] = frozenset()) -> float | None:
     """Information-weighted share of the question's content words found in one measure.
 
     None when the question has no content words left (a general "what can we get?").
     """
     if terms.info.language == "en":
-        return _combine(_coverage_en(lex, terms, doc, support), _coverage_zh(lex, terms, doc, support, own=True))
-    return _combine(_coverage_zh(lex, terms, doc, support))
+        return _combine(_coverage_en(lex, terms, doc, support),
+                        _coverage_zh(lex, terms, doc, support, own=True, places=places))
+    return _combine(_coverage_zh(lex, terms, doc, support, places=places))
 
 
 def _combine(*parts: tuple[float, float]) -> float | None:
@@ -93,13 +95,15 @@ def _combine(*parts: tuple[float, float]) -> float | None:
 
 
 def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
-                 own: bool = False) -> tuple[float, float]:
+                 own: bool = False, places: frozenset[str] = frozenset()) -> tuple[float, float]:
     """(found, total) information of the Chinese words; ``own``: only those typed in the question,
-    not the ones bridged from its English words."""
+    not the ones bridged from its English words. Documents' place names are left out: every measure
+    of a document "contains" its place, so naming it says nothing about the measure (which document
+    the question is about is its own signal)."""
     candidates = zh_tokens(terms.info.text) if own else terms.zh
     # Unit names are matched by the unit lookup; here they would make "市科技局的电话" look covered.
     words = {t for t in candidates if len(t) >= 2 and not t.isdigit() and not any(t in u for u in terms.units)
-             and not (support and APPLICANT_ZH_RE.match(t))}
+             and not (support and APPLICANT_ZH_RE.match(t)) and t not in places}
     if not words:
         return 0.0, 0.0
     # Only the longest pieces count: jieba also emits the parts of compounds (临床医学 → 医学).
@@ -151,6 +155,12 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
         if chinese and not any(c in corpus_text for c in chinese):
             return word
     return None
+
+
+def _place_words(snapshot) -> frozenset[str]:
+    from retrieval.search.documents import document_infos
+
+    return frozenset(p for info in document_infos(snapshot.measures).values() for p in info.places)
 
 
 def _dominant_year(measures: tuple[Measure, ...]) -> str | None:
@@ -239,7 +249,13 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
     if kind_gap and not gap:
         gap = kind_gap
     position = prepared.position
-    scores = [coverage(lex, terms, position[h.measure.id], support=support) for h in hits[:3]]
+    places = prepared.snapshot.derived("places", _place_words)
+    scores = [coverage(lex, terms, position[h.measure.id], support=support, places=places) for h in hits[:3]]
+    phrases = lex.bridge.dictionary_phrases(list(info.en_stems)) if info.language == "en" else []
+    # A dictionary term of several words ("housing provident fund" → 住房公积金) the text lacks is a
+    # concept missing, even when each word alone is covered somewhere.
+    phrase_missing_best = any(not any(h in best_text for h in heads) for heads in phrases)
+    phrase_missing = any(not any(h in corpus_text for h in heads) for heads in phrases)
     general = scores[0] is None
     cov = 0.0 if general else max(s or 0.0 for s in scores)
     cov1 = 0.0 if general else (scores[0] or 0.0)
@@ -253,6 +269,7 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
         "place_missing": float(place is not None), "place_missing_best": float(place_best is not None),
         "year_missing": float(year is not None), "other_document": float(other_doc),
         "english": float(info.language == "en"), "general_support": float(general and support),
+        "phrase_missing": float(phrase_missing), "phrase_missing_best": float(phrase_missing_best),
         "no_content": float(general and not support),
     }
     return values, gap, detail

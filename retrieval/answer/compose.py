@@ -185,9 +185,26 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
             return f"Figures in measure {_ref(first, titles, language)}: {', '.join(shown)}."
     if "section" in info.kinds:
         return f"{first.section}:{first.heading}" if zh else f"Section {first.section}: {first.heading}"
-    refs = list(dict.fromkeys(_ref(c, titles, language) for c in cited))
-    return (f"相关规定见{'、'.join(refs)}。" if zh
-            else f"The document covers this in measure {', '.join(refs)}.")
+    refs = _refs(cited, titles, language)
+    return (f"相关规定见{refs}。" if zh else f"The document covers this in measure {refs}.")
+
+
+def _refs(cited: Sequence[Citation], titles: Mapping[str, str], language: str) -> str:
+    """Sections grouped by document, each document named once: 《A》三(一)、三(二);《B》第五条."""
+    groups: dict[str, list[str]] = {}
+    for c in cited:
+        groups.setdefault(c.document, [])
+        if c.section not in groups[c.document]:
+            groups[c.document].append(c.section)
+    parts = []
+    for document, sections in groups.items():
+        title = titles.get(document)
+        joined = "、".join(sections) if language == "zh" else ", ".join(sections)
+        if not title:
+            parts.append(joined)
+        else:
+            parts.append(f"《{title}》{joined}" if language == "zh" else f"{joined} of 《{title}》")
+    return (";" if language == "zh" else "; ").join(parts)
 
 
 def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
@@ -200,10 +217,13 @@ def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, nam
         lines = ["可以关注以下支持措施:" if language == "zh" else "Support the document offers that fits best:"]
     else:
         lines = [lead_line(info, cited, language, names, list_unit, total, titles)]
+    shown_document = None
     for citation in cited:
         lines.append("")
         label = f" ({support[citation.id]})" if support and citation.id in support else ""
-        title = f"《{titles[citation.document]}》" if citation.document in titles else ""
+        # The document's title heads its first citation; the ones after it from the same document follow.
+        title = f"《{titles[citation.document]}》" if citation.document in titles and citation.document != shown_document else ""
+        shown_document = citation.document
         lines.append(f"【{citation.section}】{title}{citation.heading_line}{label}" if language == "zh"
                      else f"[{citation.section}] {title}{citation.heading_line}{label}")
         lines.append(f"“{citation.quote}”" if language == "zh" else f"\"{citation.quote}\"")

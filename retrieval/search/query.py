@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.ingest.parsing import normalize_section
+from retrieval.ingest.parsing import int_to_cn, normalize_section
 from retrieval.text.textnorm import detect_language, en_stem, en_words
 
 SECTION_RE = re.compile(
@@ -128,7 +128,8 @@ class QueryInfo:
     @property
     def wanted(self) -> str | None:
         """The one kind of content the answer must contain, most specific first; None if any text does."""
-        for kind in ("contact", "percentage", "amount", "duration", "date", "count", "number", "procedure"):
+        # "多少人" counts people even beside a money word ("最多补助多少人"); "几个月" is a duration.
+        for kind in ("contact", "percentage", "duration", "count", "amount", "date", "number", "procedure"):
             if kind in self.kinds:
                 return kind
         return None
@@ -157,9 +158,14 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+_ARTICLE_EN_RE = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
+
+
 def analyse(question: str) -> QueryInfo:
     language = detect_language(question)
     named = [f"{m.group(1)}({m.group(2)})" for m in PART_RE.finditer(question)]
+    # "Article 47" is how an English reader names 第四十七条.
+    named += [f"第{int_to_cn(int(m.group(1)))}条" for m in _ARTICLE_EN_RE.finditer(question)]
     named += SECTION_RE.findall(PART_RE.sub(" ", question))
     sections = tuple(dict.fromkeys(normalize_section(s) for s in named))
     kinds = set(question_kinds(question, language))

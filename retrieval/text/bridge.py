@@ -151,6 +151,22 @@ class Bridge:
                 i += 1
         return matches
 
+    def dictionary_phrases(self, stems: list[str]) -> list[tuple[str, ...]]:
+        """Every multi-word term of the dictionary or glossary in the question, longest first at each
+        place, as its Chinese forms ("housing provident fund" → (住房公积金,)), present in the corpus or not."""
+        found, i = [], 0
+        while i < len(stems):
+            for n in (4, 3, 2):
+                key = tuple(stems[i:i + n])
+                heads = (self._glossary.get(key) or self._phrases.get(key)) if i + n <= len(stems) else None
+                if heads:
+                    found.append(tuple(heads))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
     def compose(self, stems: list[str], per_word: int = 3) -> list[str]:
         """Adjacent English words whose translations stand side by side in the corpus:
         "innovation fund" → 创新基金, a phrase no dictionary entry covers."""

@@ -1,0 +1,84 @@
+"""The text utilities, search and answering on a document that is not the seed (a fictional city's
+employment measures in tests/fixtures): lexical, bridge, answerability, units, support and textnorm."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from retrieval.search.query import analyse
+from retrieval.search.support import tag_measure
+from retrieval.text.textnorm import detect_language, zh_tokens
+from retrieval.text.units import UnitMatcher, english_name
+
+FIXTURE = Path(__file__).parent / "fixtures" / "linjiang-employment-measures-2025.txt"
+
+
+@pytest.fixture(scope="module")
+def second(tmp_path_factory, embedder):
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    tmp = tmp_path_factory.mktemp("second")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURE, corpus / FIXTURE.name)
+    service = build_service(make_settings(tmp, corpus=corpus), embedder=embedder, llm=None)
+    service.index.snapshot()
+    return service
+
+
+def test_textnorm_segments_the_documents_words():
+    tokens = zh_tokens("一次性扩岗补助按每招用1人1500元的标准给予")
+    assert "扩岗" in tokens and "补助" in tokens and "1500" in tokens
+    assert detect_language("How much is the job-expansion subsidy?") == "en"
+
+
+def test_units_are_found_by_chinese_and_english_name():
+    matcher = UnitMatcher({"市人力资源社会保障局", "市财政局", "市税务局"}, {})
+    assert matcher.find("市财政局负责哪些措施?") == ["市财政局"]
+    assert "市人力资源社会保障局" in matcher.find("What is the Municipal Human Resources and Social Security Bureau doing?")
+    assert english_name("市税务局") == "Municipal Taxation Bureau"
+
+
+def test_lexical_search_finds_the_measure_by_its_own_words(second):
+    top = second.search("一次性扩岗补助每人多少", 3)[0].measure
+    assert top.section == "一(一)1"
+
+
+def test_bridge_carries_an_english_question_to_the_chinese_measure(second):
+    hits = second.search("How much is the one-off job expansion subsidy per graduate hired?", 5)
+    assert "一(一)1" in [h.measure.section for h in hits[:3]]
+
+
+def test_lead_and_partner_units_are_answered_apart(second):
+    answer = second.ask("一次性扩岗补助由哪个部门牵头?")
+    assert answer.answerable and answer.citations[0].section == "一(一)1"
+    assert answer.citations[0].lead_units == ("市人力资源社会保障局",)
+    assert "市财政局" in answer.citations[0].partner_units
+    assert "牵头" in answer.text and "配合" in answer.text
+
+
+def test_answerability_refuses_what_the_document_does_not_say(second):
+    assert not second.ask("临江市最低工资标准是多少?").answerable
+    assert not second.ask("What is the housing provident fund contribution rate?").answerable
+
+
+def test_a_figure_question_is_answered_with_the_figure_in_both_languages(second):
+    zh = second.ask("一次性扩岗补助每招用1人补多少钱?")
+    assert zh.answerable and "1500元" in zh.text
+    en = second.ask("How much is the one-off job expansion subsidy for each graduate hired?")
+    assert en.answerable and "1500" in en.text
+
+
+def test_support_tags_name_the_kind_and_the_figure(second):
+    measure = next(m for m in second.measures() if m.section == "一(一)1")
+    item = tag_measure(measure)
+    assert item is not None and "subsidy" in item.kinds
+    assert any("1500" in f for f in item.figures)
+
+
+def test_question_kinds_on_this_documents_questions():
+    assert analyse("社会保险补贴最长补贴多久?").wanted == "duration"
+    assert analyse("每家企业最多补助多少人?").wanted == "count"
