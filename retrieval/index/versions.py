@@ -14,7 +14,6 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 
 from retrieval.config import Settings
-from retrieval.ingest.corpus import scan_corpus
 from retrieval.index.embedders import Embedder
 from retrieval.models import DocumentReport, IngestReport, Measure
 from retrieval.index import snapcache
@@ -159,6 +158,8 @@ class Index:
     # -- building ------------------------------------------------------------------------------
     def ingest(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
         """Parse the corpus, embed what changed, build a new version beside the old, then switch."""
+        from retrieval.ingest.corpus import scan_corpus  # here: the loaders import bs4, pypdf, docx
+
         started = time.perf_counter()
         folder = folder or self._settings.corpus_dir
         with self._ingest_lock, self._file_lock():

@@ -19,37 +19,37 @@ from typing import Iterable
 log = logging.getLogger(__name__)
 
 MEMO_FORMAT = 1
-COMMON_WORDS = 30000  # per language, computed with the index: covers nearly every question word
+COMMON_WORDS = 30000  # English words computed with the index: nearly every word of an English question
 MAX_ENTRIES = 500_000
 
 _lock = threading.RLock()
 _dir: Path | None = None
-_memo: dict[tuple[str, str], float] | None = None
-_new: dict[tuple[str, str], float] = {}
-_common_done: set[str] = set()
+_memo: dict[str, dict[str, float]] = {}  # language → word → Zipf value; one file per language
+_new: dict[str, dict[str, float]] = {}
 _atexit = False
+COMMON_MARK = "\0common"  # present once the commonest words of the language are in the memo
 
 
 def use_cache_dir(path: Path | None) -> None:
-    global _dir, _memo
+    global _dir
     with _lock:
         if path != _dir:
             _save()
-            _dir, _memo = (Path(path) if path is not None else None), None
+            _dir = Path(path) if path is not None else None
+            _memo.clear()
 
 
 def zipf_frequency(word: str, language: str) -> float:
     """wordfreq.zipf_frequency, from the memo when it has the word."""
-    key = (language, word)
     with _lock:
-        memo = _load()
-        if key in memo:
-            return memo[key]
+        memo = _load(language)
+        if word in memo:
+            return memo[word]
     from wordfreq import zipf_frequency as compute
 
     value = compute(word, language)
     with _lock:
-        memo[key] = _new[key] = value
+        memo[word] = _new.setdefault(language, {})[word] = value
         _register_save()
     return value
 
@@ -57,50 +57,45 @@ def zipf_frequency(word: str, language: str) -> float:
 def prewarm(words: Iterable[str], language: str) -> None:
     """Compute (and save) the words not yet memoised: done beside an index build, not by a question."""
     with _lock:
-        memo = _load()
-        missing = [w for w in set(words) if (language, w) not in memo]
+        memo = _load(language)
+        missing = [w for w in set(words) if w not in memo]
     if not missing:
         return
     from wordfreq import zipf_frequency as compute
 
-    values = {(language, w): compute(w, language) for w in missing}
+    values = {w: compute(w, language) for w in missing}
     with _lock:
         memo.update(values)
-        _new.update(values)
+        _new.setdefault(language, {}).update(values)
         _save()
 
 
 def prewarm_common() -> None:
-    """The commonest words of both languages, once per cache folder."""
-    for language in ("en", "zh"):
-        marker = ("#common", language)
+    """The commonest English words, once per cache folder (a fraction of a second): English questions
+    use everyday words. Chinese questions are covered by the corpus vocabulary, prewarmed per version."""
+    for language in ("en",):
         with _lock:
-            if marker in _load() or language in _common_done:
+            if COMMON_MARK in _load(language):
                 continue
-            _common_done.add(language)
         from wordfreq import top_n_list
 
-        prewarm(top_n_list(language, COMMON_WORDS), language)
-        with _lock:
-            _memo[marker] = _new[marker] = 1.0
-            _save()
+        prewarm(top_n_list(language, COMMON_WORDS) + [COMMON_MARK], language)
 
 
-def _path() -> Path | None:
+def _path(language: str) -> Path | None:
     if _dir is None:
         return None
     try:
         version = metadata.version("wordfreq")
     except metadata.PackageNotFoundError:
         version = "?"
-    return _dir / f"zipf-v{MEMO_FORMAT}-{version}.pickle"
+    return _dir / f"zipf-{language}-v{MEMO_FORMAT}-{version}.pickle"
 
 
-def _load() -> dict[tuple[str, str], float]:
-    global _memo
-    if _memo is None:
-        _memo = _read(_path())
-    return _memo
+def _load(language: str) -> dict[str, float]:
+    if language not in _memo:
+        _memo[language] = _read(_path(language))
+    return _memo[language]
 
 
 def _read(path: Path | None) -> dict:
@@ -131,21 +126,22 @@ def _save_quietly() -> None:
 
 
 def _save() -> None:
-    """Merge this process's new values into the file (other processes may have added theirs)."""
-    path = _path()
-    if path is None or not _new:
-        return
-    merged = _read(path)
-    if len(merged) > MAX_ENTRIES:  # start over rather than grow without bound
-        merged = {}
-    merged.update(_new)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as handle:
-            pickle.dump(merged, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        _new.clear()
-    except OSError as exc:
-        log.warning("cannot write the word-frequency memo %s: %s", path, exc)
-        tmp.unlink(missing_ok=True)
+    """Merge this process's new values into the files (other processes may have added theirs)."""
+    for language, new in list(_new.items()):
+        path = _path(language)
+        if path is None or not new:
+            continue
+        merged = _read(path)
+        if len(merged) > MAX_ENTRIES:  # start over rather than grow without bound
+            merged = {}
+        merged.update(new)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as handle:
+                pickle.dump(merged, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+            new.clear()
+        except OSError as exc:
+            log.warning("cannot write the word-frequency memo %s: %s", path, exc)
+            tmp.unlink(missing_ok=True)
