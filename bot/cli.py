@@ -331,6 +331,10 @@ def serve(obj: Context, mode) -> None:
         webhook_url(settings.telegram)  # a missing public URL fails before the index is loaded
     from retrieval.audit import build_audit
 
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        # Without -v, the library's own error lines stay one line each; the tracebacks come with -v.
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_one_line_telegram_errors)
     try:
         run(settings, obj.service, token, audit=build_audit(settings))
     except Exception as exc:
@@ -338,6 +342,12 @@ def serve(obj: Context, mode) -> None:
         if message is None:
             raise
         raise click.ClickException(message) from None
+
+
+def _one_line_telegram_errors(record: logging.LogRecord) -> bool:
+    if record.name.startswith("telegram"):
+        record.exc_info, record.exc_text = None, None
+    return True
 
 
 def serve_error(exc: Exception, token: str, base_url: str) -> str | None:
