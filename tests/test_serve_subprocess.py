@@ -38,9 +38,10 @@ def policybot(*args: str, token: str | None = TOKEN, **popen):
     return subprocess.Popen([str(POLICYBOT), *args], env=env, cwd=str(ROOT), **popen)
 
 
-def test_serve_answers_a_question_over_long_polling(tmp_path):
+def test_serve_answers_a_question_over_long_polling(tmp_path, service):
     with FakeBotAPI(token=TOKEN, bot_id=123) as api:
         config = write_config(tmp_path, api)
+        seed_cache(service.settings.data_dir, tmp_path / "data")  # the session's vectors: nothing re-embedded
         log_path = tmp_path / "serve.log"
         with open(log_path, "wb") as log:
             proc = policybot("--config", str(config), "-vv", "serve", stdout=log, stderr=subprocess.STDOUT)
