@@ -47,7 +47,7 @@ def test_readme_and_help_examples_quote_brackets_and_name_files_in_the_repositor
     for text in (README, help_texts):
         assert not re.search(r"policybot show [^'\"\s]*[()]", text), "unquoted brackets are a bash syntax error"
         assert not re.search(r"policybot [^\n]*\.\./", text), "examples must run in a clone, from its folder"
-    for path in re.findall(r"policybot eval (\S+)", README + help_texts):
+    for path in re.findall(r"policybot eval (\S+\.jsonl)", README + help_texts):
         assert (ROOT / path).is_file(), f"policybot eval {path}: no such file in a clone"
 
 
@@ -164,3 +164,10 @@ def test_config_errors_are_short_and_suggest_the_key_meant(tmp_path):
                        "embeder: unknown key; did you mean embedder?", "retrieval.k:")
     assert "term39" not in result.output and "pydantic" not in result.output
     assert len(result.output.splitlines()) <= 5
+
+
+def test_ci_runs_exactly_the_readme_test_command_and_installs_once():
+    command = re.search(r"Run the tests:\s*```bash\n(.+?)\n```", README, re.S).group(1).strip()
+    steps = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith(("#", "set ", "cd "))]
+    assert steps == [command]
