@@ -163,7 +163,14 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
 
 @lru_cache(maxsize=1)
 def proper_names() -> dict[str, tuple[str, ...]]:
-    """English place names → Chinese, from CC-CEDICT glosses that start with the capitalised name."""
+    """English place names → Chinese, from CC-CEDICT glosses that start with the capitalised name;
+    scanning every gloss takes half a second, so the result is kept on disk beside CC-CEDICT's."""
+    from retrieval.search import lexcache
+
+    return lexcache.cached_global("proper-names", 1, _proper_names)
+
+
+def _proper_names() -> dict[str, tuple[str, ...]]:
     from retrieval.text.bridge import cedict
 
     names: dict[str, list[str]] = {}
