@@ -236,13 +236,15 @@ def ask(obj: Context, question, batch, as_json: bool, offline: bool) -> None:
     """
     from retrieval.answer.answerer import QuestionError
 
-    for q in single_or_batch(question, batch, "question"):
+    questions = single_or_batch(question, batch, "question")
+    service = obj.service  # loaded before the clock starts: the audit log records answering time
+    for q in questions:
         started = time.perf_counter()
         try:
             problem = question_error(q)
             if problem:
                 raise QuestionError(problem)
-            answer = obj.service.ask(q, use_llm=not offline)
+            answer = service.ask(q, use_llm=not offline)
         except QuestionError as exc:
             if not batch:
                 raise click.ClickException(str(exc)) from None
