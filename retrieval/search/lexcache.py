@@ -42,9 +42,10 @@ def use_cache_dir(path: Path | None) -> None:
     """Where the per-folder caches live (``data_dir/cache``); None turns on-disk caching off."""
     global _cache_dir
     _cache_dir = Path(path) if path is not None else None
-    from retrieval.text import frequency
+    from retrieval.text import frequency, jiebadict
 
     frequency.use_cache_dir(_cache_dir)
+    jiebadict.use_cache_dir(_cache_dir)
 
 
 def cached_global(name: str, version: int, build: Callable[[], T]) -> T:
@@ -61,14 +62,16 @@ def cached_global(name: str, version: int, build: Callable[[], T]) -> T:
 
 def lexical(snapshot, settings, cache_dir: Path | None, build: Callable[[], T]) -> T:
     """The snapshot's LexicalIndex from disk if this exact version was built before, else built and saved."""
-    from retrieval.text.textnorm import add_words
+    from retrieval.text.textnorm import add_words, use_full_dictionary
 
     if cache_dir is None:
+        use_full_dictionary()
         return build()
     key = fingerprint(snapshot.measures, settings)
     path = Path(cache_dir) / f"lexical-{snapshot.version.version}-{key[:20]}.pickle"
     lex = _read(path)
     if lex is None:
+        use_full_dictionary()  # segmenting every measure: the whole dictionary in memory beats lookups
         lex = build()
         _prewarm_frequencies(lex, settings)
         _write(path, lex)

@@ -19,7 +19,7 @@ from typing import Iterable
 log = logging.getLogger(__name__)
 
 MEMO_FORMAT = 1
-COMMON_WORDS = 30000  # English words computed with the index: nearly every word of an English question
+COMMON_WORDS = 30000  # per language, computed with the index: nearly every word of a question
 MAX_ENTRIES = 500_000
 
 _lock = threading.RLock()
@@ -71,9 +71,9 @@ def prewarm(words: Iterable[str], language: str) -> None:
 
 
 def prewarm_common() -> None:
-    """The commonest English words, once per cache folder (a fraction of a second): English questions
-    use everyday words. Chinese questions are covered by the corpus vocabulary, prewarmed per version."""
-    for language in ("en",):
+    """The commonest words of both languages, once per cache folder (about a second, beside the first
+    index build): questions use everyday words beside the corpus vocabulary."""
+    for language in ("en", "zh"):
         with _lock:
             if COMMON_MARK in _load(language):
                 continue

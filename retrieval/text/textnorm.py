@@ -36,6 +36,8 @@ _jieba_ready = False
 # Words taught before jieba is loaded wait here: loading its dictionary costs about half a second,
 # and an English question, or a process that only lists measures, never needs it.
 _pending_words: set[str] = set()
+_words_taught: list[str] = []  # in order, to teach again after switching to the full dictionary
+_lazy = False  # jieba reads its dictionary word by word from disk (retrieval.text.jiebadict)
 
 
 def detect_language(text: str) -> str:
@@ -61,23 +63,37 @@ def _import_jieba():
     return jieba
 
 
-def _jieba():
-    global _jieba_ready
+def _jieba(full: bool = False):
+    """jieba with the user words taught so far; ``full``: with its whole dictionary in memory."""
+    global _jieba_ready, _lazy
     jieba = _import_jieba()
+    if not _jieba_ready or _pending_words or (full and _lazy):
+        from retrieval.text import jiebadict
 
-    if not _jieba_ready or _pending_words:
         with _jieba_lock:
+            if full and _lazy:  # from word-by-word lookups to the whole dictionary: teach the words again
+                jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = {}, 0, False
+                jieba.initialize()
+                _lazy = False
+                for word in _words_taught:
+                    jieba.add_word(word, freq=20000)
             if not _jieba_ready:
                 jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
-                jieba.initialize()
+                _lazy = not full and jiebadict.install_lazy(jieba)
+                if not _lazy:
+                    jieba.initialize()
+                    jiebadict.save(jieba)
                 _jieba_ready = True
             while _pending_words:
-                jieba.add_word(_pending_words.pop(), freq=20000)
+                word = _pending_words.pop()
+                jieba.add_word(word, freq=20000)
+                _words_taught.append(word)
     return jieba
 
 
-def jieba_ready() -> bool:
-    return _jieba_ready
+def use_full_dictionary() -> None:
+    """Before segmenting a whole corpus: word-by-word dictionary lookups only pay for one question."""
+    _jieba(full=True)
 
 
 def add_words(words) -> None:
