@@ -32,7 +32,7 @@ def make_settings(tmp: Path, corpus: Path | None = None, **overrides):
 
 # Caches that depend only on installed packages: copied so a new data folder does not rebuild them.
 # The lexical caches are keyed by the measures and settings, so they are valid in any folder.
-SHARED_CACHES = ("cedict-v*.pickle", "proper-names-v*.pickle", "cedict-phrases-v*.pickle", "zipf-*.pickle", "lexical-*.pickle")
+SHARED_CACHES = ("cedict-v*.pickle", "jieba-dict-v*.sqlite", "proper-names-v*.pickle", "cedict-phrases-v*.pickle", "zipf-*.pickle", "lexical-*.pickle")
 
 
 def seed_cache(source_data_dir: Path, data_dir: Path) -> None:

@@ -83,19 +83,22 @@ def install_lazy(jieba) -> bool:
     return True
 
 
-def save(jieba) -> None:
-    """Write the fully loaded dictionary (before any user word is added) for later processes."""
+def save(jieba, pristine: bool = True) -> None:
+    """Write jieba's dictionary for later processes, once per cache folder. ``pristine``: the default
+    tokenizer has no user words yet; otherwise a clean copy is loaded (jieba's own cache, half a second)."""
     path = _path(jieba)
-    if path is None or path.exists() or not isinstance(jieba.dt.FREQ, dict):
+    if path is None or path.exists():
         return
+    source = jieba.dt if pristine and isinstance(jieba.dt.FREQ, dict) else jieba.Tokenizer()
+    source.check_initialized()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with contextlib.closing(sqlite3.connect(tmp)) as db, db:
             db.execute("CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER) WITHOUT ROWID")
             db.execute("CREATE TABLE meta (total INTEGER)")
-            db.executemany("INSERT INTO freq VALUES (?, ?)", jieba.dt.FREQ.items())
-            db.execute("INSERT INTO meta VALUES (?)", (jieba.dt.total,))
+            db.executemany("INSERT INTO freq VALUES (?, ?)", source.FREQ.items())
+            db.execute("INSERT INTO meta VALUES (?)", (source.total,))
         os.replace(tmp, path)
     except (OSError, sqlite3.Error) as exc:
         log.warning("cannot write %s: %s", path, exc)

@@ -67,7 +67,7 @@ def _jieba(full: bool = False):
     """jieba with the user words taught so far; ``full``: with its whole dictionary in memory."""
     global _jieba_ready, _lazy
     jieba = _import_jieba()
-    if not _jieba_ready or _pending_words or (full and _lazy):
+    if not _jieba_ready or _pending_words or full:
         from retrieval.text import jiebadict
 
         with _jieba_lock:
@@ -84,6 +84,8 @@ def _jieba(full: bool = False):
                     jieba.initialize()
                     jiebadict.save(jieba)
                 _jieba_ready = True
+            elif full and not _lazy:  # loaded before a cache folder was known: save a clean copy now
+                jiebadict.save(jieba, pristine=False)
             while _pending_words:
                 word = _pending_words.pop()
                 jieba.add_word(word, freq=20000)
