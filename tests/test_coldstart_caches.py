@@ -17,7 +17,9 @@ settings = load_settings(sys.argv[1], corpus_dir=sys.argv[2], data_dir=sys.argv[
 svc = build_service(settings, llm=None)
 answer = svc.ask(sys.argv[4], use_llm=False)
 import jieba
+import jieba.posseg
 print(json.dumps({"chromadb": "chromadb" in sys.modules, "jieba_freq": type(jieba.dt.FREQ).__name__,
+                  "pos_tags": type(jieba.posseg.dt.word_tag_tab).__name__,
                   "version": svc.index.snapshot().version.version, "cited": [c.section for c in answer.citations],
                   "text": answer.text, "section_text": svc.section("四(四)")[0].text}, ensure_ascii=False))
 """
@@ -35,7 +37,7 @@ def test_a_new_process_answers_from_disk_caches_as_the_building_process_did(fres
     seen = probe(fresh_service.settings)
     here = fresh_service.ask(QUESTION, use_llm=False)
     assert seen["chromadb"] is False  # the serving version came from data_dir/cache/serving.pickle
-    assert seen["jieba_freq"] == "LazyFreq"  # one question does not load jieba's whole dictionary
+    assert seen["jieba_freq"] == "LazyFreq" and seen["pos_tags"] == "LazyTags"  # no whole dictionary for one question
     assert seen["cited"] == [c.section for c in here.citations] and seen["text"] == here.text
 
 
