@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import make_settings
+from tests.conftest import make_settings, seed_cache
 
 
 @pytest.fixture(scope="session")
@@ -25,14 +25,18 @@ def service(tmp_path_factory, embedder):
     settings = make_settings(tmp_path_factory.mktemp("shared"))
     svc = build_service(settings, embedder=embedder, llm=None)
     svc.index.snapshot()
+    svc.search("创新券 innovation voucher")  # builds the lexical caches that seed_cache hands on
     return svc
 
 
 @pytest.fixture
-def fresh_service(tmp_path, embedder):
-    """A private service with its own corpus copy and index, for tests that change things."""
+def fresh_service(tmp_path, embedder, service):
+    """A private service with its own corpus copy and index, for tests that change things.
+    Its embedding cache is seeded from the session's, so only changed measures are embedded."""
     from retrieval.service import build_service
 
-    svc = build_service(make_settings(tmp_path), embedder=embedder, llm=None)
+    settings = make_settings(tmp_path)
+    seed_cache(service.settings.data_dir, settings.data_dir)
+    svc = build_service(settings, embedder=embedder, llm=None)
     svc.index.snapshot()
     return svc

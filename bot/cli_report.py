@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import click
 
-from retrieval.audit import AuditError, build_audit
 
 log = logging.getLogger(__name__)
 
 
-@click.command()
+@click.command(short_help="Audit summary: answered, abstained, channels, feedback.")
 @click.option("--days", default=7, show_default=True, type=click.IntRange(min=1), help="Period: the last N days.")
 @click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
               help="Unanswered questions and 👎 answers listed.")
@@ -20,7 +19,7 @@ log = logging.getLogger(__name__)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
 def report(obj, days: int, top: int, lang: str, as_json: bool) -> None:
-    """Questions in a period: answered vs. abstained, LLM vs. offline, feedback, latency,
+    """Questions in a period: answered vs. abstained, LLM vs. offline, channels, feedback, latency,
     the 👎 answers and the most frequent unanswered questions (what the corpus lacks).
 
     \b
@@ -29,6 +28,8 @@ def report(obj, days: int, top: int, lang: str, as_json: bool) -> None:
       policybot report --days 30 --lang zh
       policybot report --json
     """
+    from retrieval.audit import AuditError, build_audit
+
     try:
         audit = build_audit(obj.settings)
         try:

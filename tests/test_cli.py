@@ -8,15 +8,16 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from tests.conftest import DALIAN
+from tests.conftest import DALIAN, seed_cache
 
 
 @pytest.fixture(scope="module")
-def folders(tmp_path_factory):
+def folders(tmp_path_factory, service):
     root = tmp_path_factory.mktemp("cli")
     corpus = root / "corpus"
     corpus.mkdir()
     shutil.copy(DALIAN, corpus / DALIAN.name)
+    seed_cache(service.settings.data_dir, root / "data")  # the session's vectors: nothing re-embedded
     return ["--corpus", str(corpus), "--data", str(root / "data")]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.conftest import DALIAN, ROOT
+from tests.conftest import DALIAN, ROOT, seed_cache
 from tests.fake_bot_api import FakeBotAPI
 
 TOKEN = "123:TEST"
@@ -37,9 +38,10 @@ def policybot(*args: str, token: str | None = TOKEN, **popen):
     return subprocess.Popen([str(POLICYBOT), *args], env=env, cwd=str(ROOT), **popen)
 
 
-def test_serve_answers_a_question_over_long_polling(tmp_path):
+def test_serve_answers_a_question_over_long_polling(tmp_path, service):
     with FakeBotAPI(token=TOKEN, bot_id=123) as api:
         config = write_config(tmp_path, api)
+        seed_cache(service.settings.data_dir, tmp_path / "data")  # the session's vectors: nothing re-embedded
         log_path = tmp_path / "serve.log"
         with open(log_path, "wb") as log:
             proc = policybot("--config", str(config), "-vv", "serve", stdout=log, stderr=subprocess.STDOUT)
@@ -78,3 +80,31 @@ def test_webhook_mode_without_a_public_url_fails_before_loading_anything(tmp_pat
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and "telegram.webhook.url" in err, err
     assert not (tmp_path / "data").exists() and time.monotonic() - started < 60
+
+
+def _serve_fails(tmp_path, service, api_base: str | None, token: str):
+    """`policybot serve` that cannot start: its exit code and everything it printed."""
+    telegram = {"base_url": f"{api_base}/bot", "base_file_url": f"{api_base}/file/bot"} if api_base else {}
+    config = write_config(tmp_path, **telegram)
+    seed_cache(service.settings.data_dir, tmp_path / "data")  # the session's vectors: nothing re-embedded
+    proc = policybot("--config", str(config), "serve", token=token, stdout=subprocess.PIPE,
+                     stderr=subprocess.STDOUT, text=True)
+    out, _ = proc.communicate(timeout=300)
+    return proc.returncode, out
+
+
+def test_serve_with_a_token_telegram_refuses_is_one_line_without_the_token(tmp_path, service):
+    wrong = "999:WRONG-secret-token"
+    with FakeBotAPI(token=TOKEN, bot_id=123) as api:
+        code, out = _serve_fails(tmp_path, service, api.base_url.rsplit("/bot", 1)[0], wrong)
+    assert code == 1 and "Telegram refused the bot token" in out and "BotFather" in out, out[-2000:]
+    assert "Traceback" not in out and wrong not in out and len(out.splitlines()) <= 5, out[-2000:]
+
+
+def test_serve_without_network_is_one_line_without_the_token(tmp_path, service):
+    with socket.socket() as probe:  # a loopback port nobody listens on: connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code, out = _serve_fails(tmp_path, service, f"http://127.0.0.1:{port}", TOKEN)
+    assert code == 1 and "cannot reach the Telegram Bot API" in out, out[-2000:]
+    assert "Traceback" not in out and TOKEN not in out and len(out.splitlines()) <= 5, out[-2000:]

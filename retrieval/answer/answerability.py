@@ -68,7 +68,7 @@ class Verdict:
 @lru_cache(maxsize=65536)
 def information(word: str, language: str) -> float:
     """How much a word says, from its general-language frequency (Zipf scale 0–8)."""
-    from wordfreq import zipf_frequency
+    from retrieval.text.frequency import zipf_frequency  # wordfreq's values, memoised on disk
 
     zipf = zipf_frequency(word, language)
     if zipf == 0 and language == "en":

