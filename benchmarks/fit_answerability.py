@@ -22,7 +22,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "retrieval" / "answer" / "answerability_model.json"
-FEATURES = ("coverage", "coverage_top1", "cosine", "share", "lead", "kind_gap", "asks_kind", "place_missing",
+FEATURES = ("coverage", "coverage_top1", "cosine", "share", "lead", "kind_gap", "kind_gap_quote", "asks_kind", "place_missing", "phrase_missing", "phrase_missing_best",
             "place_missing_best", "year_missing", "other_document", "english", "general_support", "no_content")
 L2 = 1.0
 
@@ -36,14 +36,14 @@ def matrix(rows: list[dict]) -> tuple[np.ndarray, np.ndarray]:
 def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
     """Newton's method on the L2-penalised log-likelihood; the intercept is not penalised.
 
-    Classes are weighted to equal total weight: unanswerable questions are the rarer ~15 %, and a
-    refusal missed costs as much as an answer refused.
+    Unweighted, so the probabilities stay calibrated; the decision threshold is chosen apart
+    (``choose_threshold``), since a refusal missed and an answer refused cost about the same while
+    unanswerable questions are the rarer ~15 %.
     """
     n, d = x.shape
     xb = np.hstack([x, np.ones((n, 1))])
     w = np.zeros(d + 1)
-    pos = y.mean()
-    weight = np.where(y == 1, 0.5 / max(pos, 1e-9), 0.5 / max(1 - pos, 1e-9))
+    weight = np.ones(n)
     penalty = np.full(d + 1, l2)
     penalty[-1] = 0.0
     for _ in range(50):
@@ -55,6 +55,18 @@ def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float
         if np.abs(step).max() < 1e-8:
             break
     return w[:-1], float(w[-1])
+
+
+def choose_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    """The threshold with the best balanced accuracy (mean of abstain-right and answered-right) on
+    leave-one-document-out probabilities, so it is not chosen on rows the model saw."""
+    best, chosen = -1.0, 0.5
+    for t in np.arange(0.2, 0.91, 0.01):
+        pred = p >= t
+        score = (~pred[y == 0]).mean() + pred[y == 1].mean()
+        if score > best + 1e-9:
+            best, chosen = score, float(t)
+    return round(chosen, 2)
 
 
 def predict(coef: np.ndarray, intercept: float, x: np.ndarray) -> np.ndarray:
@@ -91,7 +103,9 @@ def main() -> None:
     split = yaml.safe_load((ROOT / "benchmarks" / "devset" / "split.yaml").read_text(encoding="utf-8"))
     rows = [json.loads(line) for line in args.signals.read_text(encoding="utf-8").splitlines() if line.strip()]
     train_docs = set(split["tuning"]) | {split["seed"]}
-    train = [r for r in rows if r["doc"] in train_docs]
+    # Answerable questions whose search missed the measure are left out: refusing them is no error of
+    # the model's (the answer would be wrong either way), and their signals look like refusals.
+    train = [r for r in rows if r["doc"] in train_docs and (not r["answerable"] or r.get("top_right", True))]
     heldout = [r for r in rows if r["doc"] in set(split["heldout"])]
     x, y = matrix(train)
     coef, intercept = fit(x, y)
@@ -102,19 +116,21 @@ def main() -> None:
         inside = np.array([r["doc"] != doc for r in train])
         c, b = fit(x[inside], y[inside])
         p = predict(c, b, x[~inside])
-        report(f"  {doc}", p, y[~inside])
         lodo_p.append(p)
         lodo_y.append(y[~inside])
-    lodo = report("  all (LODO)", np.concatenate(lodo_p), np.concatenate(lodo_y))
-    print("calibration (LODO):", json.dumps(calibration(np.concatenate(lodo_p), np.concatenate(lodo_y))))
-    fitted = report("fitted, on its own training rows", predict(coef, intercept, x), y)
+    all_p, all_y = np.concatenate(lodo_p), np.concatenate(lodo_y)
+    threshold = choose_threshold(all_p, all_y)
+    print(f"threshold (best balanced accuracy on LODO): {threshold}")
+    lodo = report("  all (LODO)", all_p, all_y, threshold)
+    print("calibration (LODO):", json.dumps(calibration(all_p, all_y)))
+    fitted = report("fitted, on its own training rows", predict(coef, intercept, x), y, threshold)
     held = None
     if heldout:
         hx, hy = matrix(heldout)
-        held = report("held-out documents (never fitted on)", predict(coef, intercept, hx), hy)
+        held = report("held-out documents, all questions", predict(coef, intercept, hx), hy, threshold)
     print("coefficients:", ", ".join(f"{f}={c:+.2f}" for f, c in zip(FEATURES, coef)), f"intercept={intercept:+.2f}")
     if args.write:
-        model = {"version": f"{date.today().isoformat()}-lr{len(train)}", "threshold": 0.5,
+        model = {"version": f"{date.today().isoformat()}-lr{len(train)}", "threshold": threshold,
                  "features": list(FEATURES), "coef": [round(float(c), 4) for c in coef],
                  "intercept": round(intercept, 4), "l2": L2,
                  "trained_on": sorted({r["doc"] for r in train}), "questions": len(train),

@@ -77,6 +77,7 @@ def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None, 
         if on_row:
             verdict = service.answerer.retrieve(row["q"]).verdict
             on_row({"id": row.get("id"), "doc": row.get("doc"), "lang": lang, "answerable": bool(gold),
+                    "top_right": bool(record.get("hit@1")),
                     "predicted": verdict.answerable, "probability": verdict.probability,
                     "signals": verdict.signals})
     return {key: tally.summary() for key, tally in tallies.items()}

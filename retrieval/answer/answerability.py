@@ -64,6 +64,12 @@ class Verdict:
     probability: float = 1.0  # the model's probability that the corpus answers the question
     signals: dict = field(default_factory=dict)  # the model's inputs, for logs and refitting
 
+    @property
+    def confident(self) -> bool:
+        """Sure either way: a lookup, or a probability far from the threshold. The LLM is neither asked
+        against a confident refusal nor allowed to overturn a confident answer."""
+        return self.probability <= CONFIDENT_NO or self.probability >= CONFIDENT_YES
+
 
 @lru_cache(maxsize=65536)
 def information(word: str, language: str) -> float:
@@ -157,6 +163,12 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
     return None
 
 
+def _quote(prepared: Prepared, measure: Measure) -> str:
+    from retrieval.answer.compose import pick_quote
+
+    return measure.subsection + "\n" + pick_quote(measure, prepared.info, prepared.terms.zh, 1)
+
+
 def _place_words(snapshot) -> frozenset[str]:
     from retrieval.search.documents import document_infos
 
@@ -171,6 +183,9 @@ def _dominant_year(measures: tuple[Measure, ...]) -> str | None:
 
 
 MODEL_PATH = Path(__file__).with_name("answerability_model.json")
+# Probabilities beyond which the verdict is taken as settled (the model is calibrated: at 0.9, about
+# nine in ten such questions are answerable on the development set).
+CONFIDENT_NO, CONFIDENT_YES = 0.15, 0.9
 
 
 @dataclass(frozen=True)
@@ -248,6 +263,9 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
     kind_gap = missing_kind(info.wanted, best)
     if kind_gap and not gap:
         gap = kind_gap
+    # The kind asked for must stand in the sentences that match the question, not anywhere in the
+    # measure: a measure about rent subsidies naming some other sum does not say how large they are.
+    quote_gap = info.wanted is not None and not has_kind(info.wanted, _quote(prepared, best[0]))
     position = prepared.position
     places = prepared.snapshot.derived("places", _place_words)
     scores = [coverage(lex, terms, position[h.measure.id], support=support, places=places) for h in hits[:3]]
@@ -266,6 +284,7 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
         "coverage": cov, "coverage_top1": cov1, "cosine": max(cosines), "share": float(hits[0].signals.get("share", 0.0)),
         "lead": (top - second) / top if top > 0 else 0.0,
         "kind_gap": float(kind_gap is not None), "asks_kind": float(info.wanted is not None),
+        "kind_gap_quote": float(quote_gap),
         "place_missing": float(place is not None), "place_missing_best": float(place_best is not None),
         "year_missing": float(year is not None), "other_document": float(other_doc),
         "english": float(info.language == "en"), "general_support": float(general and support),
