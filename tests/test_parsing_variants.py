@@ -205,3 +205,12 @@ def test_a_saved_district_page_with_every_trap():
                                      "issuer": "临江市西岭区人民政府办公室", "date": "2025-03-28",
                                      "place": "临江市西岭区"}
     assert not any("首页" in m.text or "版权" in m.text for m in document.measures)
+
+
+def test_a_sidecar_without_its_document_is_reported(tmp_path):
+    (tmp_path / "plan.txt").write_text("标题\n一、总则\n（一）支持研发。\n", encoding="utf-8")
+    (tmp_path / "plam.meta.yaml").write_text("title: 某方案\n", encoding="utf-8")
+    scan = scan_corpus(tmp_path)
+    assert len(scan.documents) == 1
+    [failure] = scan.failures
+    assert "plam.meta.yaml" in failure.error and "no document beside it" in failure.error
