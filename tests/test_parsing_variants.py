@@ -214,3 +214,10 @@ def test_a_sidecar_without_its_document_is_reported(tmp_path):
     assert len(scan.documents) == 1
     [failure] = scan.failures
     assert "plam.meta.yaml" in failure.error and "no document beside it" in failure.error
+
+
+def test_units_inferred_from_prose_ignore_quoted_words():
+    text = "某规定\n第一条 本规定由市民政局负责解释。\n第二条 不得回答“由市教育局负责”。\n"
+    s = by_section(parse_text(text, "x"))
+    assert s["第一条"].units == ("市民政局",) and s["第一条"].units_inferred
+    assert s["第二条"].units == ()

@@ -23,6 +23,7 @@ BY_UNIT_RE = re.compile(r"由([\u4e00-\u9fff（）()、]{2,40}?)(?:会同[\u4e00
 # 区民政局负责… at the start of a sentence: the unit that the sentence makes responsible.
 SUBJECT_UNIT_RE = re.compile(r"(?:^|[。；;：:\n])\s*([\u4e00-\u9fff]{2,16}?(?:局|委|委员会|办事处|分局|政府|残联|中心))"
                              r"(?:会同([\u4e00-\u9fff、]{2,30}?))?(?:具体)?负责")
+QUOTED_RE = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\"")
 UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|中心|院|处|科|站|街道|镇|残联|联合会|管委会|机关)$")
 NONE_NAMES = {"/", "无", "—", "-", "／"}
 
@@ -78,6 +79,7 @@ def merge_roles(into: dict[str, list[str]], more: dict[str, list[str]]) -> None:
 def units_in_prose(text: str) -> list[str]:
     """Units named as ``由X负责`` (inferred: the document wrote no unit clause)."""
     units: list[str] = []
+    text = QUOTED_RE.sub("", text)  # quoted words are not the document's own assignment of a task
     for match in SUBJECT_UNIT_RE.finditer(text):
         for name in [match.group(1), *re.split(r"[、和及]", match.group(2) or "")]:
             name = name.split("由")[-1]  # 本办法由区民政局负责解释
