@@ -49,6 +49,13 @@ def test_donghu_regulation_with_sections_and_prose_units():
     assert "第一节" in s["第七条"].chapter and "第二章" in s["第七条"].chapter
     assert "第十六条第一项" in s["第十七条"].text
     assert "区卫生健康局" in s["第十条"].units and s["第十条"].units_inferred
+    # The responsibilities EXPECTED.md lists for the prose of this regulation.
+    assert s["第四条"].units == ("区民政局", "区卫生健康局", "区财政局", "区市场监管局", "区住房城乡建设局")
+    assert s["第五条"].lead_units == ("街道办事处",) and s["第五条"].support_units == ("社区居民委员会",)
+    assert s["第十一条"].units == ("区民政局",) and s["第十九条"].units == ("区财政局",)
+    assert s["第十二条"].units == ("区自然资源和规划分局", "街道办事处")
+    assert s["第十五条"].lead_units == ("区民政局",) and s["第十五条"].support_units == ("区住房城乡建设局", "区残联")
+    assert s["第二十七条"].units == ("区民政局", "区财政局")
     assert document.place == "临江市东湖区"
     assert "东湖区" in s["第三条"].retrieval_text
 

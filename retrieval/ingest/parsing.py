@@ -358,8 +358,8 @@ def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
     inferred = False
     if body and not any(roles.values()) and block.section.endswith("条"):
         prose = units_in_prose(body)
-        if prose:
-            roles["units"], inferred = prose, True
+        if prose["units"]:  # partners alone name nobody responsible
+            roles, inferred = prose, True
     return body, roles, inferred
 
 
