@@ -70,6 +70,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sources": ("出处", "Sources"),
     "responsible": ("责任单位", "Responsible"),
     "no_unit": ("未指定责任单位", "no unit named"),
+    "lead": ("牵头单位", "Lead"), "partner": ("配合单位", "Partners"),
+    "inferred": ("据正文推断", "inferred from the text"),
     "reloading": ("正在重新导入语料…", "Re-ingesting the corpus…"),
     "ingest_failed": ("导入失败,原有索引继续使用:{reason}", "The ingest failed; the previous index keeps serving: {reason}"),
     "ingest_head": ("索引版本 {version}:{measures} 项措施({embedded} 项重新计算向量,{seconds:.1f} 秒)",
@@ -168,7 +170,16 @@ def measure_html(m: Measure, lang: str, names: Mapping[str, str]) -> str:
     lines = [f"<b>{html.escape(m.section)}</b> <i>《{html.escape(m.title)}》</i>"]
     lines += [html.escape(h) for h in (m.chapter, m.subsection) if h]
     lines.append(html.escape(m.text))
-    lines.append(f"{t('responsible', lang)}: {units_html(m.units, lang, names)}")
+    if m.lead_units:  # the document tells lead and partner units apart: so does the bot
+        lines.append(f"{t('lead', lang)}: {units_html(m.lead_units, lang, names)}")
+        others = [u for u in m.units if u not in m.lead_units and u not in m.support_units]
+        if others:
+            lines.append(f"{t('responsible', lang)}: {units_html(others, lang, names)}")
+        if m.support_units:
+            lines.append(f"{t('partner', lang)}: {units_html(m.support_units, lang, names)}")
+    else:
+        inferred = f" ({t('inferred', lang)})" if m.units_inferred and m.units else ""
+        lines.append(f"{t('responsible', lang)}: {units_html(m.units, lang, names)}{inferred}")
     return "\n".join(lines)
 
 

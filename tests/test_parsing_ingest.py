@@ -56,3 +56,17 @@ def test_report_text_for_large_changes_and_warnings():
     assert "! repeated ids: 第1条" in text and "《某办法》" in text
     assert "its previous 51 measures keep serving" in text
     assert report.to_dict()["documents"][0]["warnings"] == ["repeated ids: 第1条"]
+
+
+def test_measures_show_lead_and_partner_units_apart():
+    from bot.render_text import measure_dict, measure_text
+    from retrieval.models import Measure
+
+    m = Measure(document="plan", title="某方案", section="一(一)1", chapter="一、任务", subsection="", text="建设。",
+                units=("市科技局", "市财政局"), lead_units=("市科技局",), support_units=("市财政局",),
+                doc_number="某发〔2025〕1号", place="某市")
+    text = measure_text(m)
+    assert "牵头单位: 市科技局" in text and "配合单位: 市财政局" in text and "某发〔2025〕1号" in text
+    data = measure_dict(m)
+    assert data["lead_units"] == ["市科技局"] and data["partner_units"] == ["市财政局"] and data["place"] == "某市"
+    assert data["units"] == ["市科技局", "市财政局"]

@@ -49,6 +49,13 @@ def test_donghu_regulation_with_sections_and_prose_units():
     assert "第一节" in s["第七条"].chapter and "第二章" in s["第七条"].chapter
     assert "第十六条第一项" in s["第十七条"].text
     assert "区卫生健康局" in s["第十条"].units and s["第十条"].units_inferred
+    # The responsibilities EXPECTED.md lists for the prose of this regulation.
+    assert s["第四条"].units == ("区民政局", "区卫生健康局", "区财政局", "区市场监管局", "区住房城乡建设局")
+    assert s["第五条"].lead_units == ("街道办事处",) and s["第五条"].support_units == ("社区居民委员会",)
+    assert s["第十一条"].units == ("区民政局",) and s["第十九条"].units == ("区财政局",)
+    assert s["第十二条"].units == ("区自然资源和规划分局", "街道办事处")
+    assert s["第十五条"].lead_units == ("区民政局",) and s["第十五条"].support_units == ("区住房城乡建设局", "区残联")
+    assert s["第二十七条"].units == ("区民政局", "区财政局")
     assert document.place == "临江市东湖区"
     assert "东湖区" in s["第三条"].retrieval_text
 
@@ -205,3 +212,19 @@ def test_a_saved_district_page_with_every_trap():
                                      "issuer": "临江市西岭区人民政府办公室", "date": "2025-03-28",
                                      "place": "临江市西岭区"}
     assert not any("首页" in m.text or "版权" in m.text for m in document.measures)
+
+
+def test_a_sidecar_without_its_document_is_reported(tmp_path):
+    (tmp_path / "plan.txt").write_text("标题\n一、总则\n（一）支持研发。\n", encoding="utf-8")
+    (tmp_path / "plam.meta.yaml").write_text("title: 某方案\n", encoding="utf-8")
+    scan = scan_corpus(tmp_path)
+    assert len(scan.documents) == 1
+    [failure] = scan.failures
+    assert "plam.meta.yaml" in failure.error and "no document beside it" in failure.error
+
+
+def test_units_inferred_from_prose_ignore_quoted_words():
+    text = "某规定\n第一条 本规定由市民政局负责解释。\n第二条 不得回答“由市教育局负责”。\n"
+    s = by_section(parse_text(text, "x"))
+    assert s["第一条"].units == ("市民政局",) and s["第一条"].units_inferred
+    assert s["第二条"].units == ()

@@ -67,6 +67,11 @@ def safe_filename(filename: str) -> str:
     return name
 
 
+def _has_document(sidecar: Path) -> bool:
+    stem = sidecar.name.split(".meta.")[0]
+    return any(sidecar.with_name(stem + suffix).is_file() for suffix in SUPPORTED_SUFFIXES)
+
+
 def scan_corpus(folder: Path) -> CorpusScan:
     if not folder.is_dir():
         raise DocumentError(f"the corpus folder {folder} does not exist")
@@ -75,6 +80,10 @@ def scan_corpus(folder: Path) -> CorpusScan:
     seen_names: set[str] = set()
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         if is_sidecar(path):
+            if not _has_document(path):
+                failures.append(DocumentReport(path.name, str(path), error=(
+                    f"{path.name}: no document beside it to describe (expected e.g. "
+                    f"{path.name.split('.meta.')[0]}.txt or .html)")))
             continue  # read with its document
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
             failures.append(DocumentReport(path.stem, str(path), error=f"{path.name}: unsupported file type"))

@@ -92,15 +92,15 @@ def find_doc_number(lines: list[str], title: str = "") -> str:
 
 
 def choose_title(prelude: list[str], page_title: str, name: str) -> str:
-    """The page's own title, else the first prelude line that reads like a document title (not its 文号,
-    a date or an addressee), else the first prelude line, else the file name."""
+    """The title line as written: the page's own title, else the first prelude line that reads like a
+    document title (not its 文号, a date or an addressee), else the first prelude line, else the file name."""
     if page_title and not DOC_NUMBER_RE.fullmatch(page_title):  # a page headed by its 文号 only
-        return _inner_title(page_title)
+        return page_title
     for line in prelude[:30]:
         if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")):
             continue
         if 4 <= len(line) <= 80 and any(word in line for word in TITLE_WORDS):
-            return _inner_title(line).strip("《》")
+            return line
     for line in prelude:
         if not DOC_NUMBER_RE.fullmatch(line):
             return line
@@ -123,16 +123,16 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
                   name: str) -> dict[str, str]:
     """title, doc_number, issuer, date, place from what the text and the page say, best source first:
     the signature block, a promulgation note "（2021年7月27日…国务院令第746号公布）", the page's fields."""
-    page_title = page.get("title", "")
-    title = choose_title(prelude, page_title, name)
-    doc_number = find_doc_number(prelude + main[:40], page_title or title)
+    written = choose_title(prelude, page.get("title", ""), name)  # e.g. X关于印发Y办法的通知
+    title = _inner_title(written).strip("《》")  # Y办法: the document, not the notice carrying it
+    doc_number = find_doc_number(prelude + main[:40], written)
     note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")
     decree = DECREE_RE.match(doc_number)
-    issuer = signed[0] or (decree.group(1) if decree else "") or find_issuer(page_title or title, prelude, page)
+    issuer = signed[0] or (decree.group(1) if decree else "") or find_issuer(written, prelude, page)
     date = signed[1] or note_date or normal_date(page.get("date", "")) or \
         next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "")
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
-            "place": find_place(title, page_title, issuer, page.get("site", ""))}
+            "place": find_place(title, written, issuer, page.get("site", ""))}
 
 
 def find_issuer(title: str, prelude: list[str], page: dict[str, str]) -> str:

@@ -1,10 +1,15 @@
-"""Plain text of a policy document → its title and its measures.
+"""Plain text of a policy document → its measures, metadata and warnings.
 
 Two layouts are understood:
-- work plans: chapters ``一、``, subsections ``(一)``/``（一）``, items ``1.``/``1、``/``（1）``;
-- regulations: ``第一章`` chapters and ``第一条`` articles.
-Full-width and half-width punctuation are both accepted; section ids are always written with
-half-width parentheses, as readers cite them: ``三(四)``, ``三(三)2``, ``第五条``.
+- work plans and notices: chapters ``一、``, subsections ``(一)``/``（一）``, items ``1.``/``1、``/``（1）``/
+  ``1）``/``①`` (the first style under a heading numbers the measures; another style inside an item is
+  an enumeration in it), numbering that runs on across subsections, items directly under a chapter,
+  a list under an unnumbered heading (``注意事项：`` → ``注意事项1``);
+- regulations: ``第X编``/``第X章``/``第X节`` headings and ``第X条`` articles.
+Annexes (``附件2``) are their own part (annex.py); unit tags are read by unit_tags.py, metadata by
+metadata.py. Full-width and half-width punctuation and digits are both accepted; section ids are
+always written with half-width parentheses, as readers cite them: ``三(四)``, ``三(三)2``, ``第五条``.
+A document without numbering falls back to items ``1``/``2`` or paragraphs ``段1`` (ids marked inferred).
 """
 from __future__ import annotations
 
@@ -353,8 +358,8 @@ def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
     inferred = False
     if body and not any(roles.values()) and block.section.endswith("条"):
         prose = units_in_prose(body)
-        if prose:
-            roles["units"], inferred = prose, True
+        if prose["units"]:  # partners alone name nobody responsible
+            roles, inferred = prose, True
     return body, roles, inferred
 
 

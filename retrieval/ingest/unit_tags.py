@@ -18,11 +18,18 @@ UNIT_LINE_RE = re.compile(rf"^((?:{_ROLES})\s*[:：].*)$")
 UNIT_CELL_RE = re.compile(rf"\s*\|\s*((?:{_ROLES})\s*[:：][^|]*)(?=\||$)")
 ROLE_RE = re.compile(rf"({_ROLES}){_SEP}*")
 UNIT_SPLIT_RE = re.compile(r"[、,，;；/\s]+|(?<=[局委办府会厅])(?:和|及)")
-# 由市民政部门负责 / 由区残联会同区民政部门负责: a unit named in prose, used only where no clause exists.
-BY_UNIT_RE = re.compile(r"由([\u4e00-\u9fff（）()、]{2,40}?)(?:会同[\u4e00-\u9fff（）()、]{2,30}?)?(?:具体)?负责")
-# 区民政局负责… at the start of a sentence: the unit that the sentence makes responsible.
-SUBJECT_UNIT_RE = re.compile(r"(?:^|[。；;：:\n])\s*([\u4e00-\u9fff]{2,16}?(?:局|委|委员会|办事处|分局|政府|残联|中心))"
-                             r"(?:会同([\u4e00-\u9fff、]{2,30}?))?(?:具体)?负责")
+# Units named in prose, used only in an article with no unit clause (inferred):
+# 区民政局负责… / 由区民政局负责… / 由区财政局按季度拨付… / 区民政局会同区财政局… / 区残联予以配合.
+# A unit name: no function words (由, 报, 向, 对 …) inside, ending like a government body.
+_UNIT = r"(?:(?![由报向对在的将按为从经与把被给让使于或会])[\u4e00-\u9fff（）()]){1,14}?" \
+    r"(?:局|委员会|委|办事处|分局|政府|残联|中心|办公室)"
+_UNITS = rf"{_UNIT}(?:[、和及]{_UNIT})*"
+SUBJECT_UNIT_RE = re.compile(rf"(?:^|[。；;：:，,\n])\s*(?:由|本办法由|本规定由|本条例由)?({_UNITS})"
+                             rf"(?:会同({_UNITS}))?(?:统一|具体|共同)?负责")
+BY_UNIT_RE = re.compile(rf"由(?:所在)?({_UNITS})(?:会同({_UNITS}))?")
+COOPERATE_RE = re.compile(rf"(?:^|[。；;，,\n])\s*({_UNITS})会同({_UNITS})")
+PARTNER_RE = re.compile(rf"(?:^|[。；;，,\n])\s*({_UNITS})(?:予以|积极|做好)?(?:配合|协助)")
+QUOTED_RE = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\"")
 UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|中心|院|处|科|站|街道|镇|残联|联合会|管委会|机关)$")
 NONE_NAMES = {"/", "无", "—", "-", "／"}
 
@@ -75,20 +82,27 @@ def merge_roles(into: dict[str, list[str]], more: dict[str, list[str]]) -> None:
         into[role].extend(n for n in names if n not in into[role])
 
 
-def units_in_prose(text: str) -> list[str]:
-    """Units named as ``由X负责`` (inferred: the document wrote no unit clause)."""
-    units: list[str] = []
-    for match in SUBJECT_UNIT_RE.finditer(text):
-        for name in [match.group(1), *re.split(r"[、和及]", match.group(2) or "")]:
-            name = name.split("由")[-1]  # 本办法由区民政局负责解释
-            if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and name not in units:
-                units.append(name)
-    for match in BY_UNIT_RE.finditer(text):
-        for name in re.split(r"[、和及]", match.group(1)):
-            name = name.strip()
-            if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and name not in units:
-                units.append(name)
-    return units
+def units_in_prose(text: str) -> dict[str, list[str]]:
+    """Units a regulation's article names in prose, by role (inferred: it wrote no unit clause)."""
+    roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
+    text = QUOTED_RE.sub("", text)  # quoted words are not the document's own assignment of a task
+    for regex in (SUBJECT_UNIT_RE, BY_UNIT_RE, COOPERATE_RE):
+        for match in regex.finditer(text):
+            _add_names(roles["units"], match.group(1))
+            _add_names(roles["support"], match.group(2) or "")
+    for match in PARTNER_RE.finditer(text):
+        _add_names(roles["support"], match.group(1))
+    roles["support"] = [n for n in roles["support"] if n not in roles["units"]]
+    return roles
+
+
+def _add_names(into: list[str], names: str) -> None:
+    # 和/及 join two units only after a complete name: 区自然资源和规划分局 is one unit.
+    for name in re.split(r"、|(?<=[局委会处府联心室])[和及]", names):
+        name = name.strip()
+        name = name[2:] if name.startswith("所在") else name
+        if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and name not in into:
+            into.append(name)
 
 
 def ordered_units(roles: dict[str, list[str]]) -> list[str]:
