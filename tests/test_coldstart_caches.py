@@ -48,3 +48,32 @@ def test_a_new_process_serves_the_version_a_reload_switched_to(fresh_service):
     report = fresh_service.reload()
     seen = probe(fresh_service.settings)
     assert seen["version"] == report.version == 2 and "(修订)" in seen["section_text"]
+
+
+SWITCH = """
+import json, sys
+from pathlib import Path
+from retrieval.text import jiebadict, textnorm
+jiebadict.use_cache_dir(Path(sys.argv[1]))
+texts = [l for l in Path(sys.argv[2]).read_text(encoding="utf-8").splitlines() if l.strip()]
+textnorm.add_words({"市科技局", "高新区管委会"})
+lookups = [textnorm.zh_tokens(t) for t in texts]
+import jieba, jieba.posseg
+kind, tags = type(jieba.dt.FREQ).__name__, [[tuple(p) for p in jieba.posseg.lcut(t)] for t in texts[:40]]
+textnorm.zh_tokens.cache_clear()
+textnorm.use_full_dictionary()
+print(json.dumps({"kind": kind, "same": lookups == [textnorm.zh_tokens(t) for t in texts],
+                  "same_tags": tags == [[tuple(p) for p in jieba.posseg.lcut(t)] for t in texts[:40]]}))
+"""
+
+
+def test_jieba_word_by_word_segments_exactly_as_the_full_dictionary(tmp_path):
+    def run() -> dict:
+        done = subprocess.run([sys.executable, "-c", SWITCH, str(tmp_path), str(DALIAN)], capture_output=True,
+                              text=True, cwd=ROOT, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert run()["kind"] == "dict"  # the first process loads it in full and writes the copy
+    second = run()
+    assert second == {"kind": "LazyFreq", "same": True, "same_tags": True}

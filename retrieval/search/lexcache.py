@@ -74,9 +74,10 @@ def lexical(snapshot, settings, cache_dir: Path | None, build: Callable[[], T]) 
         use_full_dictionary()  # segmenting every measure: the whole dictionary in memory beats lookups
         lex = build()
         _prewarm_frequencies(lex, settings)
-        from retrieval.text.bridge import phrase_index
+        from retrieval.text.bridge import PHRASE_CACHE_VERSION, phrase_index
 
-        phrase_index(Path(cache_dir))  # built now (seconds, once per folder), not by the first English question
+        if not (Path(cache_dir) / f"cedict-phrases-v{PHRASE_CACHE_VERSION}.pickle").exists():
+            phrase_index(Path(cache_dir))  # built now (seconds, once per folder), not by the first English question
         _write(path, lex)
         _prune(Path(cache_dir), keep=path)
         return lex

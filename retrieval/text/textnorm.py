@@ -75,12 +75,15 @@ def _jieba(full: bool = False):
         from retrieval.text import jiebadict
 
         with _jieba_lock:
-            if full and _lazy:  # from word-by-word lookups to the whole dictionary: teach the words again
-                jieba.dt.FREQ, jieba.dt.total, jieba.dt.initialized = {}, 0, False
-                jieba.initialize()
-                _lazy = False
+            if full and _lazy:  # from word-by-word lookups to the whole dictionary, with the same words
+                fresh = jieba.Tokenizer()
+                fresh.initialize()
                 for word in _words_taught:
-                    jieba.add_word(word, freq=20000)
+                    fresh.add_word(word, freq=20000)
+                # Swapped in whole: a question segmented meanwhile (a bot thread) sees one or the other,
+                # and both give the same segmentation (same entries, same total).
+                jieba.dt.FREQ, jieba.dt.total = fresh.FREQ, fresh.total
+                _lazy = False
             if not _jieba_ready:
                 jieba.setLogLevel(60)  # its start-up chatter goes to stderr otherwise
                 _lazy = not full and jiebadict.install_lazy(jieba)
