@@ -166,7 +166,8 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
 def _quote(prepared: Prepared, measure: Measure) -> str:
     from retrieval.answer.compose import pick_quote
 
-    return measure.subsection + "\n" + pick_quote(measure, prepared.info, prepared.terms.zh, 1)
+    terms = {t: w * prepared.lex.zh.idf(t) for t, w in prepared.terms.zh.items()}
+    return measure.subsection + "\n" + pick_quote(measure, prepared.info, terms, 1)
 
 
 def _place_words(snapshot) -> frozenset[str]:

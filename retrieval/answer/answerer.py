@@ -92,7 +92,8 @@ class Answerer:
             return Answer(question, text, False, language, "offline", nearest=nearest)
         measures, list_unit, total = self._choose(prepared, hits, support)
         limit = self._settings.answer.max_quotes
-        citations = tuple(cite(m, pick_quote(m, info, prepared.terms.zh, limit)) for m in measures)
+        terms = quote_terms(prepared)
+        citations = tuple(cite(m, pick_quote(m, info, terms, limit)) for m in measures)
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         labels = _support_labels(prepared, measures, language) if support else {}
         text = render_answer(info, citations, language, names, list_unit, labels, total=total,
@@ -136,6 +137,12 @@ def _wants_support(info: QueryInfo) -> bool:
     if "support" not in info.kinds or info.asks_who or info.asks_figure or info.sections or info.asks_list:
         return False
     return not topic_words(info.text, info.language)
+
+
+def quote_terms(prepared: Prepared) -> dict[str, float]:
+    """The question's Chinese terms weighted by how rare they are in the corpus, for picking quotes."""
+    bm25 = prepared.lex.zh
+    return {t: w * bm25.idf(t) for t, w in prepared.terms.zh.items()}
 
 
 def _titles(prepared: Prepared) -> dict[str, str]:

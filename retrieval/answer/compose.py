@@ -8,6 +8,7 @@ from retrieval.models import Citation, Hit, Measure
 from retrieval.search.documents import short_title
 from retrieval.search.query import QueryInfo
 from retrieval.search.support import FIGURE_RE
+from retrieval.text.figures import has_kind
 from retrieval.text.textnorm import zh_tokens
 from retrieval.text.units import display_name
 
@@ -25,24 +26,28 @@ def sentences(text: str) -> list[str]:
 
 
 def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], limit: int) -> str:
-    """The sentences of a measure that best answer the question, verbatim and in text order."""
+    """The run of up to ``limit`` adjacent sentences of a measure that best answers the question,
+    verbatim. A sentence scores by the question's terms it holds (``terms`` weighs them, rarer words
+    more) and by holding the kind of content asked for (an amount, a duration …)."""
     parts = sentences(measure.text)
     if len(parts) <= limit:
         return measure.text.strip()
-    scored = []
-    for i, sentence in enumerate(parts):
+    wanted = info.wanted
+    scores = []
+    for sentence in parts:
         tokens = set(zh_tokens(sentence))
         score = sum(w for t, w in terms.items() if t in tokens)
-        if info.asks_amount and FIGURE_RE.search(sentence):
+        if wanted and has_kind(wanted, sentence):
             score += 2.0
-        scored.append((score, -i, i))
-    chosen = sorted(i for _, _, i in sorted(scored, reverse=True)[:limit])
-    # Adjacent sentences are quoted as one contiguous span so the quote stays verbatim.
-    if chosen == list(range(chosen[0], chosen[-1] + 1)):
-        start = measure.text.find(parts[chosen[0]])
-        end = measure.text.find(parts[chosen[-1]], start) + len(parts[chosen[-1]])
-        return measure.text[start:end]
-    return parts[chosen[0]]
+        elif info.asks_figure and FIGURE_RE.search(sentence):
+            score += 1.0
+        scores.append(score)
+    windows = [(sum(scores[i:i + limit]), -i, i) for i in range(len(parts) - limit + 1)]
+    _, _, start_index = max(windows)
+    span = parts[start_index:start_index + limit]
+    start = measure.text.find(span[0])
+    end = measure.text.find(span[-1], start) + len(span[-1])
+    return measure.text[start:end] if start >= 0 and end > start else span[0]
 
 
 def english_amount(figure: str) -> str | None:
