@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 
 from retrieval.answer.answerability import Verdict, judge, prefer_figures, topic_words
 from retrieval.answer.compose import cite, pick_quote, render_answer, render_refusal
@@ -20,6 +21,17 @@ class QuestionError(ValueError):
     """The question cannot be asked as it is (empty, too long); the message says why."""
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A question answered offline, not yet through the LLM: what ``Answerer.finish`` needs."""
+
+    question: str
+    language: str
+    hits: list[Hit]
+    verdict: Verdict
+    offline: Answer
+
+
 class Answerer:
     def __init__(self, settings: Settings, searcher: HybridSearcher, llm=None) -> None:
         self._settings = settings
@@ -35,6 +47,11 @@ class Answerer:
         return self._llm.name if self._llm else None
 
     def answer(self, question: str, *, language_hint: str | None = None, use_llm: bool = True) -> Answer:
+        pending = self.prepare(question, language_hint=language_hint)
+        return self.finish(pending) if use_llm else pending.offline
+
+    def prepare(self, question: str, *, language_hint: str | None = None) -> "Pending":
+        """Retrieval, the verdict and the offline answer: everything before the LLM is asked."""
         question = (question or "").strip()
         limit = self._settings.telegram.max_question_chars
         if not question:
@@ -55,12 +72,21 @@ class Answerer:
         log.info("question lang=%s kinds=%s answerable=%s (%s) top=%s", language, sorted(info.kinds),
                  verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
         offline = self.offline(question, info, language, hits, verdict, support)
-        if self._llm is not None and use_llm:
-            answer = self._llm.answer(question, language, hits, offline)
-        else:
-            answer = offline
-        log.debug("answered in %.1f ms", (time.perf_counter() - started) * 1000)
-        return answer
+        log.debug("answered offline in %.1f ms", (time.perf_counter() - started) * 1000)
+        return Pending(question, language, hits, verdict, offline)
+
+    def will_ask_llm(self, pending: "Pending") -> bool:
+        """Whether ``finish`` would ask the model (not when the offline refusal is confident)."""
+        from retrieval.answer.llm import offline_confidence
+
+        return self._llm is not None and offline_confidence(pending.verdict, pending.offline, pending.hits) != "refusal"
+
+    def finish(self, pending: "Pending") -> Answer:
+        """The LLM's answer if it passes the grounding gate, else the offline one with a note (hook for llm.py)."""
+        if self._llm is None:
+            return pending.offline
+        return self._llm.answer(pending.question, pending.language, pending.hits, pending.offline,
+                                verdict=pending.verdict)
 
     def offline(self, question: str, info: QueryInfo, language: str, hits: list[Hit], verdict: Verdict,
                 support: bool = False) -> Answer:
