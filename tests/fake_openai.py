@@ -96,7 +96,7 @@ class FakeOpenAI:
                     return
                 if isinstance(reply, Slow):
                     time.sleep(reply.seconds)
-                    reply = reply.content
+                    reply = reply.content(body) if callable(reply.content) else reply.content
                 if isinstance(reply, Cut):
                     self._send(200, completion(body.get("model", "fake"), reply.content, "length"))
                     return
