@@ -49,7 +49,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def start_server(args):
+def serve(args):
     """(base_url, model name, process or None): the given server, or one started from the bench dir."""
     if args.base_url:
         return args.base_url, args.model or "local", None
@@ -83,6 +83,7 @@ def build(base_url: str, model: str, args):
     settings = settings.model_copy(update={"llm": settings.llm.model_copy(update=llm)})
     service = build_service(settings)
     service.index.snapshot()
+    service.ask("warm-up: 测试 test", use_llm=False)  # loads jieba and the embedder before anything is timed
     return service
 
 
@@ -163,7 +164,7 @@ def main() -> int:
     from retrieval.evaluation import load_questions
 
     sets = args.questions or [DEFAULT_QUESTIONS]
-    base_url, model, process = start_server(args)
+    base_url, model, process = serve(args)
     try:
         service = build(base_url, model, args)
         budget = service.settings.llm.budget_seconds
