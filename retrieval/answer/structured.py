@@ -69,7 +69,8 @@ def answer_schema(keys: list[str], language: str) -> dict:
         "properties": {
             "answer": {"type": "string", "description": "The answer, in the question's language."},
             "answerable": {"type": "boolean", "description": "Whether the context answers the question."},
-            "citations": {"type": "array", "maxItems": 4, "items": {
+            # No maxItems: OpenAI's strict mode does not take it; max_tokens bounds the list.
+            "citations": {"type": "array", "items": {
                 "type": "object", "properties": item, "required": list(item), "additionalProperties": False}},
         },
         "required": ["answer", "answerable", "citations"],
