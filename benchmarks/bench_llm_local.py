@@ -44,6 +44,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--budget", type=float, default=None, help="llm.budget_seconds (default: config.yaml's).")
     parser.add_argument("--max-tokens", type=int, default=None, help="llm.max_tokens (default: config.yaml's).")
+    parser.add_argument("--context", type=int, default=None, help="llm.context_measures (default: config.yaml's).")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N questions of each set.")
     parser.add_argument("--json", type=Path, help="Write every row here.")
     return parser.parse_args()
@@ -80,6 +81,8 @@ def build(base_url: str, model: str, args):
         llm["budget_seconds"] = args.budget
     if args.max_tokens:
         llm["max_tokens"] = args.max_tokens
+    if args.context:
+        llm["context_measures"] = args.context
     settings = settings.model_copy(update={"llm": settings.llm.model_copy(update=llm)})
     service = build_service(settings)
     service.index.snapshot()

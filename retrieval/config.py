@@ -74,6 +74,8 @@ class LLMSettings(_Section):
                                                           "the offline answer is given.")
     max_tokens: int = Field(400, ge=16, description="Reply length limit sent with every answer call; a reply cut off "
                                                     "there is not used.")
+    context_measures: int | None = Field(None, ge=1, description="Measures shown to the model; default: "
+                                         "max(retrieval.k, 5). Fewer make CPU models answer sooner.")
     translate_max_tokens: int = Field(48, ge=8, description="Reply length limit of the query translation call.")
     structured_output: Literal["auto", "json_schema", "json_mode", "prose"] = Field(
         "auto", description="Where to start: auto tries a JSON schema, then JSON mode, then prose with [S1] markers, "

@@ -118,7 +118,7 @@ class LLMAnswerer:
         try:
             if language == "en" and self._settings.llm.translate_queries and confidence != "answer":
                 hits = self._retrieve_translated(question, hits, budget)
-            hits = hits[: max(self._settings.retrieval.k, 5)]
+            hits = hits[: self._settings.llm.context_measures or max(self._settings.retrieval.k, 5)]
             keys = {f"S{i}": hit for i, hit in enumerate(hits, 1)}
             data, mode = self._complete(question, language, keys, budget)
             return self._judge(question, language, keys, data, mode, offline, confidence)
