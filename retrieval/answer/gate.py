@@ -138,7 +138,8 @@ class Gate:
         source = "\n".join(measure_source(c.measure) for c in claims)
         stated = unicodedata.normalize("NFKC", "\n".join([answer] + [c.translation for c in claims if c.translation]))
         cited_units = {u for c in claims for u in c.measure.units}
-        problem = (self._units_named(stated, source, cited_units) or _figures_named(stated, source)
+        # How many measures are cited is a figure the answer may state ("responsible for 4 measures").
+        problem = (self._units_named(stated, source, cited_units) or _figures_named(stated, source, len(claims))
                    or _dates_named(stated, source) or _places_named(stated, source))
         return GateResult(False, problem) if problem else PASSED
 
@@ -166,8 +167,8 @@ class Gate:
         return None
 
 
-def _figures_named(stated: str, source: str) -> str | None:
-    allowed = numbers_in(source)
+def _figures_named(stated: str, source: str, cited: int = 0) -> str | None:
+    allowed = numbers_in(source) | {str(cited)}
     numbers = [n.replace(",", "") for n in NUMBER_RE.findall(KEY_RE.sub(" ", stated))]
     numbers += [str(NUMBER_WORDS[w.lower()]) for w in NUMBER_WORD_RE.findall(stated)]
     for number in numbers:
