@@ -98,9 +98,17 @@ def correct(row: dict, answer) -> bool:
     if not answer.answerable or not answer.citations or answer.citations[0].section not in gold:
         return False
     text = answer.text + "\n" + "\n".join(c.quote for c in answer.citations)
-    if not all(u in text or u in answer.units for u in row.get("units") or []):
+    if not all(named(u, text) for u in row.get("units") or []):
         return False
     return all(any(alt in text for alt in group) for group in row.get("facts") or [])
+
+
+def named(unit: str, text: str) -> bool:
+    """The answer names the unit, officially or by its English name."""
+    from retrieval.text.units import english_name
+
+    english = english_name(unit)
+    return unit in text or bool(english and english.casefold() in text.casefold())
 
 
 def outcome(answer) -> str:
