@@ -182,9 +182,11 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     stats["questions"] += 1
     started = time.perf_counter()
     service = service_of(context)
+    from . import offline_first  # imports this module's helpers
+
     try:
-        if _asks_model(service):
-            return await _answer_offline_first(update, context, service, question, lang, started)
+        if offline_first.asks_model(service):
+            return await offline_first.answer(update, context, service, question, lang, started)
         async with typing(context, chat.id):
             answer, cat = await asyncio.to_thread(_ask, service, context.bot_data, question, lang)
     except QuestionError as exc:
@@ -193,73 +195,12 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         # The index (e.g. a Chroma server) is down: say so rather than "something went wrong".
         log.warning("index unavailable: %s", exc)
         return await reply(update, context, render.t("index_down", lang))
-    record = await _log_and_record(update, context, question, answer, started)
+    record = await log_and_record(update, context, question, answer, started)
     keyboard = render.answer_keyboard(source_buttons(answer, cat), record, answer.language)
     await reply(update, context, render.answer_html(answer, cat.titles, names_of(context)), keyboard)
 
 
-def _asks_model(service) -> bool:
-    """A service that answers in steps and has a model configured: offline first, the model's answer after."""
-    if not callable(getattr(service, "ask_in_steps", None)):
-        return False
-    answerer = getattr(service, "answerer", None)
-    return bool(getattr(answerer, "llm_name", None))
-
-
-def _ask_in_steps(service, cache: dict, question: str, lang: str):
-    offline, finish = service.ask_in_steps(question, language=lang)
-    return offline, finish, catalogue(service, cache)
-
-
-async def _answer_offline_first(update: Update, context: ContextTypes.DEFAULT_TYPE, service, question: str,
-                                lang: str, started: float) -> None:
-    """"typing…" at once; the model's answer if it comes within ``offline_first_seconds``. Otherwise the
-    offline answer is sent, then edited in place to the model's answer if (and only if) that passed the
-    grounding gate. The audit log records the answer the user ends up with."""
-    chat = update.effective_chat
-    async with typing(context, chat.id, delay=0):
-        offline, finish, cat = await asyncio.to_thread(_ask_in_steps, service, context.bot_data, question, lang)
-        pending = asyncio.create_task(asyncio.to_thread(finish)) if finish is not None else None
-        wait = settings_of(context).llm.offline_first_seconds
-        if pending is not None:
-            done, _ = await asyncio.wait({pending}, timeout=wait)
-            if done:
-                answer, pending = pending.result(), None
-        else:
-            answer = offline
-    if pending is None:
-        record = await _log_and_record(update, context, question, answer, started)
-        keyboard = render.answer_keyboard(source_buttons(answer, cat), record, answer.language)
-        await reply(update, context, render.answer_html(answer, cat.titles, names_of(context)), keyboard)
-        return
-    names = names_of(context)
-    first = render.answer_keyboard(source_buttons(offline, cat), None, offline.language)
-    sent = await reply(update, context, render.answer_html(offline, cat.titles, names), first)
-    answer = await pending
-    record = await _log_and_record(update, context, question, answer, started)
-    keyboard = render.answer_keyboard(source_buttons(answer, cat), record, answer.language)
-    html = render.answer_html(answer, cat.titles, names)
-    await _replace_answer(update, context, sent, answer.mode == "llm", html, keyboard, record)
-
-
-async def _replace_answer(update, context, sent: list[Message], improved: bool, html: str, keyboard,
-                          record: int | None) -> None:
-    """Edit the offline answer in place (one message, one part); a longer answer is sent anew."""
-    if not improved:
-        if record is not None and len(sent) == 1:  # attach the feedback buttons for the audit record
-            with contextlib.suppress(TelegramError):
-                await sent[0].edit_reply_markup(reply_markup=keyboard)
-        return
-    if len(sent) == 1 and len(render.split_html(html)) == 1:
-        try:
-            await sent[0].edit_text(html, parse_mode=ParseMode.HTML, reply_markup=keyboard)
-            return
-        except TelegramError as exc:
-            log.warning("could not edit the answer in place (%s); sending it anew", exc)
-    await reply(update, context, html, keyboard)
-
-
-async def _log_and_record(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, answer,
+async def log_and_record(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, answer,
                           started: float) -> int | None:
     user, chat = update.effective_user, update.effective_chat
     latency_ms = (time.perf_counter() - started) * 1000
