@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import statistics
 import sys
@@ -42,6 +43,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR, help="Where start_server.py is.")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--budget", type=float, default=None, help="llm.budget_seconds (default: config.yaml's).")
+    parser.add_argument("--timeout", type=float, default=None, help="llm.timeout_seconds (default: config.yaml's).")
     parser.add_argument("--max-tokens", type=int, default=None, help="llm.max_tokens (default: config.yaml's).")
     parser.add_argument("--context", type=int, default=None, help="llm.context_measures (default: config.yaml's).")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N questions of each set.")
@@ -78,6 +80,8 @@ def build(base_url: str, model: str, args):
     llm = {"model": model}
     if args.budget:
         llm["budget_seconds"] = args.budget
+    if args.timeout:
+        llm["timeout_seconds"] = args.timeout
     if args.max_tokens:
         llm["max_tokens"] = args.max_tokens
     if args.context:
@@ -122,9 +126,23 @@ def outcome(answer) -> str:
     return "offline"
 
 
+class Replies(logging.Handler):
+    """Keeps the model's last reply (logged at DEBUG by the LLM path) for the report."""
+
+    last = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("model reply"):
+            Replies.last = record.getMessage()[:300]
+
+
 def run(service, rows: list[dict], budget: float) -> list[dict]:
+    llm_log = logging.getLogger("retrieval.answer.llm")
+    llm_log.setLevel(logging.DEBUG)
+    llm_log.addHandler(Replies())
     out = []
     for row in rows:
+        Replies.last = ""
         started = time.perf_counter()
         answer = service.ask(row["q"])
         seconds = time.perf_counter() - started
@@ -133,7 +151,7 @@ def run(service, rows: list[dict], budget: float) -> list[dict]:
                   "outcome": outcome(answer), "gate": answer.mode == "llm" and answer.answerable,
                   "correct": correct(row, answer), "offline_correct": correct(row, offline),
                   "seconds": round(seconds, 2), "within_budget": seconds <= budget + 1.0, "note": answer.note,
-                  "answer": answer.text[:200]}
+                  "answer": answer.text[:200], "reply": Replies.last}
         out.append(result)
         print(f"{result['id']:>5} {result['mode']:<7} {result['outcome']:<28} correct={result['correct']!s:<5} "
               f"{seconds:6.1f}s  {answer.note[:70]}", file=sys.stderr, flush=True)

@@ -9,6 +9,7 @@ confident offline answer. All calls for one question share one time budget.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections import Counter
@@ -214,6 +215,7 @@ class LLMAnswerer:
     # -- judging what came back ----------------------------------------------------------------
     def _judge(self, question: str, language: str, keys: dict[str, Hit], data: dict, mode: str,
                offline: Answer, confidence: str) -> Answer:
+        log.debug("model reply (%s): %.300s", mode, json.dumps(data, ensure_ascii=False))
         refusal = REFUSAL[language]
         text = str(data.get("answer", "") or "").strip()
         if data.get("answerable") is False or (text and normalise(text) == normalise(refusal)):
