@@ -93,25 +93,27 @@ def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
 
 
 async def send_html(context: ContextTypes.DEFAULT_TYPE, chat_id: int, text: str, *, reply_to: Message | None = None,
-                    reply_markup=None) -> None:
-    """Send in parts below 4,096 characters; the keyboard goes with the last part."""
+                    reply_markup=None) -> list[Message]:
+    """Send in parts below 4,096 characters; the keyboard goes with the last part. Returns the messages."""
     parts = render.split_html(text)
+    sent = []
     for i, part in enumerate(parts):
         markup = reply_markup if i == len(parts) - 1 else None
         if reply_to is not None:
-            await reply_to.reply_html(part, reply_markup=markup)
+            sent.append(await reply_to.reply_html(part, reply_markup=markup))
         else:
-            await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup)
+            sent.append(await context.bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup))
+    return sent
 
 
-async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, reply_markup=None) -> None:
-    await send_html(context, update.effective_chat.id, text, reply_to=update.effective_message,
-                    reply_markup=reply_markup)
+async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str, reply_markup=None) -> list[Message]:
+    return await send_html(context, update.effective_chat.id, text, reply_to=update.effective_message,
+                           reply_markup=reply_markup)
 
 
 @contextlib.asynccontextmanager
-async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int):
-    """Show "typing…" while the body runs, once it has taken longer than ``typing_delay``."""
+async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int, delay: float | None = None):
+    """Show "typing…" while the body runs, once it has taken longer than ``delay`` (default ``typing_delay``)."""
     async def show() -> bool:
         try:
             await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
@@ -125,7 +127,7 @@ async def typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int):
         while await show():
             await asyncio.sleep(TYPING_REFRESH)
 
-    delay = context.bot_data.get("typing_delay", 0.0)
+    delay = context.bot_data.get("typing_delay", 0.0) if delay is None else delay
     task = None
     if delay > 0 or await show():  # with no delay, shown before the work starts
         task = asyncio.create_task(keep_typing(delay if delay > 0 else TYPING_REFRESH))
@@ -179,21 +181,32 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         return
     stats["questions"] += 1
     started = time.perf_counter()
+    service = service_of(context)
+    from . import offline_first  # imports this module's helpers
+
     try:
+        if offline_first.asks_model(service):
+            return await offline_first.answer(update, context, service, question, lang, started)
         async with typing(context, chat.id):
-            answer, cat = await asyncio.to_thread(_ask, service_of(context), context.bot_data, question, lang)
+            answer, cat = await asyncio.to_thread(_ask, service, context.bot_data, question, lang)
     except QuestionError as exc:
         return await reply(update, context, render.t("bad_question", lang, reason=str(exc)))
     except StoreError as exc:
         # The index (e.g. a Chroma server) is down: say so rather than "something went wrong".
         log.warning("index unavailable: %s", exc)
         return await reply(update, context, render.t("index_down", lang))
-    latency_ms = (time.perf_counter() - started) * 1000
-    log.info("answered user=%s chat=%s lang=%s answerable=%s citations=%d in %.0f ms", user.id, chat.id,
-             answer.language, answer.answerable, len(answer.citations), latency_ms)
-    record = await _record_answer(context, user.id, chat.id, question, answer, latency_ms)
+    record = await log_and_record(update, context, question, answer, started)
     keyboard = render.answer_keyboard(source_buttons(answer, cat), record, answer.language)
     await reply(update, context, render.answer_html(answer, cat.titles, names_of(context)), keyboard)
+
+
+async def log_and_record(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str, answer,
+                          started: float) -> int | None:
+    user, chat = update.effective_user, update.effective_chat
+    latency_ms = (time.perf_counter() - started) * 1000
+    log.info("answered user=%s chat=%s lang=%s mode=%s answerable=%s citations=%d in %.0f ms", user.id, chat.id,
+             answer.language, answer.mode, answer.answerable, len(answer.citations), latency_ms)
+    return await _record_answer(context, user.id, chat.id, question, answer, latency_ms)
 
 
 def source_buttons(answer, cat: Catalogue) -> list[tuple[str, str]]:

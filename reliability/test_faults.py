@@ -33,8 +33,9 @@ def test_every_question_is_answered_offline_whatever_the_llm_does(kind, service,
         for question, _ in FAULT_QUESTIONS:
             answer = svc.ask(question)
             offline = svc.ask(question, use_llm=False)
-            # … and each answer is the offline one, saying why
-            assert answer.mode == "offline" and "LLM unavailable" in answer.note, (kind, question)
+            # … and each answer is the offline one, saying why (a confident offline refusal never asks the model)
+            assert answer.mode == "offline", (kind, question)
+            assert "LLM unavailable" in answer.note or "model was not asked" in answer.note, (kind, question)
             assert (answer.text, answer.citations, answer.answerable) == \
                 (offline.text, offline.citations, offline.answerable)
 

@@ -69,9 +69,25 @@ class LLMSettings(_Section):
     enabled: bool = Field(True, description="Use the LLM chain when OPENAI_API_KEY or OPENAI_BASE_URL is set.")
     model: str = Field("gpt-4o-mini", description="Chat model name at the OpenAI-compatible endpoint.")
     temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
-    timeout_seconds: float = Field(30.0, gt=0, description="Per-request timeout; on expiry the offline answer is used.")
-    max_retries: int = Field(1, ge=0, description="Client retries before falling back.")
-    translate_queries: bool = Field(True, description="Translate English questions to Chinese for retrieval.")
+    timeout_seconds: float = Field(12.0, gt=0, description="Longest wait for one request (also capped by budget_seconds); "
+                                   "a request that times out is not retried.")
+    max_retries: int = Field(1, ge=0, description="Retries after a connection or server error (never after a timeout), "
+                                                  "within budget_seconds.")
+    translate_queries: bool = Field(True, description="Translate English questions to Chinese for retrieval "
+                                                      "(skipped when offline retrieval is confident).")
+    budget_seconds: float = Field(15.0, gt=0, description="All LLM calls for one question together; when it runs out "
+                                                          "the offline answer is given.")
+    max_tokens: int = Field(400, ge=16, description="Reply length limit sent with every answer call; a reply cut off "
+                                                    "there is not used.")
+    context_measures: int | None = Field(None, ge=1, description="Measures shown to the model; default: "
+                                         "max(retrieval.k, 5). Fewer make CPU models answer sooner.")
+    translate_max_tokens: int = Field(48, ge=8, description="Reply length limit of the query translation call.")
+    structured_output: Literal["auto", "json_schema", "json_mode", "prose"] = Field(
+        "auto", description="Where to start: auto tries a JSON schema, then JSON mode, then prose with [S1] markers, "
+                            "moving on when the server rejects one and remembering what it accepted.")
+    offline_first_seconds: float = Field(3.0, ge=0, description="Telegram: if the model has not answered by then, the "
+                                                                "offline answer is sent and edited in place if the "
+                                                                "model's answer passes the grounding gate.")
 
 
 class CorpusSettings(_Section):

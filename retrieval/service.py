@@ -5,6 +5,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from typing import Callable
 
 from retrieval.config import Settings
 from retrieval.index.embedders import Embedder, build_embedder
@@ -49,6 +50,16 @@ class PolicyService:
     # -- questions -----------------------------------------------------------------------------
     def ask(self, question: str, *, language: str | None = None, use_llm: bool = True) -> Answer:
         return self.answerer.answer(question, language_hint=language, use_llm=use_llm)
+
+    def ask_in_steps(self, question: str, *, language: str | None = None) -> tuple[Answer, Callable[[], Answer] | None]:
+        """The offline answer now and, when the LLM will be asked, a (blocking) call for the final answer.
+
+        The final answer is the LLM's if it passes the grounding gate, else this offline answer with a note.
+        """
+        pending = self.answerer.prepare(question, language_hint=language)
+        if not self.answerer.will_ask_llm(pending):
+            return pending.offline, None
+        return pending.offline, lambda: self.answerer.finish(pending)
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         return self.searcher.search(query, k or self.settings.retrieval.k)

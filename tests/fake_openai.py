@@ -1,7 +1,10 @@
 """A fake OpenAI-compatible server on loopback: real HTTP, so the real openai client is exercised.
 
 Replies are queued with ``enqueue``; every request body is recorded. A reply may be a string
-(the assistant's content), a ``Slow(seconds, content)``, or an ``HTTPError(status)``.
+(the assistant's content), a ``Slow(seconds, content)``, an ``HTTPError(status)``, a
+``Cut(content)`` (stopped at max_tokens: finish_reason "length"), or a callable that gets the
+request body and returns one of these. ``reject_formats`` makes the server answer HTTP 400 to
+requests whose ``response_format`` type is in it, as servers without structured output do.
 """
 from __future__ import annotations
 
@@ -23,11 +26,17 @@ class HTTPError:
     status: int
 
 
+@dataclass
+class Cut:
+    content: str
+
+
 class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[dict] = []
         self._replies: list = []
         self._default = None
+        self.reject_formats: set[str] = set()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -74,13 +83,23 @@ class FakeOpenAI:
                 if self.path.endswith("/embeddings"):
                     self._send(200, embeddings(body))
                     return
+                kind = (body.get("response_format") or {}).get("type")
+                if kind in fake.reject_formats:
+                    self._send(400, {"error": {"message": f"response_format {kind} is not supported",
+                                               "type": "invalid_request_error"}})
+                    return
                 reply = fake._next()
+                if callable(reply):
+                    reply = reply(body)
                 if isinstance(reply, HTTPError):
                     self._send(reply.status, {"error": {"message": "fake failure", "type": "server_error"}})
                     return
                 if isinstance(reply, Slow):
                     time.sleep(reply.seconds)
-                    reply = reply.content
+                    reply = reply.content(body) if callable(reply.content) else reply.content
+                if isinstance(reply, Cut):
+                    self._send(200, completion(body.get("model", "fake"), reply.content, "length"))
+                    return
                 self._send(200, completion(body.get("model", "fake"), reply))
 
             def _send(self, status: int, payload: dict) -> None:
@@ -97,10 +116,10 @@ class FakeOpenAI:
         return Handler
 
 
-def completion(model: str, content: str) -> dict:
+def completion(model: str, content: str, finish_reason: str = "stop") -> dict:
     return {
         "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop",
+        "choices": [{"index": 0, "finish_reason": finish_reason,
                      "message": {"role": "assistant", "content": content}}],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }

@@ -24,10 +24,23 @@ class QuestionError(ValueError):
 
 @dataclass(frozen=True)
 class Retrieved:
+    """Search and verdict for one question, all from one snapshot."""
+
     prepared: Prepared
     hits: list[Hit]
     verdict: Verdict
     support: bool
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A question answered offline, not yet through the LLM: what ``Answerer.finish`` needs."""
+
+    question: str
+    language: str
+    hits: list[Hit]
+    verdict: Verdict
+    offline: Answer
 
 
 class Answerer:
@@ -45,6 +58,11 @@ class Answerer:
         return self._llm.name if self._llm else None
 
     def answer(self, question: str, *, language_hint: str | None = None, use_llm: bool = True) -> Answer:
+        pending = self.prepare(question, language_hint=language_hint)
+        return self.finish(pending) if use_llm else pending.offline
+
+    def prepare(self, question: str, *, language_hint: str | None = None) -> "Pending":
+        """Retrieval, the verdict and the offline answer: everything before the LLM is asked."""
         question = (question or "").strip()
         limit = self._settings.telegram.max_question_chars
         if not question:
@@ -59,12 +77,21 @@ class Answerer:
         log.info("question lang=%s kinds=%s answerable=%s (%s) top=%s", language, sorted(info.kinds),
                  verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
         offline = self.offline(prepared, language, hits, verdict, support)
-        if self._llm is not None and use_llm:
-            answer = self._llm.answer(question, language, hits, offline)
-        else:
-            answer = offline
-        log.debug("answered in %.1f ms", (time.perf_counter() - started) * 1000)
-        return answer
+        log.debug("answered offline in %.1f ms", (time.perf_counter() - started) * 1000)
+        return Pending(question, language, hits, verdict, offline)
+
+    def will_ask_llm(self, pending: "Pending") -> bool:
+        """Whether ``finish`` would ask the model (not when the offline refusal is confident)."""
+        from retrieval.answer.llm import offline_confidence
+
+        return self._llm is not None and offline_confidence(pending.verdict, pending.offline, pending.hits) != "refusal"
+
+    def finish(self, pending: "Pending") -> Answer:
+        """The LLM's answer if it passes the grounding gate, else the offline one with a note (hook for llm.py)."""
+        if self._llm is None:
+            return pending.offline
+        return self._llm.answer(pending.question, pending.language, pending.hits, pending.offline,
+                                verdict=pending.verdict)
 
     def retrieve(self, question: str) -> Retrieved:
         """Search and judge: everything an answer is built from, for one snapshot."""
