@@ -122,12 +122,16 @@ def test_failure_shapes_fall_back_to_the_offline_answer_with_a_note(fake, llm_se
     assert_offline_with_note(answer, section, words)
 
 
+UNSURE_NOT_IN_DOCUMENT_EN = "How large is Dalian's subsidy for hydrogen refuelling stations?"
+
+
 def test_an_invented_figure_for_a_question_the_document_does_not_answer_is_not_shown(fake, llm_service):
     fake.always(lambda body: json.dumps({"answer": "2025", "answerable": True, "citations": [
         {"key": "S1", "quote": ""}]}))
-    answer = llm_service.ask(NOT_IN_DOCUMENT_ZH)
+    # Unsure offline (no missing piece named), so the model is asked, and its invented year is caught.
+    answer = llm_service.ask(UNSURE_NOT_IN_DOCUMENT_EN)
     assert answer.mode == "offline" and not answer.answerable
-    assert "LLM answer not shown" in answer.note and REFUSAL["zh"] in answer.text
+    assert "LLM answer not shown" in answer.note and REFUSAL["en"] in answer.text
 
 
 def test_a_timeout_is_not_retried(fake, service, embedder):
@@ -156,7 +160,8 @@ def test_the_budget_covers_all_calls_of_a_question(fake, service, embedder):
 
 # -- neither side overrides a confident other --------------------------------------------------
 def test_a_confident_offline_refusal_is_not_sent_to_the_model(fake, llm_service):
-    answer = llm_service.ask("How large is Dalian's subsidy for hydrogen refuelling stations?")
+    # The offline refusal knows what is missing (an amount), so the model is not asked.
+    answer = llm_service.ask(NOT_IN_DOCUMENT_ZH)
     assert answer.mode == "offline" and not answer.answerable
     assert "model was not asked" in answer.note and fake.requests == []
 

@@ -66,8 +66,11 @@ class Verdict:
 
     @property
     def confident(self) -> bool:
-        """Sure either way: a lookup, or a probability far from the threshold. The LLM is neither asked
+        """Sure either way: a lookup, a probability far from the threshold, or a refusal that knows what
+        the documents lack (a place, a year, the kind of figure asked for). The LLM is neither asked
         against a confident refusal nor allowed to overturn a confident answer."""
+        if not self.answerable and self.gap:
+            return True
         return self.probability <= CONFIDENT_NO or self.probability >= CONFIDENT_YES
 
 
@@ -186,7 +189,7 @@ def _dominant_year(measures: tuple[Measure, ...]) -> str | None:
 MODEL_PATH = Path(__file__).with_name("answerability_model.json")
 # Probabilities beyond which the verdict is taken as settled (the model is calibrated: at 0.9, about
 # nine in ten such questions are answerable on the development set).
-CONFIDENT_NO, CONFIDENT_YES = 0.15, 0.9
+CONFIDENT_NO, CONFIDENT_YES = 0.15, 0.97
 
 
 @dataclass(frozen=True)

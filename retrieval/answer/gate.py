@@ -187,7 +187,7 @@ def _dates_named(stated: str, source: str) -> str | None:
 def _places_named(stated: str, source: str) -> str | None:
     import jieba.posseg as pseg
 
-    from retrieval.answer.answerability import proper_names
+    from retrieval.text.bridge import proper_names
 
     for token in pseg.lcut(stated):
         if token.flag == "ns" and len(token.word) >= 2 and token.word not in source:

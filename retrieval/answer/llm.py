@@ -25,7 +25,6 @@ from retrieval.answer.structured import (MODES, Budget, LLMError, OutOfTime, ans
 from retrieval.config import LLMSettings, Settings
 from retrieval.models import Answer, Hit
 from retrieval.search.hybrid import HybridSearcher
-from retrieval.search.query import analyse
 from retrieval.text.textnorm import HAN_RE
 
 __all__ = ["LLMAnswerer", "LLMError", "build_chat_model", "parse_completion", "offline_confidence"]
