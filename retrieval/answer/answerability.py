@@ -309,6 +309,12 @@ def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
     if terms.units and info.asks_list:
         return Verdict(True, 1.0, dense, "unit named")
     values, gap, detail = signals(prepared, hits, support=support)
+    # Two cases the model is not asked about: nothing in the question to match ("12345 ???"), and a
+    # place no document mentions at all ("the weather in Paris") — no measure can be about it.
+    if values["no_content"]:
+        return Verdict(False, 0.0, dense, "no content words", probability=0.0, signals=values)
+    if values["place_missing"]:
+        return Verdict(False, 0.0, dense, f"no document mentions {detail}", "place", detail, 0.0, values)
     model = model or default_model()
     p = model.probability(values)
     answerable = p >= model.threshold

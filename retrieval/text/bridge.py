@@ -232,7 +232,7 @@ def proper_names() -> dict[str, tuple[str, ...]]:
     scanning every gloss takes half a second, so the result is kept on disk beside CC-CEDICT's."""
     from retrieval.search import lexcache
 
-    return lexcache.cached_global("proper-names", 1, _proper_names)
+    return lexcache.cached_global("proper-names", 2, _proper_names)
 
 
 def _proper_names() -> dict[str, tuple[str, ...]]:
@@ -241,8 +241,9 @@ def _proper_names() -> dict[str, tuple[str, ...]]:
         if len(chinese) < 2:
             continue
         for gloss in glosses:
+            # "Guangzhou subprovincial city …", "Tianhe district of …", "Paris, capital of France"
             match = re.match(r"^([A-Z][a-z]{2,})(?: (?:city|province|county|prefecture|district|municipality)|"
-                             r"$| subprovincial| capital| \(city\))", gloss)
+                             r"$| subprovincial| capital| \(city\)|, (?:capital|city|province|county|state))", gloss)
             if match:
                 names.setdefault(match.group(1).lower(), []).append(chinese)
     return {k: tuple(v) for k, v in names.items()}
