@@ -28,7 +28,7 @@ HTML_CONTENT_RE = re.compile(r"content|article|TRS_Editor|main", re.IGNORECASE)
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 HTML_BLOCK_TAGS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
                    "section", "article", "main", "blockquote", "pre", "dt", "dd", "center", "body")
-# Site names appended to a page <title>: "标题_大连市人民政府", "标题 - 北极星储能网".
+# Site names appended to a page <title>: "标题_某市人民政府", "标题 - 北极星储能网".
 TITLE_SUFFIX_RE = re.compile(r"\s*(?:_|\||｜| - | – | — )\s*")
 # Lines that number a document's parts: where they are is where the document is.
 STRUCTURE_RE = re.compile(r"(?m)^[ \t\u3000\xa0]*(?:附\s*件\s*\d|第[一二三四五六七八九十百零〇\d]+[条章节]"
