@@ -33,7 +33,7 @@ def fake(monkeypatch):
 
 
 def make_service(service, embedder, **llm):
-    values = {"timeout_seconds": 1.5, "max_retries": 0, "translate_queries": False} | llm
+    values = {"timeout_seconds": 3.0, "max_retries": 0, "translate_queries": False} | llm
     settings = service.settings.model_copy(update={"llm": service.settings.llm.model_copy(update=values)})
     return build_service(settings, embedder=embedder, index=service.index)
 
@@ -134,6 +134,14 @@ def test_a_chinese_answer_to_an_english_share_question_with_an_unrelated_quote_i
     answer = llm_service.ask("What share of R&D equipment spending can be subsidised for an introduced research "
                              "institution?")
     assert_offline_with_note(answer, "三(五)", "states 20")
+
+
+def test_a_grounded_answer_from_another_measure_does_not_override_a_confident_offline_answer(fake, llm_service):
+    # Seen with Qwen2.5-Coder-0.5B: 三(一)1's unit, verbatim from 三(一)1, for a question about 三(一)2.
+    question = "Which office integrates resources in the zone to build open research institutes?"
+    fake.enqueue(cites("三(一)1", "The Municipal Science and Technology Bureau (市科技局).",
+                       "依托大连理工大学和高新区,筹建开放式的人工智能产业研究院。", "Build an open AI institute."))
+    assert_offline_with_note(llm_service.ask(question), "三(一)2", "cites other measures")
 
 
 def test_an_invented_figure_for_a_question_the_document_does_not_answer_is_not_shown(fake, llm_service):

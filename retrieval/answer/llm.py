@@ -236,6 +236,11 @@ class LLMAnswerer:
         if not verdict:
             log.info("grounding gate refused the LLM answer: %s", verdict.reason)
             return replace(offline, note=_note(offline.note, f"LLM answer not shown ({verdict.reason}); offline answer"))
+        if confidence == "answer" and offline.citations and not _agrees(claims, offline):
+            # Grounded in some measure, but not the one the confident offline answer found: the
+            # model answered a neighbouring measure (seen: 三(一)1's unit for a 三(一)2 question).
+            return replace(offline, note=_note(offline.note, "LLM answer not shown (it cites other measures than "
+                                                             "the confident offline answer); offline answer"))
         return self._compose(question, language, text, claims, prose, mode)
 
     def _claims(self, raw, keys: dict[str, Hit]) -> list[tuple[Claim, Hit]]:
@@ -277,6 +282,11 @@ class LLMAnswerer:
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         return Answer(question, "\n\n".join(lines), True, language, "llm", tuple(citations), units,
                       note=f"model: {self.name} ({mode})")
+
+
+def _agrees(claims, offline: Answer) -> bool:
+    cited = {(c.document, c.section) for c in offline.citations}
+    return any((claim.measure.document, claim.measure.section) in cited for claim, _ in claims)
 
 
 PERCENT_Q_RE = re.compile(r"比例|百分之?几|百分比|percent\w*|\bshare\b|\bratio\b|\bproportion\b", re.I)
