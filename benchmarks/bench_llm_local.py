@@ -47,6 +47,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-tokens", type=int, default=None, help="llm.max_tokens (default: config.yaml's).")
     parser.add_argument("--context", type=int, default=None, help="llm.context_measures (default: config.yaml's).")
     parser.add_argument("--limit", type=int, default=None, help="Only the first N questions of each set.")
+    parser.add_argument("--only", default=None, help="Only these question ids (comma-separated).")
     parser.add_argument("--json", type=Path, help="Write every row here.")
     return parser.parse_args()
 
@@ -136,7 +137,7 @@ class Replies(logging.Handler):
             Replies.last = record.getMessage()[:300]
 
 
-def run(service, rows: list[dict], budget: float) -> list[dict]:
+def run(service, rows: list[dict], budget: float, sink: Path | None = None) -> list[dict]:
     llm_log = logging.getLogger("retrieval.answer.llm")
     llm_log.setLevel(logging.DEBUG)
     llm_log.addHandler(Replies())
@@ -153,6 +154,9 @@ def run(service, rows: list[dict], budget: float) -> list[dict]:
                   "seconds": round(seconds, 2), "within_budget": seconds <= budget + 1.0, "note": answer.note,
                   "answer": answer.text[:200], "reply": Replies.last}
         out.append(result)
+        if sink is not None:  # each row as it comes, so a long run interrupted still leaves its rows
+            with sink.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(result, ensure_ascii=False) + "\n")
         print(f"{result['id']:>5} {result['mode']:<7} {result['outcome']:<28} correct={result['correct']!s:<5} "
               f"{seconds:6.1f}s  {answer.note[:70]}", file=sys.stderr, flush=True)
     return out
@@ -199,7 +203,9 @@ def main() -> int:
         report = {"model": model, "base_url": base_url, "sets": {}}
         for path in sets:
             rows = load_questions(path)[: args.limit]
-            results = run(service, rows, budget)
+            if args.only:
+                rows = [r for r in rows if r.get("id") in args.only.split(",")]
+            results = run(service, rows, budget, args.json.with_suffix(".rows.jsonl") if args.json else None)
             summary = totals(results, budget)
             summary["mode"] = service.answerer._llm.mode if service.answerer._llm else None
             report["sets"][str(path)] = {"totals": summary, "rows": results}

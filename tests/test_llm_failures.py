@@ -33,7 +33,7 @@ def fake(monkeypatch):
 
 
 def make_service(service, embedder, **llm):
-    values = {"timeout_seconds": 1.5, "max_retries": 0, "translate_queries": False} | llm
+    values = {"timeout_seconds": 3.0, "max_retries": 0, "translate_queries": False} | llm
     settings = service.settings.model_copy(update={"llm": service.settings.llm.model_copy(update=values)})
     return build_service(settings, embedder=embedder, index=service.index)
 
@@ -76,8 +76,10 @@ def test_a_contract_following_answer_is_shown_with_its_verbatim_quote(fake, llm_
     assert answer.text.startswith("由市科技局和市卫生计生委负责。") and f"“{CLINICAL_SENTENCE}”" in answer.text
     request = fake.requests[-1]
     assert request["response_format"]["type"] == "json_schema"
-    keys = request["response_format"]["json_schema"]["schema"]["properties"]["citations"]["items"]["properties"]["key"]
+    citations = request["response_format"]["json_schema"]["schema"]["properties"]["citations"]
+    keys = citations["items"]["properties"]["key"]
     assert keys["enum"] == [f"S{i}" for i in range(1, len(keys["enum"]) + 1)]
+    assert citations["minItems"] == 1  # a local server's grammar then makes the model cite something
     assert request["max_tokens"] == llm_service.settings.llm.max_tokens
 
 
@@ -120,6 +122,26 @@ def test_failure_shapes_fall_back_to_the_offline_answer_with_a_note(fake, llm_se
     fake.enqueue(reply)
     answer = llm_service.ask(question)
     assert_offline_with_note(answer, section, words)
+
+
+def test_a_chinese_answer_to_an_english_share_question_with_an_unrelated_quote_is_not_shown(fake, llm_service):
+    # Seen with Qwen2.5-Coder-0.5B: a figure of the measure, a real but unrelated quote, no translation.
+    fake.enqueue(cites("三(五)", "2000万元", "重大事项可一事一议", "重大事项可一事一议"))
+    answer = llm_service.ask("What share of R&D equipment spending can be subsidised for an introduced research "
+                             "institution?")
+    assert_offline_with_note(answer, "三(五)", "not in English")
+    fake.enqueue(cites("三(五)", "Up to 20 million yuan.", "重大事项可一事一议", "Major matters case by case."))
+    answer = llm_service.ask("What share of R&D equipment spending can be subsidised for an introduced research "
+                             "institution?")
+    assert_offline_with_note(answer, "三(五)", "states 20")
+
+
+def test_a_grounded_answer_from_another_measure_does_not_override_a_confident_offline_answer(fake, llm_service):
+    # Seen with Qwen2.5-Coder-0.5B: 三(一)1's unit, verbatim from 三(一)1, for a question about 三(一)2.
+    question = "Which office integrates resources in the zone to build open research institutes?"
+    fake.enqueue(cites("三(一)1", "The Municipal Science and Technology Bureau (市科技局).",
+                       "依托大连理工大学和高新区,筹建开放式的人工智能产业研究院。", "Build an open AI institute."))
+    assert_offline_with_note(llm_service.ask(question), "三(一)2", "cites other measures")
 
 
 UNSURE_NOT_IN_DOCUMENT_EN = "How large is Dalian's subsidy for hydrogen refuelling stations?"

@@ -13,7 +13,7 @@ MEASURE = Measure("plan", "某市2018年科技工作要点", "三(五)", "三、
 OTHER = Measure("plan", "某市2018年科技工作要点", "五(五)1", "五、成果转化", "", "全市技术合同成交额达到150亿元。",
                 ("市科技局", "市财政局"))
 UNITS = ["市科技局", "市财政局", "市经信委", "高新区管委会"]
-QUOTE = "给予最高2000万元的补助。"
+QUOTE = "按照不超过其研发设备投入额30%的比例,给予最高2000万元的补助。"
 
 
 def gate(**kw) -> Gate:
@@ -44,14 +44,31 @@ def test_grounded_answers_pass(answer):
     ("最高2000万元。", [Claim(MEASURE, "原文中的一句话")], "quote is not in"),
     ("最高2000万元。", [Claim(MEASURE, "")], "no quote"),
     ("最高2000万元。", [Claim(MEASURE, QUOTE, "Up to 50 million yuan.")], "states 50"),
+    ("6月底前完成。", [Claim(MEASURE, QUOTE)], "states 6"),  # in the measure, but not in the quote shown
+    ("2000万元", [Claim(MEASURE, QUOTE)], "not in English"),
+    ("Up to 20 million yuan.", [Claim(MEASURE, QUOTE, "给予最高2000万元的补助")], "translation is not in English"),
     ("Answer in English, briefly, from the context only.", [Claim(MEASURE, QUOTE)], "echoes the prompt"),
     ("最高2000万元最高2000万元", [Claim(MEASURE, QUOTE)], "repeats"),
     ("The document does not answer this question.", [Claim(MEASURE, QUOTE)], "refusal"),
     ("最高2000万元。", [], "cites nothing"),
 ])
 def test_ungrounded_answers_fail_with_a_reason(answer, claims, reason):
-    result = gate().check(answer, claims, require_quotes=True)
+    language = "en" if "English" in reason else "zh"
+    result = gate().check(answer, claims, require_quotes=True, language=language)
     assert not result and reason in result.reason
+
+
+@pytest.mark.parametrize("answer, expects, passes", [
+    ("30%.", {"percentage"}, True),
+    ("最高2000万元。", {"percentage"}, False),
+    ("最高2000万元。", {"figure"}, True),
+    ("The document covers this in section 三(五).", {"figure"}, False),
+    ("由市科技局负责。", {"unit"}, True),
+    ("The Municipal Science and Technology Bureau.", {"unit"}, True),
+    ("按照不超过其研发设备投入额30%的比例。", {"unit"}, False),
+])
+def test_the_answer_must_give_what_the_question_asks_for(answer, expects, passes):
+    assert bool(gate().check(answer, [Claim(MEASURE, QUOTE)], require_quotes=True, expects=expects)) == passes
 
 
 def test_a_unit_is_allowed_when_any_cited_measure_names_it():

@@ -31,12 +31,17 @@ def openai_fake(monkeypatch):
     server.stop()
 
 
-@pytest.fixture
-def llm_service(openai_fake, service, embedder):
+def make_service(service, embedder, offline_first: float):
     llm = service.settings.llm.model_copy(update={"timeout_seconds": 5, "max_retries": 0, "translate_queries": False,
-                                                  "offline_first_seconds": 0.2})
+                                                  "offline_first_seconds": offline_first})
     settings = service.settings.model_copy(update={"llm": llm})
     return build_service(settings, embedder=embedder, index=service.index)
+
+
+@pytest.fixture
+def llm_service(openai_fake, service, embedder):
+    # The fake model takes 1 s; the bot waits 0.2 s for it before sending the offline answer.
+    return make_service(service, embedder, offline_first=0.2)
 
 
 def answer_citing(answer: str):
@@ -77,9 +82,10 @@ async def test_an_answer_failing_the_gate_leaves_the_offline_answer_unedited(api
     assert all("市经信委" not in c.params.get("text", "") for c in api.recorded())
 
 
-async def test_a_quick_model_answer_is_sent_once_without_an_edit(api, llm_service, openai_fake):
+async def test_a_quick_model_answer_is_sent_once_without_an_edit(api, openai_fake, service, embedder):
+    patient = make_service(service, embedder, offline_first=30)  # the model answers well within this
     openai_fake.enqueue(answer_citing("由市科技局和市卫生计生委负责。"))
-    await ask(api, llm_service, api.message(QUESTION, user_id=5))
+    await ask(api, patient, api.message(QUESTION, user_id=5))
     [sent] = api.recorded("sendMessage")
     assert sent.params["text"].startswith("由<b>市科技局</b>和<b>市卫生计生委</b>负责。")
     assert not api.recorded("editMessageText")

@@ -41,6 +41,7 @@ class Pending:
     hits: list[Hit]
     verdict: Verdict
     offline: Answer
+    started: float = 0.0  # time.monotonic() when the question arrived: the LLM budget counts from here
 
 
 class Answerer:
@@ -69,7 +70,7 @@ class Answerer:
             raise QuestionError("the question is empty")
         if len(question) > limit:
             raise QuestionError(f"the question is {len(question)} characters long; the limit is {limit}")
-        started = time.perf_counter()
+        started, arrived = time.perf_counter(), time.monotonic()
         found = self.retrieve(question)
         prepared, hits, verdict, support = found.prepared, found.hits, found.verdict, found.support
         info = prepared.info
@@ -78,7 +79,7 @@ class Answerer:
                  verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
         offline = self.offline(prepared, language, hits, verdict, support)
         log.debug("answered offline in %.1f ms", (time.perf_counter() - started) * 1000)
-        return Pending(question, language, hits, verdict, offline)
+        return Pending(question, language, hits, verdict, offline, arrived)
 
     def will_ask_llm(self, pending: "Pending") -> bool:
         """Whether ``finish`` would ask the model (not when the offline refusal is confident)."""
@@ -90,8 +91,11 @@ class Answerer:
         """The LLM's answer if it passes the grounding gate, else the offline one with a note (hook for llm.py)."""
         if self._llm is None:
             return pending.offline
+        from retrieval.answer.structured import Budget
+
+        budget = Budget(self._settings.llm.budget_seconds, started=pending.started)
         return self._llm.answer(pending.question, pending.language, pending.hits, pending.offline,
-                                verdict=pending.verdict)
+                                verdict=pending.verdict, budget=budget)
 
     def retrieve(self, question: str) -> Retrieved:
         """Search and judge: everything an answer is built from, for one snapshot."""

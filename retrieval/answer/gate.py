@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from retrieval.models import Measure
-from retrieval.text.textnorm import en_stem, en_words
+from retrieval.text.textnorm import HAN_RE, en_stem, en_words
 from retrieval.text.units import english_name
 
 KEY_RE = re.compile(r"\[?\bS\d{1,2}\b\]?")
@@ -44,6 +44,7 @@ REFUSAL_RE = re.compile(r"没有找到|无法回答|未提及|没有提及|没�
                         r"can't answer|does not (?:answer|mention|say|specify|state)|no information|not (?:mentioned|"
                         r"specified|stated)|unable to (?:answer|find)", re.I)
 PLACEHOLDER_RE = re.compile(r"^(?:answer|quote|key|text|string|none|null|n/?a|todo|xxx+|\.+|…+|答案|原文)$", re.I)
+PERCENT_RE = re.compile(r"%|％|百分|percent", re.I)
 _GENERIC_EN = {"municipal", "provincial", "of", "and", "the", "for", "citi", "city"}
 
 
@@ -92,12 +93,15 @@ class Gate:
         self._prompt_parts = [p for text in prompt_texts for p in _prompt_fragments(text)
                               if normalise(p) and normalise(p) not in normalise(refusal)]
 
-    def check(self, answer: str, claims: Sequence[Claim], *, require_quotes: bool) -> GateResult:
+    def check(self, answer: str, claims: Sequence[Claim], *, require_quotes: bool, language: str = "",
+              expects: Iterable[str] = ()) -> GateResult:
+        """``expects``: what the question asks for ("percentage", "figure", "unit"), which the answer must give."""
         claims = list(claims)
         if not claims:
             return GateResult(False, "cites nothing from the context")
-        for check in (lambda: self._echoes(answer), lambda: self._quotes(claims, require_quotes),
-                      lambda: self._facts(answer, claims)):
+        for check in (lambda: self._echoes(answer), lambda: _language(answer, claims, language),
+                      lambda: self._quotes(claims, require_quotes), lambda: self._facts(answer, claims, require_quotes),
+                      lambda: self._expected(answer, set(expects))):
             result = check()
             if not result:
                 return result
@@ -134,12 +138,31 @@ class Gate:
         return PASSED
 
     # -- facts -----------------------------------------------------------------------------------
-    def _facts(self, answer: str, claims: Sequence[Claim]) -> GateResult:
+    def _expected(self, answer: str, expects: set[str]) -> GateResult:
+        if "percentage" in expects and not PERCENT_RE.search(answer):
+            return GateResult(False, "the question asks for a percentage the answer does not give")
+        if "figure" in expects and not re.search(r"\d", answer) and not NUMBER_WORD_RE.search(answer):
+            return GateResult(False, "the question asks for a figure the answer does not give")
+        if "unit" in expects and not self._names_a_unit(answer):
+            return GateResult(False, "the question asks who, and the answer names no unit")
+        return PASSED
+
+    def _names_a_unit(self, answer: str) -> bool:
+        folded = answer.casefold()
+        return bool(ZH_UNIT_RE.search(answer) or EN_UNIT_RE.search(answer) or any(
+            u in answer or (english_name(u, self._names) or "\0").casefold() in folded for u in self._units))
+
+    def _facts(self, answer: str, claims: Sequence[Claim], quoted: bool = False) -> GateResult:
+        """Units and places must be in the cited measures; figures in the quotes when there are quotes
+        (the evidence shown), else in the measures."""
         source = "\n".join(measure_source(c.measure) for c in claims)
+        evidence = "\n".join(unicodedata.normalize("NFKC", "\n".join(
+            (c.quote, c.measure.section, c.measure.title, c.measure.chapter, c.measure.subsection)))
+            for c in claims) if quoted else source
         stated = unicodedata.normalize("NFKC", "\n".join([answer] + [c.translation for c in claims if c.translation]))
         cited_units = {u for c in claims for u in c.measure.units}
         # How many measures are cited is a figure the answer may state ("responsible for 4 measures").
-        problem = (self._units_named(stated, source, cited_units) or _figures_named(stated, source, len(claims))
+        problem = (self._units_named(stated, source, cited_units) or _figures_named(stated, evidence, len(claims))
                    or _dates_named(stated, source) or _places_named(stated, source))
         return GateResult(False, problem) if problem else PASSED
 
@@ -165,6 +188,16 @@ class Gate:
                 if not _followed_by_chinese_in(stated, match.end(), source):
                     return f"names “{match.group(0)}”, which the cited measures do not"
         return None
+
+
+def _language(answer: str, claims: Sequence[Claim], language: str) -> GateResult:
+    """An English question gets an English answer and English translations (quotes stay Chinese)."""
+    if language != "en":
+        return PASSED
+    for text, what in [(answer, "the answer")] + [(c.translation, "a translation") for c in claims]:
+        if len(HAN_RE.findall(text)) > len(re.findall(r"[A-Za-z]", text)):
+            return GateResult(False, f"{what} is not in English")
+    return PASSED
 
 
 def _figures_named(stated: str, source: str, cited: int = 0) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -130,7 +131,7 @@ class LLMAnswerer:
     # -- asking --------------------------------------------------------------------------------
     def _complete(self, question: str, language: str, keys: dict[str, Hit], budget: Budget) -> tuple[dict, str]:
         variables = self._variables(question, language, keys)
-        schema = answer_schema(list(keys), language)
+        schema = answer_schema(list(keys), language, min_citations=1 if self._custom_endpoint else 0)
         configured = self._settings.llm.structured_output
         first = self._modes.get(self._endpoint) or (configured if configured != "auto" else MODES[0])
         rejected = None
@@ -229,10 +230,16 @@ class LLMAnswerer:
         if not claims:
             raise LLMError("the answer cites nothing from the context")
         prose = mode == "prose"
-        verdict = self._gate(language, mode).check(text, [c for c, _ in claims], require_quotes=not prose)
+        verdict = self._gate(language, mode).check(text, [c for c, _ in claims], require_quotes=not prose,
+                                                   language=language, expects=expected(question))
         if not verdict:
             log.info("grounding gate refused the LLM answer: %s", verdict.reason)
             return replace(offline, note=_note(offline.note, f"LLM answer not shown ({verdict.reason}); offline answer"))
+        if confidence == "answer" and offline.citations and not _agrees(claims, offline):
+            # Grounded in some measure, but not the one the confident offline answer found: the
+            # model answered a neighbouring measure (seen: 三(一)1's unit for a 三(一)2 question).
+            return replace(offline, note=_note(offline.note, "LLM answer not shown (it cites other measures than "
+                                                             "the confident offline answer); offline answer"))
         return self._compose(question, language, text, claims, prose, mode)
 
     def _claims(self, raw, keys: dict[str, Hit]) -> list[tuple[Claim, Hit]]:
@@ -274,6 +281,27 @@ class LLMAnswerer:
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         return Answer(question, "\n\n".join(lines), True, language, "llm", tuple(citations), units,
                       note=f"model: {self.name} ({mode})")
+
+
+def _agrees(claims, offline: Answer) -> bool:
+    cited = {(c.document, c.section) for c in offline.citations}
+    return any((claim.measure.document, claim.measure.section) in cited for claim, _ in claims)
+
+
+PERCENT_Q_RE = re.compile(r"比例|百分之?几|百分比|percent\w*|\bshare\b|\bratio\b|\bproportion\b", re.I)
+
+
+def expected(question: str) -> set[str]:
+    """What kind of answer the question asks for, which the model's answer must then contain."""
+    info = analyse(question)
+    wants = set()
+    if PERCENT_Q_RE.search(question):
+        wants.add("percentage")
+    elif info.asks_amount:
+        wants.add("figure")
+    if info.asks_who and not info.asks_list:
+        wants.add("unit")
+    return wants
 
 
 def accept_translation(raw: str) -> str | None:

@@ -56,8 +56,11 @@ class Budget:
         return left
 
 
-def answer_schema(keys: list[str], language: str) -> dict:
-    """The reply's JSON schema; citation keys may only be the keys the context showed."""
+def answer_schema(keys: list[str], language: str, *, min_citations: int = 0) -> dict:
+    """The reply's JSON schema; citation keys may only be the keys the context showed.
+
+    ``min_citations`` 1 makes grammar-constrained servers (llama.cpp) cite something: small models
+    otherwise often answer right with an empty list. OpenAI's strict mode does not take it."""
     item = {"key": {"type": "string", "enum": keys, "description": "Key of a measure in the context."},
             "quote": {"type": "string", "description": "One sentence copied verbatim from that measure's text."}}
     if language == "en":
@@ -70,7 +73,7 @@ def answer_schema(keys: list[str], language: str) -> dict:
             "answer": {"type": "string", "description": "The answer, in the question's language."},
             "answerable": {"type": "boolean", "description": "Whether the context answers the question."},
             # No maxItems: OpenAI's strict mode does not take it; max_tokens bounds the list.
-            "citations": {"type": "array", "items": {
+            "citations": {"type": "array", **({"minItems": min_citations} if min_citations else {}), "items": {
                 "type": "object", "properties": item, "required": list(item), "additionalProperties": False}},
         },
         "required": ["answer", "answerable", "citations"],
