@@ -105,7 +105,7 @@ def test_english_questions_are_translated_for_retrieval(fake, service, embedder,
         "llm": service.settings.llm.model_copy(update={"timeout_seconds": 2, "max_retries": 0})})
     svc = build_service(settings, embedder=embedder, index=service.index)
     fake.enqueue("技术合同 税收优惠 数据联网", reply("MSTB (市科技局).", ("S1", "与税务部门实现数据联网")))
-    answer = svc.ask("Which department handles tax incentive data sharing for technology contracts?")
+    answer = svc.ask("Who handles tax incentive data sharing?")  # unsure offline (p ≈ 0.86)
     assert answer.mode == "llm" and answer.citations[0].section == "五(五)1"
     assert len(fake.requests) == 2  # translation, then the answer
 

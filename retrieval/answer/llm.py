@@ -288,16 +288,15 @@ def _agrees(claims, offline: Answer) -> bool:
     return any((claim.measure.document, claim.measure.section) in cited for claim, _ in claims)
 
 
-PERCENT_Q_RE = re.compile(r"比例|百分之?几|百分比|percent\w*|\bshare\b|\bratio\b|\bproportion\b", re.I)
-
-
 def expected(question: str) -> set[str]:
     """What kind of answer the question asks for, which the model's answer must then contain."""
+    from retrieval.search.query import analyse
+
     info = analyse(question)
     wants = set()
-    if PERCENT_Q_RE.search(question):
+    if "percentage" in info.kinds:
         wants.add("percentage")
-    elif info.asks_amount:
+    elif info.asks_figure:
         wants.add("figure")
     if info.asks_who and not info.asks_list:
         wants.add("unit")
