@@ -315,6 +315,12 @@ def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
         return Verdict(False, 0.0, dense, "no content words", probability=0.0, signals=values)
     if values["place_missing"]:
         return Verdict(False, 0.0, dense, f"no document mentions {detail}", "place", detail, 0.0, values)
+    # What the question pins down and the best measures plainly lack: a year they never mention, or
+    # contact details / a date when they hold none at all. The model weighs these softly, since most
+    # kinds of content are written in too many ways to be sure; these few are not.
+    if values["year_missing"] or (values["kind_gap"] and gap in ("contact", "date")):
+        return Verdict(False, values["coverage"], dense, f"the best measures lack the {gap} asked for", gap,
+                       detail, 0.0, values)
     model = model or default_model()
     p = model.probability(values)
     answerable = p >= model.threshold
