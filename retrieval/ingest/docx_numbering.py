@@ -12,20 +12,11 @@ from dataclasses import dataclass, field
 
 from docx.oxml.ns import qn
 
+from retrieval.ingest.parsing import int_to_cn
+
 log = logging.getLogger(__name__)
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_CN_DIGITS = "零一二三四五六七八九"
-
-
-def _chinese(number: int) -> str:
-    if number < 10:
-        return _CN_DIGITS[number]
-    if number < 20:
-        return "十" + (_CN_DIGITS[number % 10] if number % 10 else "")
-    if number < 100:
-        return _CN_DIGITS[number // 10] + "十" + (_CN_DIGITS[number % 10] if number % 10 else "")
-    return str(number)
 
 
 def _letter(number: int) -> str:
@@ -34,8 +25,8 @@ def _letter(number: int) -> str:
 
 FORMATS = {
     "decimal": str, "decimalZero": lambda n: f"{n:02d}", "decimalFullWidth": str, "decimalHalfWidth": str,
-    "chineseCounting": _chinese, "chineseCountingThousand": _chinese, "chineseLegalSimplified": _chinese,
-    "japaneseCounting": _chinese, "ideographDigital": _chinese, "taiwaneseCounting": _chinese,
+    "chineseCounting": int_to_cn, "chineseCountingThousand": int_to_cn, "chineseLegalSimplified": int_to_cn,
+    "japaneseCounting": int_to_cn, "ideographDigital": int_to_cn, "taiwaneseCounting": int_to_cn,
     "decimalEnclosedCircle": lambda n: CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n),
     "decimalEnclosedCircleChinese": lambda n: CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n),
     "lowerLetter": _letter, "upperLetter": lambda n: _letter(n).upper(),
