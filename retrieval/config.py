@@ -49,9 +49,11 @@ class RetrievalSettings(_Section):
     candidates: int = Field(30, ge=1, description="Candidates each ranking contributes before fusion.")
     rrf_k: float = Field(20.0, gt=0, description="Reciprocal-rank-fusion constant: lower trusts the top ranks more.")
     weights: dict[str, float] = Field(
-        default_factory=lambda: {"dense": 1.0, "bm25_zh": 1.0, "bm25_en": 1.0, "bm25_bigram": 0.5, "unit": 1.5,
+        default_factory=lambda: {"dense": 1.0, "bm25_zh": 1.0, "bm25_en": 2.0, "bm25_bigram": 0.5, "unit": 1.5,
                                  "section": 3.0, "figure": 0.3, "support": 0.3, "document": 1.0},
-        description="Weight of each ranking in the fusion.")
+        description="Weight of each ranking in the fusion. bm25_en (the English question against each measure's "
+                    "dictionary glosses) counts double: on the tuning documents' English questions hit@1 went "
+                    "0.60 → 0.63 and the seed's stayed 0.76; Chinese questions never reach it.")
     glossary: dict[str, str] = Field(
         default_factory=dict,
         description="Extra English → Chinese terms for the bridge (domain words CC-CEDICT lacks).")
