@@ -212,6 +212,13 @@ def _refs(cited: Sequence[Citation], titles: Mapping[str, str], language: str) -
     return (";" if language == "zh" else "; ").join(parts)
 
 
+def short_heading(heading: str, limit: int = 40) -> str:
+    """A heading as a label: up to its first full stop. A subsection without items is its own text, and
+    quoting it whole in the label repeats the quote below it."""
+    cut = re.split(r"(?<=[。；;])", heading, maxsplit=1)[0]
+    return cut if len(cut) <= limit else cut[:limit] + "…"
+
+
 def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
                   list_unit: str | None = None, support: Mapping[str, str] | None = None, *,
                   total: int = 0, titles: Mapping[str, str] | None = None) -> str:
@@ -229,8 +236,9 @@ def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, nam
         # The document's title heads its first citation; the ones after it from the same document follow.
         title = f"《{titles[citation.document]}》" if citation.document in titles and citation.document != shown_document else ""
         shown_document = citation.document
-        lines.append(f"【{citation.section}】{title}{citation.heading_line}{label}" if language == "zh"
-                     else f"[{citation.section}] {title}{citation.heading_line}{label}")
+        heading = short_heading(citation.heading_line)
+        lines.append(f"【{citation.section}】{title}{heading}{label}" if language == "zh"
+                     else f"[{citation.section}] {title}{heading}{label}")
         lines.append(f"“{citation.quote}”" if language == "zh" else f"\"{citation.quote}\"")
         if not list_unit:
             lines.append(units_line(citation.units, language, names, citation.lead_units, citation.partner_units))
