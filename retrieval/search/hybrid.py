@@ -166,7 +166,7 @@ class HybridSearcher:
         return self.prepare(prepared.info, extra_zh=prepared.terms.extra_zh, snapshot=self._index.snapshot())
 
     def _search(self, prepared: Prepared, k: int) -> list[Hit]:
-        snapshot, lex, terms = prepared.snapshot, prepared.lex, prepared.terms
+        snapshot, terms = prepared.snapshot, prepared.terms
         if not snapshot.measures:
             return []
         extra_zh = terms.extra_zh
