@@ -18,6 +18,7 @@ within the budget. ``--json FILE`` also writes every row.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import os
@@ -42,6 +43,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--model", default=None, help="Model: a name start_server.py knows, or the served name.")
     parser.add_argument("--bench-dir", type=Path, default=DEFAULT_BENCH_DIR, help="Where start_server.py is.")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--corpus", type=Path, help="Another corpus folder (default: the repository's corpus/).")
     parser.add_argument("--budget", type=float, default=None, help="llm.budget_seconds (default: config.yaml's).")
     parser.add_argument("--timeout", type=float, default=None, help="llm.timeout_seconds (default: config.yaml's).")
     parser.add_argument("--max-tokens", type=int, default=None, help="llm.max_tokens (default: config.yaml's).")
@@ -77,7 +79,11 @@ def build(base_url: str, model: str, args):
     from retrieval.config import load_settings
     from retrieval.service import build_service
 
-    settings = load_settings(ROOT / "config.yaml", data_dir=CACHE / "data")
+    if args.corpus:  # e.g. .devset/plain/corpus, for the development set's documents
+        settings = load_settings(ROOT / "config.yaml", corpus_dir=args.corpus,
+                                 data_dir=CACHE / ("data-" + hashlib.sha1(str(args.corpus.resolve()).encode()).hexdigest()[:12]))
+    else:
+        settings = load_settings(ROOT / "config.yaml", data_dir=CACHE / "data")
     llm = {"model": model}
     if args.budget:
         llm["budget_seconds"] = args.budget
@@ -99,12 +105,19 @@ def correct(row: dict, answer) -> bool:
     gold = row.get("gold") or []
     if not gold:
         return not answer.answerable
-    if not answer.answerable or not answer.citations or answer.citations[0].section not in gold:
+    first = answer.citations[0] if answer.answerable and answer.citations else None
+    if first is None or not _right(first.document, first.section, row, gold):
         return False
     text = answer.text + "\n" + "\n".join(c.quote for c in answer.citations)
     if not all(named(u, text) for u in row.get("units") or []):
         return False
     return all(any(alt in text for alt in group) for group in row.get("facts") or [])
+
+
+def _right(document: str, section: str, row: dict, gold: list[str]) -> bool:
+    from retrieval.evaluation import _right as right  # the same rule as `policybot eval`
+
+    return right(document, section, row, gold)
 
 
 def named(unit: str, text: str) -> bool:
