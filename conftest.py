@@ -40,3 +40,16 @@ def fresh_service(tmp_path, embedder, service):
     svc = build_service(settings, embedder=embedder, llm=None)
     svc.index.snapshot()
     return svc
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    """A fake OpenAI-compatible server on loopback; the real ChatOpenAI client reaches it through the
+    environment, as it would a real endpoint."""
+    from tests.fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    yield server
+    server.stop()

@@ -8,16 +8,7 @@ import pytest
 from retrieval.answer.compose import REFUSAL
 from retrieval.answer.llm import LLMError, parse_completion
 from retrieval.service import build_service
-from tests.fake_openai import FakeOpenAI, HTTPError, Slow
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    server = FakeOpenAI().start()
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    yield server
-    server.stop()
+from tests.fake_openai import HTTPError, Slow
 
 
 @pytest.fixture

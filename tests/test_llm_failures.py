@@ -11,7 +11,7 @@ import pytest
 
 from retrieval.answer.compose import REFUSAL
 from retrieval.service import build_service
-from tests.fake_openai import Cut, FakeOpenAI, HTTPError, Slow
+from tests.fake_openai import Cut, HTTPError, Slow
 
 CLINICAL_EN = "Which bureau handles clinical research centres?"
 CLINICAL_ZH = "临床医学研究中心由哪个部门负责?"
@@ -21,15 +21,6 @@ CONTRACTS_ZH = "2018年全市技术合同成交额要达到多少?"
 NOT_IN_DOCUMENT_ZH = "大连市最低工资标准是多少?"
 TAX_EN = "Who handles tax incentive data sharing?"  # offline retrieval is unsure of it (p ≈ 0.86)
 CLINICAL_SENTENCE = "起草制定市临床医学研究中心建设与管理办法,组织开展临床医学研究中心认定及补助。"
-
-
-@pytest.fixture
-def fake(monkeypatch):
-    server = FakeOpenAI().start()
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    yield server
-    server.stop()
 
 
 def make_service(service, embedder, **llm):

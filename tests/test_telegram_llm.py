@@ -10,7 +10,7 @@ import pytest
 
 from retrieval.service import build_service
 from tests.fake_bot_api import BotDriver, FakeBotAPI
-from tests.fake_openai import FakeOpenAI, Slow
+from tests.fake_openai import Slow
 
 QUESTION = "临床医学研究中心由哪个部门负责?"
 SENTENCE = "起草制定市临床医学研究中心建设与管理办法,组织开展临床医学研究中心认定及补助。"
@@ -22,15 +22,6 @@ def api():
         yield fake
 
 
-@pytest.fixture
-def openai_fake(monkeypatch):
-    server = FakeOpenAI().start()
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    yield server
-    server.stop()
-
-
 def make_service(service, embedder, offline_first: float):
     llm = service.settings.llm.model_copy(update={"timeout_seconds": 5, "max_retries": 0, "translate_queries": False,
                                                   "offline_first_seconds": offline_first})
@@ -39,7 +30,7 @@ def make_service(service, embedder, offline_first: float):
 
 
 @pytest.fixture
-def llm_service(openai_fake, service, embedder):
+def llm_service(fake, service, embedder):
     # The fake model takes 1 s; the bot waits 0.2 s for it before sending the offline answer.
     return make_service(service, embedder, offline_first=0.2)
 
@@ -59,8 +50,8 @@ async def ask(api, service, update) -> None:
         await bot.process(update)
 
 
-async def test_a_slow_model_gets_the_offline_answer_first_then_an_edit(api, llm_service, openai_fake):
-    openai_fake.enqueue(Slow(1.0, answer_citing("由市科技局和市卫生计生委负责。")))
+async def test_a_slow_model_gets_the_offline_answer_first_then_an_edit(api, llm_service, fake):
+    fake.enqueue(Slow(1.0, answer_citing("由市科技局和市卫生计生委负责。")))
     await ask(api, llm_service, api.message(QUESTION, user_id=5))
     methods = [c.method for c in api.recorded() if c.method in ("sendChatAction", "sendMessage", "editMessageText")]
     # "typing…" at once (despite typing_delay=5), then the offline answer, then the edit.
@@ -73,8 +64,8 @@ async def test_a_slow_model_gets_the_offline_answer_first_then_an_edit(api, llm_
     assert SENTENCE in edit.params["text"] and edit.params.get("reply_markup")
 
 
-async def test_an_answer_failing_the_gate_leaves_the_offline_answer_unedited(api, llm_service, openai_fake):
-    openai_fake.enqueue(Slow(1.0, answer_citing("由市经信委负责。")))
+async def test_an_answer_failing_the_gate_leaves_the_offline_answer_unedited(api, llm_service, fake):
+    fake.enqueue(Slow(1.0, answer_citing("由市经信委负责。")))
     await ask(api, llm_service, api.message(QUESTION, user_id=5))
     [sent] = api.recorded("sendMessage")
     assert "市科技局" in sent.params["text"]
@@ -82,9 +73,9 @@ async def test_an_answer_failing_the_gate_leaves_the_offline_answer_unedited(api
     assert all("市经信委" not in c.params.get("text", "") for c in api.recorded())
 
 
-async def test_a_quick_model_answer_is_sent_once_without_an_edit(api, openai_fake, service, embedder):
+async def test_a_quick_model_answer_is_sent_once_without_an_edit(api, fake, service, embedder):
     patient = make_service(service, embedder, offline_first=30)  # the model answers well within this
-    openai_fake.enqueue(answer_citing("由市科技局和市卫生计生委负责。"))
+    fake.enqueue(answer_citing("由市科技局和市卫生计生委负责。"))
     await ask(api, patient, api.message(QUESTION, user_id=5))
     [sent] = api.recorded("sendMessage")
     assert sent.params["text"].startswith("由<b>市科技局</b>和<b>市卫生计生委</b>负责。")
