@@ -42,6 +42,7 @@ class Pending:
     verdict: Verdict
     offline: Answer
     started: float = 0.0  # time.monotonic() when the question arrived: the LLM budget counts from here
+    prepared: Prepared | None = None  # the one analysis of the question, handed on to the LLM path
 
 
 class Answerer:
@@ -79,7 +80,7 @@ class Answerer:
                  verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
         offline = self.offline(prepared, language, hits, verdict, support)
         log.debug("answered offline in %.1f ms", (time.perf_counter() - started) * 1000)
-        return Pending(question, language, hits, verdict, offline, arrived)
+        return Pending(question, language, hits, verdict, offline, arrived, prepared)
 
     def will_ask_llm(self, pending: "Pending") -> bool:
         """Whether ``finish`` would ask the model (not when the offline refusal is confident)."""
@@ -95,7 +96,7 @@ class Answerer:
 
         budget = Budget(self._settings.llm.budget_seconds, started=pending.started)
         return self._llm.answer(pending.question, pending.language, pending.hits, pending.offline,
-                                verdict=pending.verdict, budget=budget)
+                                verdict=pending.verdict, budget=budget, prepared=pending.prepared)
 
     def retrieve(self, question: str) -> Retrieved:
         """Search and judge: everything an answer is built from, for one snapshot."""

@@ -110,8 +110,10 @@ class LLMAnswerer:
 
     # -- the one entry point -------------------------------------------------------------------
     def answer(self, question: str, language: str, hits: list[Hit], offline: Answer, verdict=None,
-               budget: Budget | None = None) -> Answer:
+               budget: Budget | None = None, prepared=None) -> Answer:
+        """``prepared``: the question as the offline path analysed it (analysed here only when absent)."""
         budget = budget or Budget(self._settings.llm.budget_seconds)
+        prepared = prepared or self._searcher.prepare(question)
         confidence = offline_confidence(verdict, offline, hits)
         if confidence == "refusal":
             return replace(offline, note=_note(offline.note, "the document does not answer this; the model was not asked"))
@@ -121,7 +123,7 @@ class LLMAnswerer:
             hits = hits[: self._settings.llm.context_measures or max(self._settings.retrieval.k, 5)]
             keys = {f"S{i}": hit for i, hit in enumerate(hits, 1)}
             data, mode = self._complete(question, language, keys, budget)
-            return self._judge(question, language, keys, data, mode, offline, confidence)
+            return self._judge(prepared, language, keys, data, mode, offline, confidence)
         except Exception as exc:  # any failure of the endpoint or the completion → the offline answer
             reason = str(exc) if isinstance(exc, LLMError) else type(exc).__name__
             log.warning("LLM path failed (%s: %s); answering offline", type(exc).__name__, str(exc)[:200])
@@ -212,8 +214,9 @@ class LLMAnswerer:
         return accept_translation(getattr(message, "content", ""))
 
     # -- judging what came back ----------------------------------------------------------------
-    def _judge(self, question: str, language: str, keys: dict[str, Hit], data: dict, mode: str,
+    def _judge(self, prepared, language: str, keys: dict[str, Hit], data: dict, mode: str,
                offline: Answer, confidence: str) -> Answer:
+        question = prepared.info.text
         log.debug("model reply (%s): %.300s", mode, json.dumps(data, ensure_ascii=False))
         refusal = REFUSAL[language]
         text = str(data.get("answer", "") or "").strip()
@@ -230,7 +233,7 @@ class LLMAnswerer:
             raise LLMError("the answer cites nothing from the context")
         prose = mode == "prose"
         verdict = self._gate(language, mode).check(text, [c for c, _ in claims], require_quotes=not prose,
-                                                   language=language, expects=expected(question))
+                                                   language=language, expects=expected(prepared.info))
         if not verdict:
             log.info("grounding gate refused the LLM answer: %s", verdict.reason)
             return replace(offline, note=_note(offline.note, f"LLM answer not shown ({verdict.reason}); offline answer"))
@@ -239,7 +242,7 @@ class LLMAnswerer:
             # model answered a neighbouring measure (seen: 三(一)1's unit for a 三(一)2 question).
             return replace(offline, note=_note(offline.note, "LLM answer not shown (it cites other measures than "
                                                              "the confident offline answer); offline answer"))
-        return self._compose(question, language, text, claims, prose, mode)
+        return self._compose(prepared, language, text, claims, prose, mode)
 
     def _claims(self, raw, keys: dict[str, Hit]) -> list[tuple[Claim, Hit]]:
         out: dict[str, tuple[Claim, Hit]] = {}
@@ -261,11 +264,12 @@ class LLMAnswerer:
                    self._human]
         return Gate(units, self._settings.retrieval.unit_names, prompts, REFUSAL[language])
 
-    def _compose(self, question: str, language: str, text: str, claims: list[tuple[Claim, Hit]], prose: bool,
+    def _compose(self, prepared, language: str, text: str, claims: list[tuple[Claim, Hit]], prose: bool,
                  mode: str) -> Answer:
         """The model's answer, then each cited measure with its quote (and translation in English)."""
-        prepared = self._searcher.prepare(question)
-        info, terms = prepared.info, prepared.terms.zh
+        from retrieval.answer.answerer import quote_terms
+
+        question, info, terms = prepared.info.text, prepared.info, quote_terms(prepared)
         citations, lines = [], [text]
         for claim, hit in claims:
             quote = claim.quote or pick_quote(hit.measure, info, terms, self._settings.answer.max_quotes)
@@ -287,11 +291,8 @@ def _agrees(claims, offline: Answer) -> bool:
     return any((claim.measure.document, claim.measure.section) in cited for claim, _ in claims)
 
 
-def expected(question: str) -> set[str]:
-    """What kind of answer the question asks for, which the model's answer must then contain."""
-    from retrieval.search.query import analyse
-
-    info = analyse(question)
+def expected(info) -> set[str]:
+    """What kind of answer the question (its ``QueryInfo``) asks for, which the model's answer must then contain."""
     wants = set()
     if "percentage" in info.kinds:
         wants.add("percentage")
