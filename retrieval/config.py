@@ -62,7 +62,12 @@ class RetrievalSettings(_Section):
 
 
 class AnswerSettings(_Section):
-    max_quotes: int = Field(2, ge=1, description="Quoted sentences shown per cited measure.")
+    max_quotes: int = Field(2, ge=1, description="Quoted sentences shown per cited measure when they fit in "
+                                                 "quote_chars (a longer run is taken when the sentences are short).")
+    quote_chars: int = Field(240, ge=40, description="Longest quote per cited measure, in characters (at least one "
+                                                     "sentence is quoted); a measure this short is quoted whole.")
+    list_quote_chars: int = Field(480, ge=40, description="The same for questions that ask for an enumeration "
+                                                          "(which documents, who qualifies, the steps).")
     max_citations: int = Field(3, ge=1, description="Citations in a normal answer.")
     list_limit: int = Field(12, ge=1, description="Measures listed for a unit's task list.")
 

@@ -34,6 +34,9 @@ from retrieval.text.units import english_name
 log = logging.getLogger(__name__)
 
 _PLACE_TAGS = ("ns",)
+# Levels of government, not places: 镇街 (towns and streets), 本市, 各区, 外省, 户籍地 name no place.
+_GENERIC_PLACE_RE = re.compile(r"(?:本|全|各|外|异|该|当|此|其他|所在|户籍|居住|原)?[省市县区镇乡村街道社州盟旗]+(?:地)?|"
+                               r"本地|外地|异地|当地|户籍地|居住地|内地|境外|省外|市外")
 # Words by which enterprises describe themselves and ask for help ("we are a small tech company,
 # what subsidies can we get?"): they say who asks and that support is wanted, not what about.
 APPLICANT_EN = frozenset("""i we us our my me company companies firm firms business businesses enterprise
@@ -153,7 +156,8 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
         import jieba.posseg as pseg
 
         for token in pseg.lcut(question):
-            if token.flag in _PLACE_TAGS and len(token.word) >= 2 and token.word not in corpus_text:
+            if token.flag in _PLACE_TAGS and len(token.word) >= 2 and not _GENERIC_PLACE_RE.fullmatch(token.word) \
+                    and token.word not in corpus_text:
                 return token.word
         return None
     from retrieval.text.bridge import proper_names
@@ -179,9 +183,12 @@ def _place_words(snapshot) -> frozenset[str]:
     return frozenset(p for info in document_infos(snapshot.measures).values() for p in info.places)
 
 
-def _dominant_year(measures: tuple[Measure, ...]) -> str | None:
-    years = Counter(y for m in measures for y in YEAR_RE.findall(m.text))
-    return years.most_common(1)[0][0] if years else None
+def _dominant_years(snapshot) -> dict[str, str]:
+    """Each document's most written year (its plan year, usually)."""
+    years: dict[str, Counter] = {}
+    for m in snapshot.measures:
+        years.setdefault(m.document, Counter()).update(YEAR_RE.findall(m.title or "") * 3 + YEAR_RE.findall(m.text))
+    return {doc: count.most_common(1)[0][0] for doc, count in years.items() if count}
 
 
 
@@ -260,8 +267,11 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
     place_best = place or _missing_place(info.text, info.language, best_text)
     if place_best:
         gap, detail = "place", place_best
-    dominant = prepared.snapshot.derived("year", lambda s: _dominant_year(s.measures))
-    year = next((y for y in info.years if y != dominant and not any(y in m.text for m in best)), None)
+    # A year is missing when the best measures never name it and it is not their document's own year
+    # (a 2018 work plan answers "2018年要…" without writing 2018 in every measure).
+    dominant = prepared.snapshot.derived("years", _dominant_years).get(best[0].document)
+    year = next((y for y in info.years if y != dominant and y not in (best[0].title or "")
+                 and not any(y in m.text for m in best)), None)
     if year and not gap:
         gap, detail = "year", year
     kind_gap = missing_kind(info.wanted, best)
@@ -316,9 +326,9 @@ def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
     if values["place_missing"]:
         return Verdict(False, 0.0, dense, f"no document mentions {detail}", "place", detail, 0.0, values)
     # What the question pins down and the best measures plainly lack: a year they never mention, or
-    # contact details / a date when they hold none at all. The model weighs these softly, since most
-    # kinds of content are written in too many ways to be sure; these few are not.
-    if values["year_missing"] or (values["kind_gap"] and gap in ("contact", "date")):
+    # contact details when they hold none at all. The model weighs the other kinds softly, since they are
+    # written in too many ways to be sure (a date may be "次月" or "营业执照签发日期"); these two are not.
+    if values["year_missing"] or (values["kind_gap"] and gap == "contact"):
         return Verdict(False, values["coverage"], dense, f"the best measures lack the {gap} asked for", gap,
                        detail, 0.0, values)
     model = model or default_model()

@@ -123,13 +123,14 @@ class Answerer:
             text = render_refusal(language, nearest, verdict.gap, verdict.detail, titles=_titles(prepared))
             return Answer(question, text, False, language, "offline", nearest=nearest)
         measures, list_unit, total = self._choose(prepared, hits, support)
-        limit = self._settings.answer.max_quotes
+        settings = self._settings.answer
         terms = quote_terms(prepared)
-        citations = tuple(cite(m, pick_quote(m, info, terms, limit)) for m in measures)
+        citations = tuple(cite(m, pick_quote(m, info, terms, settings.max_quotes, settings.quote_chars,
+                                             settings.list_quote_chars)) for m in measures)
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         labels = _support_labels(prepared, measures, language) if support else {}
         text = render_answer(info, citations, language, names, list_unit, labels, total=total,
-                             titles=_titles(prepared))
+                             titles=_titles(prepared), terms=terms)
         return Answer(question, text, True, language, "offline", citations, units)
 
     def _choose(self, prepared: Prepared, hits: list[Hit], support: bool) -> tuple[list[Measure], str | None, int]:

@@ -25,13 +25,43 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_RE.findall(text) if s.strip()]
 
 
-def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], limit: int) -> str:
-    """The run of up to ``limit`` adjacent sentences of a measure that best answers the question,
-    verbatim. A sentence scores by the question's terms it holds (``terms`` weighs them, rarer words
-    more) and by holding the kind of content asked for (an amount, a duration …)."""
-    parts = sentences(measure.text)
-    if len(parts) <= limit:
-        return measure.text.strip()
+# Kinds whose answer is an enumeration (items, steps, conditions): their quote may run longer.
+LIST_KINDS = frozenset({"list", "procedure", "eligibility"})
+
+
+def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], limit: int,
+               budget: int | None = None, list_budget: int | None = None) -> str:
+    """The run of adjacent sentences of a measure that best answers the question, verbatim.
+
+    A sentence scores by the question's terms it holds (``terms`` weighs them, rarer words more) and
+    by holding the kind of content asked for (an amount, a duration …). Without ``budget`` the run is
+    ``limit`` sentences long. With it, the run is as long as fits in ``budget`` characters (at least
+    one sentence): a measure that fits is quoted whole, and items of a list ("下列…：（一）…；（二）…")
+    come with their lead-in, so "which documents / who qualifies" quotes the items, not one of them.
+    """
+    text = measure.text.strip()
+    parts = sentences(text)
+    if budget is None:
+        if len(parts) <= limit:
+            return text
+    else:
+        if info.kinds & LIST_KINDS and list_budget:
+            budget = max(budget, list_budget)
+        if len(text) <= budget:
+            return text
+    scores = _sentence_scores(parts, info, terms)
+    if budget is None:
+        windows = [(sum(scores[i:i + limit]), -i, i, i + limit) for i in range(len(parts) - limit + 1)]
+    else:
+        windows = _windows(parts, scores, budget, limit, bool(info.kinds & LIST_KINDS))
+    *_, first, last = max(windows)
+    span = parts[first:last]
+    start = text.find(span[0])
+    end = text.find(span[-1], start) + len(span[-1])
+    return text[start:end] if start >= 0 and end > start else span[0]
+
+
+def _sentence_scores(parts: list[str], info: QueryInfo, terms: Mapping[str, float]) -> list[float]:
     wanted = info.wanted
     scores = []
     for sentence in parts:
@@ -42,12 +72,28 @@ def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], li
         elif info.asks_figure and FIGURE_RE.search(sentence):
             score += 1.0
         scores.append(score)
-    windows = [(sum(scores[i:i + limit]), -i, i) for i in range(len(parts) - limit + 1)]
-    _, _, start_index = max(windows)
-    span = parts[start_index:start_index + limit]
-    start = measure.text.find(span[0])
-    end = measure.text.find(span[-1], start) + len(span[-1])
-    return measure.text[start:end] if start >= 0 and end > start else span[0]
+    # A lead-in ("符合下列条件的，可以申请：") is worth what its best item is: the items need it.
+    for i, sentence in enumerate(parts[:-1]):
+        if sentence.rstrip().endswith(("：", ":")):
+            scores[i] = max(scores[i], 0.5 * max(scores[i + 1:i + 4]))
+    return scores
+
+
+def _windows(parts: list[str], scores: list[float], budget: int, limit: int, enumerate_: bool):
+    """Candidate runs (score, tie-breaks…, first, last) that fit the budget. Ties go to runs of at
+    least ``limit`` sentences, then (for enumerations) longer runs, then earlier ones."""
+    out = []
+    for i in range(len(parts)):
+        size = 0
+        for j in range(i, len(parts)):
+            size += len(parts[j])
+            if size > budget and j > i:
+                break
+            n = j - i + 1
+            total = sum(scores[i:j + 1])
+            length_key = n if enumerate_ else -n
+            out.append((round(total, 6), min(n, limit), length_key, -i, i, j + 1))
+    return out
 
 
 def english_amount(figure: str) -> str | None:
@@ -146,12 +192,40 @@ NEGATION_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不�
 _STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不计入|不支持|不受理")
 
 
-def yes_or_no(question: str, quote: str) -> bool:
+_CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
+# Where a Chinese yes/no question's subject ends and what it asks about begins: "孩子是孤儿，能领护理补贴吗" asks
+# about 领护理补贴.
+_ASK_ZH_RE = re.compile(r"(?:是否|能否|可否|能不能|可不可以|可以|能|可|会|要|需要|必须|有没有|是不是|算不算|还)(.+?)(?:吗|呢)?\s*[?？]?\s*$")
+
+
+def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = None) -> bool:
     """Yes when the quote and the question agree in polarity: "是否需要…?" against "无需…" is a no.
 
-    Only strong negations in the text count: "不超过" limits an amount, it does not deny anything.
+    The clause of the quote that is about what the question asks decides: in "孤儿不享受生活补贴，可享受
+    护理补贴" a question about 护理补贴 is a yes. Only strong negations count: "不超过" limits an amount,
+    it does not deny anything.
     """
-    return bool(_STRONG_NEG_RE.search(question)) == bool(_STRONG_NEG_RE.search(quote))
+    clause = _asked_clause(question, quote, terms or {}) or quote
+    return bool(_STRONG_NEG_RE.search(question)) == bool(_STRONG_NEG_RE.search(clause))
+
+
+def _asked_clause(question: str, quote: str, terms: Mapping[str, float]) -> str | None:
+    """The clause of ``quote`` most about what the question asks; None when no clause stands out."""
+    clauses = [c.strip() for c in _CLAUSE_RE.findall(quote) if c.strip()]
+    if len(clauses) < 2:
+        return None
+    last = re.split(r"[，,。；;]", question.strip().rstrip("？?"))[-1] or question
+    match = _ASK_ZH_RE.search(last)
+    focus = match.group(1) if match else ""
+    if len(focus) >= 2:
+        grams = {focus[i:i + 2] for i in range(len(focus) - 1)}
+        scores = [sum(1.0 for i in range(len(c) - 1) if c[i:i + 2] in grams) for c in clauses]
+    else:  # an English question: its (bridged) Chinese terms, rarer ones weigh more
+        scores = [sum(w for t, w in terms.items() if t in c) for c in clauses]
+    best = max(scores)
+    if best <= 0 or scores.count(best) > 1:
+        return None
+    return clauses[scores.index(best)]
 
 
 def _ref(citation: Citation, titles: Mapping[str, str], language: str) -> str:
@@ -163,7 +237,8 @@ def _ref(citation: Citation, titles: Mapping[str, str], language: str) -> str:
 
 
 def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
-              list_unit: str | None, total: int = 0, titles: Mapping[str, str] | None = None) -> str:
+              list_unit: str | None, total: int = 0, titles: Mapping[str, str] | None = None,
+              terms: Mapping[str, float] | None = None) -> str:
     first = cited[0]
     titles = titles or {}
     zh = language == "zh"
@@ -175,7 +250,7 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
             return f"{unit}负责{total}项措施" + (f",以下列出前{len(cited)}项:" if more else ":")
         return f"{unit} is responsible for {total} measures" + (f"; the first {len(cited)} are:" if more else ":")
     if info.asks_yesno and not info.asks_who:
-        yes = yes_or_no(info.text, first.quote)
+        yes = yes_or_no(info.text, first.quote, terms)
         if zh:
             return f"{'是' if yes else '否'}。依据{_ref(first, titles, language)}:"
         return f"{'Yes' if yes else 'No'} — according to measure {_ref(first, titles, language)}:"
@@ -221,14 +296,15 @@ def short_heading(heading: str, limit: int = 40) -> str:
 
 def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
                   list_unit: str | None = None, support: Mapping[str, str] | None = None, *,
-                  total: int = 0, titles: Mapping[str, str] | None = None) -> str:
+                  total: int = 0, titles: Mapping[str, str] | None = None,
+                  terms: Mapping[str, float] | None = None) -> str:
     """``support`` maps a measure id to its support label ("subsidy · 最高2000万元") for enterprise
     questions; ``titles`` maps documents to short titles when the corpus holds several."""
     titles = titles or {}
     if support:
         lines = ["可以关注以下支持措施:" if language == "zh" else "Support the document offers that fits best:"]
     else:
-        lines = [lead_line(info, cited, language, names, list_unit, total, titles)]
+        lines = [lead_line(info, cited, language, names, list_unit, total, titles, terms)]
     shown_document = None
     for citation in cited:
         lines.append("")

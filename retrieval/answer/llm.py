@@ -272,7 +272,9 @@ class LLMAnswerer:
         question, info, terms = prepared.info.text, prepared.info, quote_terms(prepared)
         citations, lines = [], [text]
         for claim, hit in claims:
-            quote = claim.quote or pick_quote(hit.measure, info, terms, self._settings.answer.max_quotes)
+            answer = self._settings.answer
+            quote = claim.quote or pick_quote(hit.measure, info, terms, answer.max_quotes, answer.quote_chars,
+                                              answer.list_quote_chars)
             citations.append(cite(hit.measure, quote))
             if prose:
                 continue  # the model quoted nothing; the sources list and buttons show the measures

@@ -34,7 +34,8 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("who",
      re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|什么部门|什么单位|什么机构|哪个机构|哪些机构|"
                 r"责任单位|牵头|主管|负责部门"),
-     re.compile(r"\bwho\b|\bwhos\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
+     # "who" asks who only as the clause's question word, not as the relative pronoun of "a person who …".
+     re.compile(r"(?:^|[.?!,;:]\s*|\b(?:and|so|then|but|or)\s+)who(?:s|m)?\b|\bby whom\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
                 r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
                 r"\bresponsible\b|\bin charge\b|\bleads?\b|\bhandles?\b", re.I)),
     ("percentage",
@@ -46,7 +47,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bhow much\b|\bamount\b|\byuan\b|\brmb\b|\bcost\b|\bfee\b|\bfine[sd]?\b|\bmaximum\b|\bcap\b|"
                 r"\bup to\b|\bsum\b", re.I)),
     ("count",
-     re.compile(r"几[个家项名次期所人条类种批]|多少[个家项名次期所人条类种批位]|数量|几成|多少(?:户|张|套|间)"),
+     re.compile(r"几[个家项名次期所人条类种批级套档倍岁户张间]|多少[个家项名次期所人条类种批位级套档倍户张间]|数量|几成"),
      re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
     ("duration",
      re.compile(r"多长|多久|几天|几年|几个月|几周|多少天|多少年|多少个月|几个?工作日|多少个?工作日|期限|时限|有效期|期间多长"),
@@ -54,7 +55,11 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\bperiod\b|\bduration\b|\btime limit\b|\bvalid for\b", re.I)),
     ("date",
      re.compile(r"什么时候|何时|几月|几号|哪天|哪一天|截止|起止|日期|哪年|哪一年|开始时间|什么时间"),
-     re.compile(r"\bwhen\b|\bwhat date\b|\bwhich date\b|\bdeadline\b|\bwhat time\b|\bwhat year\b|\bby what\b|"
+     # "when" asks for a date only as a question word ("when does …", "by when"), not as the conjunction
+     # of "are they counted when eligibility is assessed?" or "what is needed when applying?".
+     re.compile(r"\bwhen (?:is|are|was|were|do|does|did|will|would|can|could|should|must|shall|may|has|have)\b|"
+                r"^\s*when\s*\?|\b(?:by|until|since|from|till) when\b|\band when\b|"
+                r"\bwhat date\b|\bwhich date\b|\bdeadline\b|\bwhat time\b|\bwhat year\b|\bby what\b|"
                 r"\bstart(?:s|ing)? date\b|\beffective\b|\bdue\b", re.I)),
     ("procedure",
      re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪|到哪)(里|儿)?(申请|申报|办理|提交|报名|缴费|缴纳|登记|领取|参保|交)|"
@@ -62,7 +67,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"(提交|准备|带|提供)(哪些|什么)|哪些材料|什么材料|途径|渠道"),
      re.compile(r"\bhow (?:do|can|should|would|to) (?:i|we|you|one|they|a|an|the)?\s*(?:\w+ ){0,2}?(?:apply|register|"
                 r"submit|pay|claim|enrol|enroll|sign|get|obtain|file)\b|\bsteps?\b|\bprocedure\w*|\bprocess\b|"
-                r"\bdocuments?\b|\bmaterials?\b|\bpaperwork\b|\bwhere (?:do|can|should|to)\b|\bchannels?\b", re.I)),
+                r"\bdocuments?\b|\bmaterials?\b|\bpaperwork\b|\bforms\b|\bsubmit\b|\bwhere (?:do|can|should|to)\b|\bchannels?\b", re.I)),
     ("eligibility",
      re.compile(r"条件|资格|符合|哪些人|什么人|谁可以|谁能|对象|适用于|适用范围|能否享受|能不能享受|可以享受"),
      re.compile(r"\beligib\w*|\bqualif\w*|\bwho can\b|\bwho may\b|\bwho is entitled\b|\bentitled\b|"
@@ -88,9 +93,16 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
 _YESNO_ZH = re.compile(r"是否|能否|可否|可不可以|能不能|是不是|有没有|会不会|要不要|需不需要|必须.*吗|吗\s*[?？]?\s*$")
 _YESNO_EN = re.compile(r"^\s*(?:is|are|can|could|does|do|did|will|would|should|must|may|has|have|was|were|"
                        r"am|shall)\b", re.I)
-_MONEY_ZH = re.compile(r"补助|补贴|奖励|奖金|资助|金额|钱|费用|津贴|额度|资金|罚款|工资|收入|保费|报酬|薪|扶持资金|元")
+# Question words that open a question; "when"/"where"/"if" also open a clause before a yes/no question.
+_WH_EN = re.compile(r"^\s*(?:what|which|who|whom|whose|why|how)\b", re.I)
+_MONEY_WORDS_ZH = r"补助|补贴|奖励|奖金|资助|金额|钱|费用|津贴|额度|资金|罚款|罚|工资|收入|保费|报酬|薪|元|费"
+# The money word must stand by the figure cue: "能拿到多少一次性奖励", "补贴是多少", "罚多少"; in
+# "残疾等级要几级才能领护理补贴" the figure asked (几级) is no sum, though a subsidy is named.
+_MONEY_ZH = re.compile(rf"(?:多少|几)[^，,。？?；]{{0,6}}(?:{_MONEY_WORDS_ZH})|(?:{_MONEY_WORDS_ZH})[^，,。？?；]{{0,6}}(?:多少|几)")
 _MONEY_EN = re.compile(r"\b(?:subsid\w*|grant\w*|bonus\w*|reward\w*|award\w*|yuan|rmb|money|cash|allowance\w*|"
                        r"fund\w*|budget\w*|cost\w*|fee\w*|fine\w*|pay\w*|salar\w*|wage\w*|reimburs\w*|premium\w*)\b", re.I)
+_FIGURE_ASKED = re.compile(r"多少|多久|多长|几[个天年月次家项名级]|\bhow (?:much|many|long)\b|\bwhat (?:amount|rate|percentage)\b|"
+                           r"电话|联系方式|地址|\bphone\b|\bcontact\b|\baddress\b", re.I)
 FIGURE_KINDS = frozenset({"amount", "percentage", "count", "duration", "number"})
 
 
@@ -129,6 +141,10 @@ class QueryInfo:
     def wanted(self) -> str | None:
         """The one kind of content the answer must contain, most specific first; None if any text does."""
         # "多少人" counts people even beside a money word ("最多补助多少人"); "几个月" is a duration.
+        # "Which department …" is answered by units, "can I …?" by yes or no: no figure is owed.
+        # ("能领多少吗?", "Can I get it, and how much?" still want the figure.)
+        if self.asks_who or (self.asks_yesno and not _FIGURE_ASKED.search(self.text)):
+            return None
         for kind in ("contact", "percentage", "duration", "count", "amount", "date", "number", "procedure"):
             if kind in self.kinds:
                 return kind
@@ -141,7 +157,7 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
     # A question mixing languages ("What is 市科技局 responsible for?") is read by both sides.
     if not zh:
         kinds |= {kind for kind, zh_re, _ in _KINDS if zh_re.search(question)}
-    if (_YESNO_ZH if zh else _YESNO_EN).search(question):
+    if _YESNO_ZH.search(question) if zh else _yesno_en(question):
         kinds.add("yesno")
     if "number" in kinds and "count" not in kinds and (_MONEY_ZH if zh else _MONEY_EN).search(question):
         kinds.add("amount")  # "能拿到多少一次性奖励": how much, of money
@@ -156,6 +172,17 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
         if re.search(r"\bhow many (?:days|working days|months|years|weeks|hours|yuan)\b", question, re.I):
             kinds.discard("count")
     return frozenset(kinds)
+
+
+def _yesno_en(question: str) -> bool:
+    """A yes/no question in English: its last sentence, or a clause of it after a comma, opens with an
+    auxiliary ("My son is 18. Can he …?", "If I move away, will the subsidy stop?"), and that
+    sentence does not open with a question word ("Which papers, if any, are needed?")."""
+    last = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.strip()][-1:] or [question]
+    sentence = last[0]
+    if _WH_EN.match(sentence):
+        return False
+    return any(_YESNO_EN.match(clause) for clause in re.split(r"[,;:—–]", sentence))
 
 
 _ARTICLE_EN_RE = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
