@@ -9,7 +9,7 @@ from retrieval.search.documents import short_title
 from retrieval.search.query import QueryInfo
 from retrieval.search.support import FIGURE_RE
 from retrieval.text.figures import has_kind
-from retrieval.text.textnorm import zh_tokens
+from retrieval.text.textnorm import sentences, zh_tokens
 from retrieval.text.units import display_name
 
 # The one refusal phrase; prompts, answers and tests all use these.
@@ -17,12 +17,7 @@ REFUSAL = {"zh": "文件中没有找到这个问题的答案。", "en": "The doc
 NEAREST = {"zh": "最接近的措施:", "en": "The nearest measures are:"}
 NO_UNIT = {"zh": "文件没有为该措施指定责任单位。", "en": "The document names no responsible unit for this measure."}
 
-SENTENCE_RE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
 _AMOUNT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)元?")
-
-
-def sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_RE.findall(text) if s.strip()]
 
 
 # Kinds whose answer is an enumeration (items, steps, conditions): their quote may run longer.

@@ -17,7 +17,9 @@ import numpy as np
 from retrieval.config import Settings
 from retrieval.index.embedders import Embedder
 from retrieval.models import DocumentReport, IngestReport, Measure
+from retrieval.index import sentences as sentence_vectors
 from retrieval.index import snapcache
+from retrieval.index.sentences import SentenceVectors
 from retrieval.index.store import ChromaStore, EmbeddingCache, IndexVersion, StoreError
 
 log = logging.getLogger(__name__)
@@ -143,10 +145,11 @@ class Index:
             vectors = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
             snapcache.write(self._settings.data_dir, snapshot.version, snapshot.measures, vectors)
 
-    def dense(self, snapshot: Snapshot, query: str, k: int) -> list[tuple[Measure, float]]:
+    def dense(self, snapshot: Snapshot, query: str | np.ndarray, k: int) -> list[tuple[Measure, float]]:
+        """The k measures nearest to a question (its text, or its vector from ``embed_query``)."""
         if not snapshot.measures:
             return []
-        vector = self._embedder.embed_query(query)
+        vector = self._embedder.embed_query(query) if isinstance(query, str) else query
         try:
             got = snapshot.collection.query(query_embeddings=[vector.tolist()],
                                             n_results=min(k, len(snapshot.measures)),
@@ -155,6 +158,14 @@ class Index:
             raise StoreError(f"dense search failed: {exc}") from exc
         return [(snapshot.by_id[i], 1.0 - float(d))
                 for i, d in zip(got["ids"][0], got["distances"][0]) if i in snapshot.by_id]
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._embedder.embed_query(text)
+
+    def sentences(self, snapshot: Snapshot) -> SentenceVectors:
+        """The version's sentence vectors (from the embedding cache; an ingest has filled it)."""
+        return snapshot.derived("sentences", lambda s: sentence_vectors.build(
+            s.measures, self._embedder, self._cache, self._settings.embedder.batch_size)[0])
 
     # -- building ------------------------------------------------------------------------------
     def ingest(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
@@ -176,6 +187,9 @@ class Index:
                 raise IngestError(f"no document in {folder} yielded measures; the index was left as it was: "
                                   + "; ".join(f.error or f.document for f in scan.failures))
             vectors, embedded = self._vectors(measures, progress)
+            # Sentence vectors for reranking: embedded now, so no question waits for them.
+            sentence_vectors.build(measures, self._embedder, self._cache, self._settings.embedder.batch_size,
+                                   lambda n: _progress(n, progress))
             unchanged = pointer is not None and pointer.embedder == self._embedder.name and \
                 {m.id: m.content_hash for m in previous} == {m.id: m.content_hash for m in measures} and \
                 [m.to_dict() for m in previous] == [m.to_dict() for m in measures]

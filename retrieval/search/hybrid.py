@@ -170,7 +170,7 @@ class HybridSearcher:
         if not snapshot.measures:
             return []
         extra_zh = terms.extra_zh
-        rankings = self._rankings(prepared, terms.info.text + ("\n" + extra_zh if extra_zh else ""))
+        rankings, vector = self._rankings(prepared, terms.info.text + ("\n" + extra_zh if extra_zh else ""))
         weights = dict(self._settings.weights)
         if terms.info.asks_who:
             # "Who does X with unit Y" names Y as part of X; "what does unit Y do" filters by it.
@@ -178,12 +178,19 @@ class HybridSearcher:
         fused = np.zeros(len(snapshot.measures), dtype=np.float32)
         active = 0.0
         for name, scores in rankings.items():
-            if name == "cosine":
+            if name in ("cosine", "sentence"):
                 continue
             top = float(scores.max()) if scores.size else 0.0
             if top > 0:
                 fused += weights.get(name, 1.0) * scores / top
                 active += weights.get(name, 1.0)
+        topic = weights.get("topic", 0.0)
+        if topic > 0 and active > 0:
+            fused = fused + topic * active * _document_prior(snapshot.measures, fused, prepared.position)
+        sentence = np.zeros(len(snapshot.measures), dtype=np.float32)
+        if weights.get("sentence", 0.0) > 0 and active > 0:
+            fused, sentence = self._rerank(snapshot, vector, fused, weights["sentence"])
+        rankings["sentence"] = sentence  # raw, for answerability (already in the fused score)
         order = np.argsort(-fused, kind="stable")[:k]
         # "share": the fused score as a part of the most any measure could get from the active
         # rankings; unlike the score itself it is comparable across questions.
@@ -192,13 +199,30 @@ class HybridSearcher:
                     | {"share": round(float(fused[i]) / active, 4) if active else 0.0})
                 for i in order]
 
-    def _rankings(self, prepared: Prepared, dense_text: str) -> dict[str, np.ndarray]:
+    def _rerank(self, snapshot: Snapshot, vector: np.ndarray, fused: np.ndarray,
+                weight: float) -> tuple[np.ndarray, np.ndarray]:
+        """The best candidates judged again by their sentence closest to the question: up to ``weight``
+        of the top score moves to the candidate whose best sentence is closest (min-max over the
+        candidates, so only differences among them count). Returns the new scores and the cosines."""
+        candidates = np.argsort(-fused, kind="stable")[:self._settings.rerank]
+        cosines = self._index.sentences(snapshot).best(vector, candidates)
+        sentence = np.zeros(len(fused), dtype=np.float32)
+        sentence[candidates] = cosines
+        spread = float(cosines.max() - cosines.min()) if len(cosines) else 0.0
+        if spread <= 0:
+            return fused, sentence
+        fused = fused.copy()
+        fused[candidates] += weight * float(fused[candidates[0]]) * (cosines - cosines.min()) / spread
+        return fused, sentence
+
+    def _rankings(self, prepared: Prepared, dense_text: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
         snapshot, lex, terms = prepared.snapshot, prepared.lex, prepared.terms
         n = len(snapshot.measures)
         position = prepared.position
         dense = np.zeros(n, dtype=np.float32)
         cosine = np.zeros(n, dtype=np.float32)
-        found = self._index.dense(snapshot, dense_text, max(self._settings.candidates, 1))
+        vector = self._index.embed_query(dense_text)
+        found = self._index.dense(snapshot, vector, max(self._settings.candidates, 1))
         if found:
             floor = min(score for _, score in found)
             for measure, score in found:
@@ -225,7 +249,24 @@ class HybridSearcher:
         if "support" in terms.info.kinds and not terms.info.asks_who:
             # "What subsidies are there for …": measures that offer something are likelier answers.
             rankings["support"] = lex.offers_support.astype(np.float32)
-        return rankings
+        return rankings, vector
+
+
+def _document_prior(measures: tuple[Measure, ...], fused: np.ndarray, position: dict[str, int]) -> np.ndarray:
+    """How much each measure's document is about the question, from 0 to 1: the mean of the document's
+    three best fused scores, against the best document's. A question is nearly always about one
+    document; a measure of another that happens to share words with it (a "card" in a kindergarten
+    plan for a question on senior cards) then falls behind the topical document's measures."""
+    by_document: dict[str, list[int]] = {}
+    for i, m in enumerate(measures):
+        by_document.setdefault(m.document, []).append(i)
+    if len(by_document) < 2:
+        return np.zeros(len(measures), dtype=np.float32)
+    strength = {d: float(np.mean(np.sort(fused[idx])[-3:])) for d, idx in by_document.items()}
+    best = max(strength.values())
+    if best <= 0:
+        return np.zeros(len(measures), dtype=np.float32)
+    return np.array([strength[m.document] / best for m in measures], dtype=np.float32)
 
 
 def _section_match(section: str, wanted: tuple[str, ...]) -> float:

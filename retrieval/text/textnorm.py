@@ -172,3 +172,11 @@ def en_tokens(text: str) -> tuple[str, ...]:
 def han_bigrams(text: str) -> tuple[str, ...]:
     """Overlapping character pairs of the Han runs: robust to segmentation the word index misses."""
     return tuple(run[i:i + 2] for run in HAN_RUN_RE.findall(text) for i in range(len(run) - 1))
+
+
+SENTENCE_RE = re.compile(r"[^。；;！？!?\n]+[。；;！？!?]?")
+
+
+def sentences(text: str) -> list[str]:
+    """A text's sentences and list items (。；！？ and line ends close one), stripped."""
+    return [s.strip() for s in SENTENCE_RE.findall(text) if s.strip()]
