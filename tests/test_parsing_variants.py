@@ -228,3 +228,35 @@ def test_units_inferred_from_prose_ignore_quoted_words():
     s = by_section(parse_text(text, "x"))
     assert s["第一条"].units == ("市民政局",) and s["第一条"].units_inferred
     assert s["第二条"].units == ()
+
+
+def test_a_question_and_answer_page_cites_each_question():
+    text = ("灵活就业人员参保热点问答\n问：灵活就业人员可以参加哪些社会保险？\n答：可以参加企业职工基本养老保险。\n"
+            "问：缴费基数怎么选？\n答：可在月平均工资的60%至300%之间自主选择。\n【问】怎么缴费？\n【答】通过银行代扣缴纳。\n")
+    document = parse_text(text, "x")
+    assert [m.section for m in document.measures] == ["问1", "问2", "问3"]
+    second = document.measures[1]
+    assert second.subsection == "缴费基数怎么选？" and second.text == "可在月平均工资的60%至300%之间自主选择。"
+    assert all(m.section_inferred for m in document.measures)
+
+
+def test_a_service_guide_is_cited_by_its_headings():
+    text = ("社会保障卡申领指南\n办理对象\n在本市参加社会保险的人员。\n申请材料\n1.居民身份证原件；\n2.近期免冠照片一张。\n"
+            "办理流程：\n1.到银行网点提交材料；\n2.银行受理后制卡。\n【办理时限】\n制卡需10个工作日。\n咨询电话\n12333\n")
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["办理对象", "申请材料1", "申请材料2", "办理流程1", "办理流程2", "办理时限", "咨询电话"]
+    assert s["申请材料2"].text == "近期免冠照片一张。" and s["申请材料2"].subsection == "申请材料"
+    assert s["办理时限"].text == "制卡需10个工作日。"
+
+
+def test_a_guide_written_as_a_two_column_table():
+    text = ("居住证办事指南\n事项名称 | 居住证申领\n办理对象 | 在本市居住半年以上的人员\n办理时限 | 15个工作日\n"
+            "收费标准 | 不收费\n")
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["事项名称", "办理对象", "办理时限", "收费标准"] and s["办理时限"].text == "15个工作日"
+
+
+def test_a_notice_with_a_salutation_and_one_list_stays_a_plan():
+    text = ("关于做好某事的通知\n各区人民政府：\n现将有关事项通知如下：\n1.请于5月1日前报送材料。\n2.材料包括申请表。\n"
+            "3.联系电话：12345。\n附件：\n申请表\n")
+    assert [m.section for m in parse_text(text, "x").measures][:3] == ["1", "2", "3"]

@@ -5,7 +5,9 @@ Two layouts are understood:
   ``1）``/``①`` (the first style under a heading numbers the measures; another style inside an item is
   an enumeration in it), numbering that runs on across subsections, items directly under a chapter,
   a list under an unnumbered heading (``注意事项：`` → ``注意事项1``);
-- regulations: ``第X编``/``第X章``/``第X节`` headings and ``第X条`` articles.
+- regulations: ``第X编``/``第X章``/``第X节`` headings and ``第X条`` articles;
+- pages without that numbering: questions and answers (``问：…答：…`` → ``问1``, ``问2``) and service
+  guides headed by labels (``申请材料`` → ``申请材料1``; ``办理时限 | 15个工作日`` rows → ``办理时限``).
 Annexes (``附件2``) are their own part (annex.py); unit tags are read by unit_tags.py, metadata by
 metadata.py. Full-width and half-width punctuation and digits are both accepted; section ids are
 always written with half-width parentheses, as readers cite them: ``三(四)``, ``三(三)2``, ``第五条``.
@@ -262,6 +264,89 @@ def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
     block.lines.append(text)
 
 
+# Pages that answer questions or guide applicants rather than number measures:
+# "问：…？ 答：…" (also Q:, 【问】, 问题3：) and service guides headed "申请材料" / "【办理流程】" / "办理时限：".
+QUESTION_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?(?:问题?\s*\d{0,3}\s*[:：]|【问】|Q\s*\d{0,3}\s*[:：.．]|问\s*\d{1,3}\s*[.．、])\s*(.*)$",
+                         re.I)
+ANSWER_RE = re.compile(r"^(?:答\s*[:：]|【答】|A\s*[:：.．])\s*", re.I)
+HEADING_RE = re.compile(r"^【?\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*】?\s*[:：]?$")
+# "办理时限 | 即时办结": a two-cell table row whose first cell is a label is a heading and its text.
+ROW_RE = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*\|\s*(.+)$")
+MIN_UNNUMBERED = 2
+
+
+def _unnumbered_layout(lines: list[str]) -> tuple[list[str], list[_Block]] | None:
+    """A question-and-answer page or a headed service guide, when the document has no 一、/（一）
+    numbering of its own; None otherwise (the plan parser reads it)."""
+    if sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x)) >= 2:
+        return None
+    if sum(1 for x in lines if QUESTION_RE.match(x)) >= MIN_UNNUMBERED:
+        return _parse_questions(lines)
+    headings = [i for i, x in enumerate(lines) if _heading(lines, i) or ROW_RE.match(x)]
+    # Items that restart at 1 under several headings (申请材料 1. 2.; 办理流程 1. 2. 3.), or none at all:
+    # a notice numbered 1. 2. 3. once through is the plan parser's.
+    firsts = sum(1 for x in lines if (m := ITEM_RE.match(x)) and m.group(1) == "1")
+    if len(headings) >= MIN_UNNUMBERED + 1 and firsts != 1:
+        return _parse_headings(lines)
+    return None
+
+
+def _heading(lines: list[str], i: int) -> bool:
+    """A short label line followed by text (not the document's last line, not a sentence)."""
+    return bool(HEADING_RE.match(lines[i])) and i + 1 < len(lines) and \
+        not HEADING_RE.match(lines[i + 1]) and not ROW_RE.match(lines[i + 1])
+
+
+def _parse_questions(lines: list[str]) -> tuple[list[str], list[_Block]]:
+    """Each question with its answer is a measure, cited 问1, 问2 … in page order; the question is its heading."""
+    prelude: list[str] = []
+    blocks: list[_Block] = []
+    for line in lines:
+        if m := QUESTION_RE.match(line):
+            question = m.group(1).strip()
+            blocks.append(_Block(f"问{len(blocks) + 1}", "", question, inferred=True))
+            continue
+        if not blocks:
+            prelude.append(line)
+            continue
+        text = ANSWER_RE.sub("", line)
+        if text:
+            blocks[-1].lines.append(text)
+    return prelude, blocks
+
+
+def _parse_headings(lines: list[str]) -> tuple[list[str], list[_Block]]:
+    """Each headed part of a guide is a measure cited by its heading (申请材料); a numbered list under
+    a heading is one measure per item (申请材料1, 申请材料2), as with 注意事项1 in a plan."""
+    prelude: list[str] = []
+    blocks: list[_Block] = []
+    heading = ""
+    items = 0
+    for i, line in enumerate(lines):
+        if row := ROW_RE.match(line):
+            heading, items = row.group(1), 0
+            blocks.append(_Block(heading, "", heading))
+            blocks[-1].lines.append(row.group(2).strip())
+            continue
+        if _heading(lines, i):
+            heading, items = HEADING_RE.match(line).group(1), 0
+            blocks.append(_Block(heading, "", heading))
+            continue
+        if not heading:
+            prelude.append(line)
+            continue
+        item = _item_match(line, items + 1)
+        if item and item[1] == str(items + 1):
+            items += 1
+            if items == 1 and blocks[-1].section == heading and not blocks[-1].lines:
+                blocks.pop()  # the heading's own block: its items are the measures
+            blocks.append(_Block(f"{heading}{items}", "", heading))
+            blocks[-1].lines.append(item[2])
+        else:
+            blocks[-1].lines.append(line)
+    return prelude, [b for b in blocks if b.lines]
+
+
 def _parse_articles(lines: list[str]) -> tuple[list[str], list[_Block]]:
     """Regulation layout: 第X编/第X章/第X节 headings, 第X条 articles; enumerations stay in the article."""
     parts: dict[str, str] = {}  # 编 / 章 / 节 → its heading line
@@ -303,7 +388,12 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     main, annexes = split_annexes(lines)
     main, signed_issuer, signed_date = signature(main)
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
-    prelude, blocks = _parse_articles(main) if articles >= 2 else _parse_plan(main)
+    if articles >= 2:
+        prelude, blocks = _parse_articles(main)
+    elif (layout := _unnumbered_layout(main)) is not None:
+        prelude, blocks = layout
+    else:
+        prelude, blocks = _parse_plan(main)
     measures, warnings = _measures(blocks, name)
     if not measures and not annexes:
         measures, warnings = _paragraphs(main, name), ["no numbering found: paragraphs are cited as 段1, 段2, …"]
