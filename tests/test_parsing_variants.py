@@ -260,3 +260,11 @@ def test_a_notice_with_a_salutation_and_one_list_stays_a_plan():
     text = ("关于做好某事的通知\n各区人民政府：\n现将有关事项通知如下：\n1.请于5月1日前报送材料。\n2.材料包括申请表。\n"
             "3.联系电话：12345。\n附件：\n申请表\n")
     assert [m.section for m in parse_text(text, "x").measures][:3] == ["1", "2", "3"]
+
+
+def test_a_page_that_is_only_a_table_cites_its_rows_with_the_header():
+    text = ("2025年最低工资标准\n序号 | 地区 | 月最低工资标准（元）\n1 | 甲市 | 2500\n2 | 乙市 | 2300\n3 | 丙县 | 2000\n")
+    document = parse_text(text, "x")
+    assert [m.section for m in document.measures] == ["段1", "段2", "段3"]
+    assert document.measures[0].subsection == "序号 | 地区 | 月最低工资标准（元）"
+    assert document.measures[2].text == "3 | 丙县 | 2000"

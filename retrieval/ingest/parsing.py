@@ -396,7 +396,8 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         prelude, blocks = _parse_plan(main)
     measures, warnings = _measures(blocks, name)
     if not measures and not annexes:
-        measures, warnings = _paragraphs(main, name), ["no numbering found: paragraphs are cited as 段1, 段2, …"]
+        measures, warnings = _paragraphs(main, name), ["no numbering found: paragraphs and table rows are cited as "
+                                                       "段1, 段2, …"]
     measures += annex_measures(annexes, name, measures)
     if not measures:
         raise NoMeasuresError("no numbered measures, subsections or articles were found")
@@ -454,12 +455,25 @@ def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
 
 
 def _paragraphs(lines: list[str], name: str) -> list[Measure]:
-    """Last resort for a document without numbering: its prose paragraphs, under inferred ids."""
-    paragraphs = [line for line in lines if len(line) >= MIN_PARAGRAPH_CHARS and "。" in line]
+    """Last resort for a document without numbering: its prose paragraphs and table rows, under
+    inferred ids. A table row keeps its table's header row as heading ("地区 | 月最低工资标准"), since
+    "广州市 | 2500" means nothing without it."""
+    paragraphs: list[tuple[str, str]] = []
+    header = ""
+    for line in lines:
+        if " | " in line:
+            if not header:
+                header = line  # the first row of a run of rows names the columns
+            elif len(line) >= 5:
+                paragraphs.append((header, line))
+            continue
+        header = ""
+        if len(line) >= MIN_PARAGRAPH_CHARS and "。" in line:
+            paragraphs.append(("", line))
     if len(paragraphs) < MIN_PARAGRAPHS:
         return []
-    return [Measure(document=name, title="", section=f"段{i}", chapter="", subsection="", text=text,
-                    section_inferred=True) for i, text in enumerate(paragraphs, 1)]
+    return [Measure(document=name, title="", section=f"段{i}", chapter="", subsection=heading, text=text,
+                    section_inferred=True) for i, (heading, text) in enumerate(paragraphs, 1)]
 
 
 def _size_warning(lines: list[str], measures: list[Measure]) -> list[str]:
