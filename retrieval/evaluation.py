@@ -119,5 +119,7 @@ def _score(row: dict, gold: list[str], hits, answer) -> dict:
     if row.get("units"):
         record["units_named"] = all(u in text for u in row["units"])
     if row.get("facts"):
-        record["facts_present"] = all(any(alt in text for alt in group) for group in row["facts"])
+        # Latin letters match in any case: an answer starting "Yes —" holds the fact "yes".
+        folded = text.casefold()
+        record["facts_present"] = all(any(alt.casefold() in folded for alt in group) for group in row["facts"])
     return record

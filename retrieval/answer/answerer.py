@@ -126,7 +126,8 @@ class Answerer:
         settings = self._settings.answer
         terms = quote_terms(prepared)
         citations = tuple(cite(m, pick_quote(m, info, terms, settings.max_quotes, settings.quote_chars,
-                                             settings.list_quote_chars)) for m in measures)
+                                             settings.list_quote_chars, self._searcher.closeness(prepared, m)))
+                          for m in measures)
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         labels = _support_labels(prepared, measures, language) if support else {}
         text = render_answer(info, citations, language, names, list_unit, labels, total=total,

@@ -24,8 +24,14 @@ _AMOUNT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿)元?")
 LIST_KINDS = frozenset({"list", "procedure", "eligibility"})
 
 
+# How much the sentence closest in meaning to the question weighs against matching words (a sentence
+# holding the asked kind of content gets 2): English questions share no words with the text.
+CLOSENESS_WEIGHT = 3.0
+
+
 def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], limit: int,
-               budget: int | None = None, list_budget: int | None = None) -> str:
+               budget: int | None = None, list_budget: int | None = None,
+               closeness: Mapping[str, float] | None = None) -> str:
     """The run of adjacent sentences of a measure that best answers the question, verbatim.
 
     A sentence scores by the question's terms it holds (``terms`` weighs them, rarer words more) and
@@ -33,6 +39,7 @@ def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], li
     ``limit`` sentences long. With it, the run is as long as fits in ``budget`` characters (at least
     one sentence): a measure that fits is quoted whole, and items of a list ("下列…：（一）…；（二）…")
     come with their lead-in, so "which documents / who qualifies" quotes the items, not one of them.
+    ``closeness`` (sentence → cosine with the question) adds what the words miss.
     """
     text = measure.text.strip()
     parts = sentences(text)
@@ -44,7 +51,7 @@ def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], li
             budget = max(budget, list_budget)
         if len(text) <= budget:
             return text
-    scores = _sentence_scores(parts, info, terms)
+    scores = _sentence_scores(parts, info, terms, closeness or {})
     if budget is None:
         windows = [(sum(scores[i:i + limit]), -i, i, i + limit) for i in range(len(parts) - limit + 1)]
     else:
@@ -56,9 +63,12 @@ def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], li
     return text[start:end] if start >= 0 and end > start else span[0]
 
 
-def _sentence_scores(parts: list[str], info: QueryInfo, terms: Mapping[str, float]) -> list[float]:
+def _sentence_scores(parts: list[str], info: QueryInfo, terms: Mapping[str, float],
+                     closeness: Mapping[str, float]) -> list[float]:
     wanted = info.wanted
     scores = []
+    known = [closeness[p] for p in parts if p in closeness]
+    low, high = (min(known), max(known)) if known else (0.0, 0.0)
     for sentence in parts:
         tokens = set(zh_tokens(sentence))
         score = sum(w for t, w in terms.items() if t in tokens)
@@ -66,6 +76,8 @@ def _sentence_scores(parts: list[str], info: QueryInfo, terms: Mapping[str, floa
             score += 2.0
         elif info.asks_figure and FIGURE_RE.search(sentence):
             score += 1.0
+        if high > low and sentence in closeness:
+            score += CLOSENESS_WEIGHT * (closeness[sentence] - low) / (high - low)
         scores.append(score)
     # A lead-in ("符合下列条件的，可以申请：") is worth what its best item is: the items need it.
     for i, sentence in enumerate(parts[:-1]):

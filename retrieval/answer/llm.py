@@ -274,7 +274,7 @@ class LLMAnswerer:
         for claim, hit in claims:
             answer = self._settings.answer
             quote = claim.quote or pick_quote(hit.measure, info, terms, answer.max_quotes, answer.quote_chars,
-                                              answer.list_quote_chars)
+                                              answer.list_quote_chars, self._searcher.closeness(prepared, hit.measure))
             citations.append(cite(hit.measure, quote))
             if prose:
                 continue  # the model quoted nothing; the sources list and buttons show the measures

@@ -20,11 +20,15 @@ from retrieval.text.textnorm import sentences
 MIN_CHARS = 6  # shorter pieces ("（一）", "2.") say nothing alone
 
 
+def sentence_parts(measure: Measure) -> list[str]:
+    """The sentences of a measure that are embedded (as ``compose.sentences`` splits them)."""
+    return [p for p in sentences(measure.text) if len(p) >= MIN_CHARS] or [measure.text.strip() or measure.heading_line]
+
+
 def sentence_texts(measure: Measure) -> list[str]:
     """What is embedded per sentence: the subsection heading, then the sentence."""
-    parts = [p for p in sentences(measure.text) if len(p) >= MIN_CHARS] or [measure.text.strip() or measure.heading_line]
     head = measure.subsection or measure.chapter or ""
-    return [f"{head} {p}".strip() for p in parts]
+    return [f"{head} {p}".strip() for p in sentence_parts(measure)]
 
 
 def _key(text: str) -> str:
@@ -37,6 +41,7 @@ class SentenceVectors:
 
     vectors: np.ndarray
     offsets: np.ndarray
+    parts: tuple[str, ...] = ()  # the sentence of each row, as the measure's text has it
 
     def best(self, query: np.ndarray, positions: Sequence[int]) -> np.ndarray:
         """For each measure position, the cosine of its sentence closest to the (normalised) query."""
@@ -46,6 +51,12 @@ class SentenceVectors:
             if len(rows):
                 out[j] = float((rows @ query).max())
         return out
+
+    def closeness(self, query: np.ndarray, position: int) -> dict[str, float]:
+        """Each embedded sentence of one measure → its cosine with the query (for picking quotes)."""
+        rows = slice(int(self.offsets[position]), int(self.offsets[position + 1]))
+        cosines = self.vectors[rows] @ query if rows.stop > rows.start else np.zeros(0)
+        return {part: float(c) for part, c in zip(self.parts[rows], cosines)}
 
 
 def build(measures: Sequence[Measure], embedder, cache, batch_size: int = 32,
@@ -72,4 +83,5 @@ def build(measures: Sequence[Measure], embedder, cache, batch_size: int = 32,
     offsets = np.cumsum([0] + [len(g) for g in keys])
     dim = next(iter(found.values())).shape[0] if found else 0
     matrix = np.stack([found[k] for k in flat_keys]).astype(np.float32) if flat_keys else np.zeros((0, dim), np.float32)
-    return SentenceVectors(matrix, offsets), len(missing)
+    parts = tuple(p for m in measures for p in sentence_parts(m))
+    return SentenceVectors(matrix, offsets, parts), len(missing)

@@ -96,6 +96,7 @@ class Prepared:
     lex: LexicalIndex
     terms: QueryTerms
     documents: tuple[str, ...] = ()  # documents the question names (by place or title)
+    vector: np.ndarray | None = None  # the question's embedding (with its Chinese rendering, if any)
 
     @property
     def position(self) -> dict[str, int]:
@@ -142,7 +143,17 @@ class HybridSearcher:
         if info.language == "en" and len(infos) > 1:
             english = snapshot.derived("documents_en", lambda s: english_place_names(infos, proper_names()))
         named = named_documents(info.text, infos, english)
-        return Prepared(info, snapshot, lex, self.terms(info, lex, extra_zh), named)
+        terms = self.terms(info, lex, extra_zh)
+        # Embedded with the Chinese the question was bridged to: e5 matches Chinese text better so.
+        vector = self._index.embed_query(_dense_text(info, terms.extra_zh)) if snapshot.measures else None
+        return Prepared(info, snapshot, lex, terms, named, vector)
+
+    def closeness(self, prepared: Prepared, measure: Measure) -> dict[str, float]:
+        """How close each sentence of a measure is to the question (cosine), for picking quotes."""
+        position = prepared.position.get(measure.id)
+        if prepared.vector is None or position is None:
+            return {}
+        return self._index.sentences(prepared.snapshot).closeness(prepared.vector, position)
 
     def search(self, question: str, k: int | None = None, *, extra_zh: str = "") -> list[Hit]:
         """Top-k measures for a question; ``extra_zh`` is an optional Chinese rendering of it."""
@@ -169,8 +180,7 @@ class HybridSearcher:
         snapshot, terms = prepared.snapshot, prepared.terms
         if not snapshot.measures:
             return []
-        extra_zh = terms.extra_zh
-        rankings, vector = self._rankings(prepared, terms.info.text + ("\n" + extra_zh if extra_zh else ""))
+        rankings, vector = self._rankings(prepared)
         weights = dict(self._settings.weights)
         if terms.info.asks_who:
             # "Who does X with unit Y" names Y as part of X; "what does unit Y do" filters by it.
@@ -215,13 +225,14 @@ class HybridSearcher:
         fused[candidates] += weight * float(fused[candidates[0]]) * (cosines - cosines.min()) / spread
         return fused, sentence
 
-    def _rankings(self, prepared: Prepared, dense_text: str) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    def _rankings(self, prepared: Prepared) -> tuple[dict[str, np.ndarray], np.ndarray]:
         snapshot, lex, terms = prepared.snapshot, prepared.lex, prepared.terms
         n = len(snapshot.measures)
         position = prepared.position
         dense = np.zeros(n, dtype=np.float32)
         cosine = np.zeros(n, dtype=np.float32)
-        vector = self._index.embed_query(dense_text)
+        vector = prepared.vector if prepared.vector is not None else \
+            self._index.embed_query(_dense_text(terms.info, terms.extra_zh))
         found = self._index.dense(snapshot, vector, max(self._settings.candidates, 1))
         if found:
             floor = min(score for _, score in found)
@@ -250,6 +261,11 @@ class HybridSearcher:
             # "What subsidies are there for …": measures that offer something are likelier answers.
             rankings["support"] = lex.offers_support.astype(np.float32)
         return rankings, vector
+
+
+def _dense_text(info: QueryInfo, extra_zh: str) -> str:
+    """What is embedded for a question: its text, and its Chinese rendering when there is one."""
+    return info.text + ("\n" + extra_zh if extra_zh else "")
 
 
 def _document_prior(measures: tuple[Measure, ...], fused: np.ndarray, position: dict[str, int]) -> np.ndarray:
