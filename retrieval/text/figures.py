@@ -18,7 +18,9 @@ CONTENT_RE: dict[str, re.Pattern] = {
     "duration": re.compile(rf"{_YEAR_SPAN}|{_NUM}\s*(?:个)?\s*(?:工作日|自然日|日|天|周|星期|个月|月|年|小时|分钟|周岁)|长期|终身|永久|"
                            r"当月|当年|次月|次年"),
     "date": re.compile(rf"{_YEAR_SPAN}|\d{{4}}\s*年|{_NUM}\s*月\s*(?:{_NUM}\s*[日号])?|{_NUM}\s*[日号]前|月底|月初|年底|年初|"
-                       r"[一二三四]季度|上半年|下半年|即日起"),
+                       r"[一二三四]季度|上半年|下半年|即日起|"
+                       # dates written in words: "自公告次月起", "营业执照签发日期为成立日期", "届满前一个月内"
+                       r"次月|当月|次年|当年|之日起|起施行|起执行|日期为|为.{0,8}日期|届满前|期满前|到期前"),
     "number": re.compile(rf"\d|[{CN_NUMERAL}]+\s*(?:个|家|项|名|次|类|种|所|人|批|条|户|倍|成|元|年|月|日|天)"),
     # Contact details themselves: a number to call, an address, a mailbox or a website.
     "contact": re.compile(r"\d{3,4}-?\d{7,8}|(?<!\d)\d{5,}(?!\d)|@|https?://|www\.|地址[:：]|电话[:：]|[路街道巷]\d+号"),
