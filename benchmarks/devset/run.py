@@ -32,7 +32,7 @@ def corpus_files(rename: str | None) -> dict[str, bytes]:
     files = {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir() if p.is_file()}
     files |= {p.name: p.read_bytes() for p in CORPUS_DEV.iterdir()
               if p.suffix in (".html", ".md") and p.name != "SOURCES.md"}
-    files |= {p.name: p.read_bytes() for p in (HERE / "docs").glob("*.txt")}
+    files |= {p.name: p.read_bytes() for p in (HERE / "docs").iterdir() if p.suffix in (".txt", ".html")}
     if rename:
         for name in list(files):
             if name.startswith(yaml.safe_load((HERE / "split.yaml").read_text())["seed"]):
@@ -71,6 +71,8 @@ def group_of(row: dict, split: dict) -> str:
     doc = row.get("doc")
     if doc == split["seed"]:
         return "seed"
+    if doc in split.get("fresh", ()):
+        return "fresh"
     return "heldout" if doc in split["heldout"] else "tuning"
 
 
@@ -98,7 +100,7 @@ def build(data: Path, rename: str | None):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--misses", choices=["seed", "tuning", "heldout"], action="append", default=[])
+    parser.add_argument("--misses", choices=["seed", "tuning", "heldout", "fresh"], action="append", default=[])
     parser.add_argument("--signals", type=Path, help="write answerability signals per question (JSON lines)")
     parser.add_argument("--rename-seed", metavar="CITY", help="rename the seed's city in corpus and questions")
     parser.add_argument("--data", type=Path, default=ROOT / ".devset", help="where the corpus copy and index live")
@@ -112,7 +114,7 @@ def main() -> None:
     if args.only:
         rows = [r for r in rows if r["id"].startswith(args.only)]
     results, signal_rows = {}, []
-    for group in ("seed", "tuning", "heldout"):
+    for group in ("seed", "tuning", "heldout", "fresh"):
         chosen = [r for r in rows if group_of(r, split) == group]
         if not chosen:
             continue

@@ -16,6 +16,8 @@ from retrieval.search.hybrid import HybridSearcher, Prepared
 from retrieval.search.support import catalogue_of, support_hits
 
 log = logging.getLogger(__name__)
+# A document is "the one asked about" when the next one is less than this much about the question.
+CLEAR_DOCUMENT = 0.8
 
 
 class QuestionError(ValueError):
@@ -143,6 +145,7 @@ class Answerer:
             named = [m for m in snapshot.measures if any(in_section(m.section, w) for w in info.sections)]
             if prepared.documents:
                 named = [m for m in named if m.document in prepared.documents] or named
+            named = _by_document_relevance(named, hits)
             if named:
                 return named[: settings.list_limit], None, len(named)
         if info.asks_list:
@@ -161,6 +164,21 @@ class Answerer:
         share = 0.9 if info.asks_who or info.asks_figure else 0.75
         chosen = [h.measure for h in hits if h.score >= share * top][: settings.max_citations]
         return chosen, None, len(chosen)
+
+
+def _by_document_relevance(named: list[Measure], hits: list[Hit]) -> list[Measure]:
+    """Measures with a named id from several documents (第十八条 is in most regulations): the document
+    the question is about first; only it when the question's other words clearly point to it
+    ("Article 18 of the senior card measures"), every document's otherwise ("二(三)讲了什么?")."""
+    if len({m.document for m in named}) < 2 or not hits:
+        return named
+    prior = {h.measure.document: float(h.signals.get("topic", 0.0)) for h in reversed(hits)}
+    ranked = sorted({m.document for m in named}, key=lambda d: -prior.get(d, 0.0))
+    first, second = prior.get(ranked[0], 0.0), prior.get(ranked[1], 0.0)
+    if first > 0 and second < CLEAR_DOCUMENT * first:
+        return [m for m in named if m.document == ranked[0]]
+    order = {d: i for i, d in enumerate(ranked)}
+    return sorted(named, key=lambda m: order[m.document])
 
 
 def _wants_support(info: QueryInfo) -> bool:

@@ -188,15 +188,25 @@ class HybridSearcher:
         fused = np.zeros(len(snapshot.measures), dtype=np.float32)
         active = 0.0
         for name, scores in rankings.items():
-            if name in ("cosine", "sentence"):
+            if name in ("cosine", "sentence", "section", "topic"):
                 continue
             top = float(scores.max()) if scores.size else 0.0
             if top > 0:
                 fused += weights.get(name, 1.0) * scores / top
                 active += weights.get(name, 1.0)
+        prior = _document_prior(snapshot.measures, fused, prepared.position)
+        rankings["topic"] = prior  # for the answer: how much each measure's document is about the question
+        section = rankings.get("section")
+        if section is not None and section.max() > 0:
+            # "Article 18 of the senior card measures": several documents have a 第十八条; the one
+            # the rest of the question is about leads (the best such document keeps the full weight).
+            weight = weights.get("section", 1.0)
+            best = float(prior[section > 0].max()) if prior.any() else 0.0
+            fused += weight * section * (prior / best if best > 0 else 1.0)
+            active += weight
         topic = weights.get("topic", 0.0)
         if topic > 0 and active > 0:
-            fused = fused + topic * active * _document_prior(snapshot.measures, fused, prepared.position)
+            fused = fused + topic * active * prior
         sentence = np.zeros(len(snapshot.measures), dtype=np.float32)
         if weights.get("sentence", 0.0) > 0 and active > 0:
             fused, sentence = self._rerank(snapshot, vector, fused, weights["sentence"])
