@@ -72,3 +72,36 @@ def test_mixed_language_question_is_read_by_both_sides():
 def test_sections_and_years_are_named():
     info = analyse("2025年第十二条讲了什么?")
     assert info.sections == ("第十二条",) and info.years == ("2025",)
+
+
+@pytest.mark.parametrize("question, sections", [
+    ("What does part 二 of the notice cover?", ("二",)),
+    ("第二部分讲了什么？", ("二",)),
+    ("第三部分第(二)条讲的是什么", ("三(二)",)),  # a subsection named in words stays one id
+    ("What does section 二(三) cover?", ("二(三)",)),
+])
+def test_a_chapter_named_alone_is_a_section(question, sections):
+    assert analyse(question).sections == sections
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Are the subsidies counted as family income when eligibility is assessed?", "date"),  # "when" joins clauses
+    ("What forms does a person who is not in a low-income family submit?", "who"),  # a relative "who"
+    ("残疾等级要几级才能领护理补贴？", "amount"),  # 几级 asks a grade; the subsidy named is no sum asked
+])
+def test_words_that_only_look_like_a_kind(question, kind):
+    assert kind not in analyse(question).kinds
+
+
+@pytest.mark.parametrize("question", [
+    "My son just turned 18. Can he withdraw from the family's entitlement?",
+    "If I move my household registration away, will my subsidy stop?",
+    "When service providers go digital, are they required to keep traditional methods?",
+])
+def test_yes_no_questions_after_a_statement_or_a_clause(question):
+    info = analyse(question)
+    assert info.asks_yesno and info.wanted is None
+
+
+def test_a_question_word_sentence_is_no_yes_no_question():
+    assert not analyse("Which papers, if any, are needed?").asks_yesno

@@ -82,3 +82,11 @@ def test_support_tags_name_the_kind_and_the_figure(second):
 def test_question_kinds_on_this_documents_questions():
     assert analyse("社会保险补贴最长补贴多久?").wanted == "duration"
     assert analyse("每家企业最多补助多少人?").wanted == "count"
+
+
+def test_the_bridge_reads_a_stem_the_stemmer_wrote_longer():
+    from retrieval.text.bridge import Bridge
+    from retrieval.text.textnorm import en_stem
+
+    bridge = Bridge(["期满", "申请"])
+    assert "期满" in bridge.to_chinese([en_stem("expiry")])  # expiri → expir ("to expire")

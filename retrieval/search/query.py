@@ -186,6 +186,9 @@ def _yesno_en(question: str) -> bool:
 
 
 _ARTICLE_EN_RE = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
+# A chapter named alone: "第二部分", "part 二", "section 三" (with a subsection it is SECTION_RE's or PART_RE's).
+_CHAPTER_ONLY_RE = re.compile(r"(?:第\s*([一二三四五六七八九十]+)\s*部分|\b(?:part|section|chapter)\s*([一二三四五六七八九十]+))"
+                              r"(?!\s*[(（]|\s*第?\s*[(（]?\s*[一二三四五六七八九十]+\s*[)）])", re.I)
 
 
 def analyse(question: str) -> QueryInfo:
@@ -194,6 +197,8 @@ def analyse(question: str) -> QueryInfo:
     # "Article 47" is how an English reader names 第四十七条.
     named += [f"第{int_to_cn(int(m.group(1)))}条" for m in _ARTICLE_EN_RE.finditer(question)]
     named += SECTION_RE.findall(PART_RE.sub(" ", question))
+    if not named:
+        named += [m.group(1) or m.group(2) for m in _CHAPTER_ONLY_RE.finditer(question)]
     sections = tuple(dict.fromkeys(normalize_section(s) for s in named))
     kinds = set(question_kinds(question, language))
     if sections:

@@ -160,7 +160,7 @@ class Bridge:
         return self._to_en.get(word, ())
 
     def knows(self, stem: str) -> bool:
-        return stem in self._to_zh
+        return self._resolve(stem) in self._to_zh
 
     def phrase_matches(self, stems: list[str]) -> list[PhraseMatch]:
         """Longest multi-word glosses in the question whose Chinese form the corpus uses."""
@@ -205,6 +205,16 @@ class Bridge:
                         found.append(a + b)
         return found
 
+    def _resolve(self, stem: str) -> str:
+        """The stem as the dictionary has it: the stemmer writes "expiry" as expiri but the gloss "to
+        expire" as expir, so an unknown stem falls back to a known one a letter or two shorter."""
+        if stem in self._to_zh:
+            return stem
+        for cut in range(len(stem) - 1, max(4, len(stem) - 2) - 1, -1):
+            if stem[:cut] in self._to_zh:
+                return stem[:cut]
+        return stem
+
     def _best(self, stem: str, per_word: int) -> list[str]:
         candidates = self._to_zh.get(stem) or {}
         return [w for w, _ in sorted(candidates.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:per_word]]
@@ -219,7 +229,7 @@ class Bridge:
         for match in self.phrase_matches(stems):
             for word in match.present[:2]:
                 terms[word] = terms.get(word, 0.0) + PHRASE_WEIGHT
-        for stem in stems:
+        for stem in map(self._resolve, stems):
             candidates = self._to_zh.get(stem) or {}
             for word in self._best(stem, per_word):
                 terms[word] = terms.get(word, 0.0) + candidates[word]
