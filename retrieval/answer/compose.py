@@ -39,9 +39,11 @@ def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], li
     ``limit`` sentences long. With it, the run is as long as fits in ``budget`` characters (at least
     one sentence): a measure that fits is quoted whole, and items of a list ("下列…：（一）…；（二）…")
     come with their lead-in, so "which documents / who qualifies" quotes the items, not one of them.
-    ``closeness`` (sentence → cosine with the question) adds what the words miss.
+    ``closeness`` (sentence → cosine with the question) adds what the words miss. A heading that is
+    itself a statement ("(五)建立研发项目库,…按照预定计划项目数150%左右…") is quoted instead when it,
+    not the text under it, holds the kind of content asked for.
     """
-    text = measure.text.strip()
+    text = _statement_heading(measure, info) or measure.text.strip()
     parts = sentences(text)
     if budget is None:
         if len(parts) <= limit:
@@ -61,6 +63,20 @@ def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], li
     start = text.find(span[0])
     end = text.find(span[-1], start) + len(span[-1])
     return text[start:end] if start >= 0 and end > start else span[0]
+
+
+_NUMBERING_RE = re.compile(r"^\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]\s*|^\s*[一二三四五六七八九十]+\s*[、.．]\s*")
+STATEMENT_CHARS = 40  # a heading longer than a label says something itself
+
+
+def _statement_heading(measure: Measure, info: QueryInfo) -> str | None:
+    """The measure's subsection heading (without its number) when it is a statement holding the
+    content the question wants and the measure's own text does not."""
+    heading = _NUMBERING_RE.sub("", measure.subsection or "").strip()
+    wanted = info.wanted
+    if len(heading) <= STATEMENT_CHARS or not wanted or has_kind(wanted, measure.text):
+        return None
+    return heading if has_kind(wanted, heading) else None
 
 
 def _sentence_scores(parts: list[str], info: QueryInfo, terms: Mapping[str, float],
@@ -264,7 +280,7 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
     if info.asks_who:
         return who_line(cited, language, names)
     if info.asks_figure:
-        figures = figures_in(first.quote)
+        figures = figures_in(first.quote) or figures_in(first.heading_line)
         if figures:
             if zh:
                 return f"{_ref(first, titles, language)}给出的数字:{'、'.join(figures)}。"
