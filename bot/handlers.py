@@ -148,7 +148,11 @@ def addressed_to_bot(message: Message, context: ContextTypes.DEFAULT_TYPE) -> bo
     if replied and replied.from_user and replied.from_user.id == context.bot.id:
         return True
     mention = f"@{context.bot.username}".lower()
-    mentions = message.parse_entities([MessageEntityType.MENTION]) if message.text else {}
+    try:
+        mentions = message.parse_entities([MessageEntityType.MENTION]) if message.text else {}
+    except UnicodeDecodeError:
+        # An entity whose offsets cut a character in two (a malformed update): read the text itself.
+        return mention in (message.text or "").lower()
     return any(v.lower() == mention for v in mentions.values())
 
 

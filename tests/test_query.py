@@ -79,6 +79,8 @@ def test_sections_and_years_are_named():
     ("第二部分讲了什么？", ("二",)),
     ("第三部分第(二)条讲的是什么", ("三(二)",)),  # a subsection named in words stays one id
     ("What does section 二(三) cover?", ("二(三)",)),
+    ("这个实施办法的第三部分（三、）主要讲什么？", ("三",)),  # （三、） restates the chapter's number
+    ("第二部分第（二）项里的第6条是什么政策？", ("二(二)6",)),  # not 第六条
 ])
 def test_a_chapter_named_alone_is_a_section(question, sections):
     assert analyse(question).sections == sections

@@ -25,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from retrieval.models import Hit, Measure
-from retrieval.search.hybrid import LexicalIndex, Prepared, QueryTerms
+from retrieval.search.hybrid import LexicalIndex, Prepared, QueryTerms, abbreviations
 from retrieval.search.query import YEAR_RE
 from retrieval.text.figures import has_kind
 from retrieval.text.textnorm import en_stem, en_words, zh_tokens
@@ -124,7 +124,8 @@ def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
     for word in words:
         weight = information(word, "zh")
         total += weight
-        if word in lex.zh_docs[doc] or _parts_in(word, lex.zh_docs[doc]):
+        if word in lex.zh_docs[doc] or _parts_in(word, lex.zh_docs[doc]) or \
+                any(full in lex.zh_docs[doc] for full in abbreviations(lex).expand(word)):
             found += weight
     return found, total
 

@@ -23,6 +23,10 @@ class BM25:
     def __contains__(self, term: str) -> bool:
         return term in self._df
 
+    @property
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(self._df)
+
     def idf(self, term: str) -> float:
         df = self._df.get(term, 0)
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))

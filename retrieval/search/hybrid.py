@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.text.abbreviations import Abbreviations
 from retrieval.text.bridge import Bridge, phrase_index, proper_names
 from retrieval.config import RetrievalSettings
 from retrieval.index.versions import Index, Snapshot
@@ -30,6 +31,7 @@ from retrieval.text.units import UnitMatcher, english_name
 
 log = logging.getLogger(__name__)
 
+ABBREVIATION_WEIGHT = 0.8  # a little below the word itself: the expansion may be wrong
 FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|个|家|项|名|次|期|亿)")
 
 
@@ -72,6 +74,15 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
         bridge=bridge, units=UnitMatcher({u for m in measures for u in m.units}, settings.unit_names),
         has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool),
         offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool))
+
+
+def abbreviations(lex: LexicalIndex) -> Abbreviations:
+    """The corpus's abbreviation expander, built once per lexical index (so per index version)."""
+    cached = getattr(lex, "_abbreviations", None)
+    if cached is None:
+        cached = Abbreviations(lex.zh.vocabulary)
+        lex._abbreviations = cached
+    return cached
 
 
 @dataclass(frozen=True)
@@ -123,6 +134,11 @@ class HybridSearcher:
         zh: dict[str, float] = {}
         for token in zh_tokens(question + " " + extra_zh):
             zh[token] = zh.get(token, 0.0) + 1.0
+        # A short form the corpus never writes (公租房) reads as the terms it abbreviates (公共租赁住房).
+        expansions = abbreviations(lex)
+        for token in [t for t in zh if t not in lex.zh]:
+            for full in expansions.expand(token):
+                zh[full] = max(zh.get(full, 0.0), ABBREVIATION_WEIGHT)
         en: dict[str, float] = {}
         if info.language == "en":
             for stem in en_tokens(question):

@@ -26,7 +26,11 @@ SECTION_RE = re.compile(
     r"第\s*[一二三四五六七八九十百零〇\d]+\s*条"
     r"|[一二三四五六七八九十]+\s*[、.]?\s*[(（]\s*[一二三四五六七八九十]+\s*[)）](?:\s*\d+(?!\d|\.\d|\s*[%万亿元个家项名期次年]))?")
 # "第三部分第(二)条" / "第三部分(二)": a chapter and subsection named in words.
-PART_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*(?:部分|章|大项)\s*[的,，、]?\s*第?\s*[(（]?\s*([一二三四五六七八九十]+)\s*[)）]?\s*(?:条|项|点|小项)?")
+# "第二部分第（二）项里的第6条": chapter, subsection and an item, in words. "第三部分（三、）" restates the
+# chapter's own number, it names no subsection.
+PART_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*(?:部分|章|大项)\s*[的,，、]?\s*第?\s*[(（]?\s*([一二三四五六七八九十]+)"
+                     r"(?!\s*[、.．])\s*[)）]?\s*(?:条|项|点|小项)?"
+                     r"(?:\s*(?:里|中)?的?\s*第\s*(\d{1,2})\s*(?:条|项|点|小项))?")
 YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
 # (kind, Chinese pattern, English pattern). Order matters only for reading; every match is a kind.
@@ -188,12 +192,12 @@ def _yesno_en(question: str) -> bool:
 _ARTICLE_EN_RE = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
 # A chapter named alone: "第二部分", "part 二", "section 三" (with a subsection it is SECTION_RE's or PART_RE's).
 _CHAPTER_ONLY_RE = re.compile(r"(?:第\s*([一二三四五六七八九十]+)\s*部分|\b(?:part|section|chapter)\s*([一二三四五六七八九十]+))"
-                              r"(?!\s*[(（]|\s*第?\s*[(（]?\s*[一二三四五六七八九十]+\s*[)）])", re.I)
+                              r"(?!\s*第?\s*[(（]?\s*[一二三四五六七八九十]+\s*[)）])", re.I)
 
 
 def analyse(question: str) -> QueryInfo:
     language = detect_language(question)
-    named = [f"{m.group(1)}({m.group(2)})" for m in PART_RE.finditer(question)]
+    named = [f"{m.group(1)}({m.group(2)}){m.group(3) or ''}" for m in PART_RE.finditer(question)]
     # "Article 47" is how an English reader names 第四十七条.
     named += [f"第{int_to_cn(int(m.group(1)))}条" for m in _ARTICLE_EN_RE.finditer(question)]
     named += SECTION_RE.findall(PART_RE.sub(" ", question))
