@@ -95,3 +95,12 @@ def test_english_amounts():
     assert english_amount("最高2000万元") == "20 million yuan"
     assert english_amount("150亿元") == "15 billion yuan"
     assert english_amount("30%") is None
+
+
+def test_the_figures_named_are_the_kind_asked_for():
+    from retrieval.answer.compose import asked_figures, figures_in
+
+    text = "前3年分别按实际租金的50%、30%、20%给予租金补贴，每家企业每年最高20万元；升规奖励10万元。"
+    assert asked_figures(figures_in(text), "amount") == ["最高20万元", "10万元"]
+    assert asked_figures(figures_in(text), "percentage") == ["50%", "30%", "20%"]
+    assert asked_figures(figures_in(text), "contact") == figures_in(text)  # no figure kind: all of them

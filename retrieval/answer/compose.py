@@ -167,6 +167,15 @@ def figures_in(text: str) -> list[str]:
     return [f for f in figures if not any(f != other and f in other for other in figures)]
 
 
+def asked_figures(figures: list[str], wanted: str | None) -> list[str]:
+    """The figures of the kind the question asks for ("最高多少钱" → the sums, not the rates beside
+    them); all of them when none is of that kind."""
+    if wanted not in ("amount", "percentage", "duration", "count"):
+        return figures
+    kept = [f for f in figures if has_kind(wanted, f) and (wanted != "count" or not has_kind("amount", f))]
+    return kept or figures
+
+
 def cite(measure: Measure, quote: str) -> Citation:
     lead = tuple(getattr(measure, "lead_units", ()) or ())
     partners = tuple(getattr(measure, "partner_units", ()) or getattr(measure, "support_units", ()) or ())
@@ -280,7 +289,7 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
     if info.asks_who:
         return who_line(cited, language, names)
     if info.asks_figure:
-        figures = figures_in(first.quote) or figures_in(first.heading_line)
+        figures = asked_figures(figures_in(first.quote) or figures_in(first.heading_line), info.wanted)
         if figures:
             if zh:
                 return f"{_ref(first, titles, language)}给出的数字:{'、'.join(figures)}。"
