@@ -210,7 +210,7 @@ class HybridSearcher:
             if top > 0:
                 fused += weights.get(name, 1.0) * scores / top
                 active += weights.get(name, 1.0)
-        prior = _document_prior(snapshot.measures, fused, prepared.position)
+        prior = _document_prior(snapshot, fused)
         rankings["topic"] = prior  # for the answer: how much each measure's document is about the question
         section = rankings.get("section")
         if section is not None and section.max() > 0:
@@ -294,21 +294,26 @@ def _dense_text(info: QueryInfo, extra_zh: str) -> str:
     return info.text + ("\n" + extra_zh if extra_zh else "")
 
 
-def _document_prior(measures: tuple[Measure, ...], fused: np.ndarray, position: dict[str, int]) -> np.ndarray:
+def _document_rows(snapshot: Snapshot) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each measure's document number, and each document's measure rows (built once per version)."""
+    names = {d: i for i, d in enumerate(snapshot.documents)}
+    owner = np.array([names[m.document] for m in snapshot.measures], dtype=np.int64)
+    return owner, [np.flatnonzero(owner == i) for i in range(len(names))]
+
+
+def _document_prior(snapshot: Snapshot, fused: np.ndarray) -> np.ndarray:
     """How much each measure's document is about the question, from 0 to 1: the mean of the document's
     three best fused scores, against the best document's. A question is nearly always about one
     document; a measure of another that happens to share words with it (a "card" in a kindergarten
     plan for a question on senior cards) then falls behind the topical document's measures."""
-    by_document: dict[str, list[int]] = {}
-    for i, m in enumerate(measures):
-        by_document.setdefault(m.document, []).append(i)
-    if len(by_document) < 2:
-        return np.zeros(len(measures), dtype=np.float32)
-    strength = {d: float(np.mean(np.sort(fused[idx])[-3:])) for d, idx in by_document.items()}
-    best = max(strength.values())
+    owner, rows = snapshot.derived("document_rows", _document_rows)
+    if len(rows) < 2:
+        return np.zeros(len(fused), dtype=np.float32)
+    strength = np.array([float(np.mean(np.sort(fused[r])[-3:])) if len(r) else 0.0 for r in rows])
+    best = float(strength.max())
     if best <= 0:
-        return np.zeros(len(measures), dtype=np.float32)
-    return np.array([strength[m.document] / best for m in measures], dtype=np.float32)
+        return np.zeros(len(fused), dtype=np.float32)
+    return (strength / best).astype(np.float32)[owner]
 
 
 def _section_match(section: str, wanted: tuple[str, ...]) -> float:
