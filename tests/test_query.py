@@ -90,6 +90,8 @@ def test_a_chapter_named_alone_is_a_section(question, sections):
     ("Are the subsidies counted as family income when eligibility is assessed?", "date"),  # "when" joins clauses
     ("What forms does a person who is not in a low-income family submit?", "who"),  # a relative "who"
     ("残疾等级要几级才能领护理补贴？", "amount"),  # 几级 asks a grade; the subsidy named is no sum asked
+    ("生育津贴发给谁？", "who"),  # the recipient, not the body responsible
+    ("谁可以申请公租房？", "who"),
 ])
 def test_words_that_only_look_like_a_kind(question, kind):
     assert kind not in analyse(question).kinds

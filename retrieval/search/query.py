@@ -36,8 +36,9 @@ YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 # (kind, Chinese pattern, English pattern). Order matters only for reading; every match is a kind.
 _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("who",
-     re.compile(r"谁|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|什么部门|什么单位|什么机构|哪个机构|哪些机构|"
-                r"责任单位|牵头|主管|负责部门"),
+     # "发给谁" / "谁可以申请" ask who receives or qualifies, not which body is responsible.
+     re.compile(r"(?<![给予发])谁(?!可以|能|有资格|符合|适用)|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|"
+                r"什么部门|什么单位|什么机构|哪个机构|哪些机构|责任单位|牵头|主管|负责部门"),
      # "who" asks who only as the clause's question word, not as the relative pronoun of "a person who …".
      re.compile(r"(?:^|[.?!,;:]\s*|\b(?:and|so|then|but|or)\s+)who(?:s|m)?\b|\bby whom\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
                 r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
@@ -73,7 +74,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"submit|pay|claim|enrol|enroll|sign|get|obtain|file)\b|\bsteps?\b|\bprocedure\w*|\bprocess\b|"
                 r"\bdocuments?\b|\bmaterials?\b|\bpaperwork\b|\bforms\b|\bsubmit\b|\bwhere (?:do|can|should|to)\b|\bchannels?\b", re.I)),
     ("eligibility",
-     re.compile(r"条件|资格|符合|哪些人|什么人|谁可以|谁能|对象|适用于|适用范围|能否享受|能不能享受|可以享受"),
+     re.compile(r"条件|资格|符合|哪些人|什么人|谁可以|谁能|给谁|对象|适用于|适用范围|能否享受|能不能享受|可以享受"),
      re.compile(r"\beligib\w*|\bqualif\w*|\bwho can\b|\bwho may\b|\bwho is entitled\b|\bentitled\b|"
                 r"\bcriteria\b|\brequirements?\b|\bconditions?\b", re.I)),
     ("number",
