@@ -27,7 +27,7 @@ def sentence_parts(measure: Measure) -> list[str]:
 
 def sentence_texts(measure: Measure) -> list[str]:
     """What is embedded per sentence: the subsection heading, then the sentence."""
-    head = measure.subsection or measure.chapter or ""
+    head = " ".join(p for p in (measure.borrowed_title, measure.subsection or measure.chapter) if p)
     return [f"{head} {p}".strip() for p in sentence_parts(measure)]
 
 
