@@ -81,6 +81,8 @@ def test_sections_and_years_are_named():
     ("What does section 二(三) cover?", ("二(三)",)),
     ("这个实施办法的第三部分（三、）主要讲什么？", ("三",)),  # （三、） restates the chapter's number
     ("第二部分第（二）项里的第6条是什么政策？", ("二(二)6",)),  # not 第六条
+    ("第3问说了什么？", ("问3",)),  # a question-and-answer page's ids
+    ("What does 问5 say?", ("问5",)),
 ])
 def test_a_chapter_named_alone_is_a_section(question, sections):
     assert analyse(question).sections == sections

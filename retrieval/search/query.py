@@ -179,6 +179,9 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+_INFERRED_ID_RE = re.compile(r"(?<![\u4e00-\u9fff])([问段])\s*(\d{1,3})(?!\d)|第\s*(?:(\d{1,3})\s*([问段]))")
+
+
 def _yesno_en(question: str) -> bool:
     """A yes/no question in English: its last sentence, or a clause of it after a comma, opens with an
     auxiliary ("My son is 18. Can he …?", "If I move away, will the subsidy stop?"), and that
@@ -204,6 +207,9 @@ def analyse(question: str) -> QueryInfo:
     named += SECTION_RE.findall(PART_RE.sub(" ", question))
     if not named:
         named += [m.group(1) or m.group(2) for m in _CHAPTER_ONLY_RE.finditer(question)]
+    # A question-and-answer page's 问3 and a prose page's 段2 ("第3问", "问3", "question 3 of the FAQ").
+    named += [f"{m.group(1)}{m.group(2)}" if m.group(1) else f"{m.group(4)}{m.group(3)}"
+              for m in _INFERRED_ID_RE.finditer(question)]
     sections = tuple(dict.fromkeys(normalize_section(s) for s in named))
     kinds = set(question_kinds(question, language))
     if sections:
