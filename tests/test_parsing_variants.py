@@ -268,3 +268,15 @@ def test_a_page_that_is_only_a_table_cites_its_rows_with_the_header():
     assert [m.section for m in document.measures] == ["段1", "段2", "段3"]
     assert document.measures[0].subsection == "序号 | 地区 | 月最低工资标准（元）"
     assert document.measures[2].text == "3 | 丙县 | 2000"
+
+
+@pytest.mark.parametrize("text", [
+    "热点问答\n问题一：失业金怎么领？\n答：线上申请。\n问题二：领多久？\n答：最长24个月。\n",
+    "热点问答\n【问题1】失业金怎么领？\n【答】线上申请。\n【问题2】领多久？\n【答】最长24个月。\n",
+    "热点问答\n失业金怎么领？\n答：线上申请。\n领多久？\n答：最长24个月。\n",
+    "热点问答\nQ1: 失业金怎么领？\nA: 线上申请。\nQ2: 领多久？\nA: 最长24个月。\n",
+])
+def test_question_and_answer_pages_in_other_markings(text):
+    document = parse_text(text, "x")
+    assert [(m.section, m.subsection, m.text) for m in document.measures] == [
+        ("问1", "失业金怎么领？", "线上申请。"), ("问2", "领多久？", "最长24个月。")]

@@ -266,9 +266,10 @@ def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
 
 # Pages that answer questions or guide applicants rather than number measures:
 # "问：…？ 答：…" (also Q:, 【问】, 问题3：) and service guides headed "申请材料" / "【办理流程】" / "办理时限：".
-QUESTION_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?(?:问题?\s*\d{0,3}\s*[:：]|【问】|Q\s*\d{0,3}\s*[:：.．]|问\s*\d{1,3}\s*[.．、])\s*(.*)$",
-                         re.I)
-ANSWER_RE = re.compile(r"^(?:答\s*[:：]|【答】|A\s*[:：.．])\s*", re.I)
+QUESTION_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?(?:【\s*(?:问题?|Q)\s*[\d一二三四五六七八九十]{0,3}\s*】"
+                         r"|(?:问题?|Q)\s*[\d一二三四五六七八九十]{0,3}\s*[:：]|Q\s*\d{1,3}\s*[.．、]"
+                         r"|问\s*\d{1,3}\s*[.．、])\s*(.*)$", re.I)
+ANSWER_RE = re.compile(r"^(?:【\s*答\s*】|答\s*[:：]|A\s*[:：.．])\s*", re.I)
 HEADING_RE = re.compile(r"^【?\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*】?\s*[:：]?$")
 # "办理时限 | 即时办结": a two-cell table row whose first cell is a label is a heading and its text.
 ROW_RE = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*\|\s*(.+)$")
@@ -280,7 +281,7 @@ def _unnumbered_layout(lines: list[str]) -> tuple[list[str], list[_Block]] | Non
     numbering of its own; None otherwise (the plan parser reads it)."""
     if sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x)) >= 2:
         return None
-    if sum(1 for x in lines if QUESTION_RE.match(x)) >= MIN_UNNUMBERED:
+    if sum(1 for i in range(len(lines)) if _question(lines, i) is not None) >= MIN_UNNUMBERED:
         return _parse_questions(lines)
     headings = [i for i, x in enumerate(lines) if _heading(lines, i) or ROW_RE.match(x)]
     # Items that restart at 1 under several headings (申请材料 1. 2.; 办理流程 1. 2. 3.), or none at all:
@@ -297,13 +298,23 @@ def _heading(lines: list[str], i: int) -> bool:
         not HEADING_RE.match(lines[i + 1]) and not ROW_RE.match(lines[i + 1])
 
 
+def _question(lines: list[str], i: int) -> str | None:
+    """The question a line asks: marked (问：, 【问题1】, Q2.) or a line ending in ？ whose next line
+    is marked as its answer (答：); None for any other line."""
+    if m := QUESTION_RE.match(lines[i]):
+        return m.group(1).strip()
+    if lines[i].rstrip().endswith(("？", "?")) and i + 1 < len(lines) and ANSWER_RE.match(lines[i + 1]):
+        return lines[i].strip()
+    return None
+
+
 def _parse_questions(lines: list[str]) -> tuple[list[str], list[_Block]]:
     """Each question with its answer is a measure, cited 问1, 问2 … in page order; the question is its heading."""
     prelude: list[str] = []
     blocks: list[_Block] = []
-    for line in lines:
-        if m := QUESTION_RE.match(line):
-            question = m.group(1).strip()
+    for i, line in enumerate(lines):
+        question = _question(lines, i)
+        if question is not None:
             blocks.append(_Block(f"问{len(blocks) + 1}", "", question, inferred=True))
             continue
         if not blocks:
