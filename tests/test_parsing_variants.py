@@ -280,3 +280,16 @@ def test_question_and_answer_pages_in_other_markings(text):
     document = parse_text(text, "x")
     assert [(m.section, m.subsection, m.text) for m in document.measures] == [
         ("问1", "失业金怎么领？", "线上申请。"), ("问2", "领多久？", "最长24个月。")]
+
+
+def test_folded_answers_of_a_question_page_are_text_and_a_hidden_copy_is_not(tmp_path):
+    answer1 = "失业人员可以通过政务服务网或者社保经办窗口申请失业保险金，提交身份证件和解除劳动合同证明。"
+    answer2 = "失业保险金按月发放，标准为本市最低工资标准的百分之九十，最长领取二十四个月。"
+    page = ("<html><body><div class='content'><h1>失业保险常见问题</h1>"
+            f"<p>问：怎么申请失业保险金？</p><div class='answer' style='display:none'><p>答：{answer1}</p></div>"
+            f"<p>问：每月能领多少？</p><div class='answer' style='display: none'><p>答：{answer2}</p></div></div>"
+            f"<div class='mobile' style='display:none'><p>问：怎么申请失业保险金？</p><p>答：{answer1}</p></div>"
+            "<div style='display:none'>您对本页是否满意？非常满意 满意</div></body></html>")
+    (tmp_path / "faq.html").write_text(page, encoding="utf-8")
+    document = parse_file(tmp_path / "faq.html")
+    assert [(m.section, m.text) for m in document.measures] == [("问1", answer1), ("问2", answer2)]

@@ -26,13 +26,18 @@ HTML_FURNITURE_RE = re.compile(
     r"|(?:^|[-_\s])(?:nav|navbar|menu|foot|side|aside|ad|ads)(?:$|[-_\s])", re.IGNORECASE)
 HTML_CONTENT_RE = re.compile(r"content|article|TRS_Editor|main", re.IGNORECASE)
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# A hidden element with at least this share of its sentences in the visible text is a copy.
+HIDDEN_COPY_SHARE = 0.5
+# Less hidden text than this is a widget (a satisfaction survey, a tab label), not a folded answer.
+HIDDEN_TEXT_CHARS = 24
 HTML_BLOCK_TAGS = ("p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
                    "section", "article", "main", "blockquote", "pre", "dt", "dd", "center", "body")
 # Site names appended to a page <title>: "标题_某市人民政府", "标题 - 北极星储能网".
 TITLE_SUFFIX_RE = re.compile(r"\s*(?:_|\||｜| - | – | — )\s*")
 # Lines that number a document's parts: where they are is where the document is.
 STRUCTURE_RE = re.compile(r"(?m)^[ \t\u3000\xa0]*(?:附\s*件\s*\d|第[一二三四五六七八九十百零〇\d]+[条章节]"
-                          r"|[一二三四五六七八九十]+[、．]|[（(][一二三四五六七八九十]+[)）])")
+                          r"|[一二三四五六七八九十]+[、．]|[（(][一二三四五六七八九十]+[)）]"
+                          r"|(?:\d{1,3}\s*[.．、]\s*)?(?:问题?|答)\s*[\d一二三四五六七八九十]{0,3}\s*[:：]|【\s*问)")
 # A child holding this share of its parent's numbered lines is still "the document".
 MAIN_SHARE = 0.9
 MIN_STRUCTURE = 3
@@ -78,12 +83,36 @@ def _page_meta(soup) -> dict[str, str]:
 
 
 def _drop_hidden(soup) -> None:
-    """A hidden element is never text: some pages hold an unformatted second copy in display:none."""
+    """Hidden elements that copy visible text (some pages hold an unformatted second copy, or a mobile
+    one, in display:none) or say next to nothing are dropped. Others are kept: a question-and-answer
+    page saved from the browser keeps its folded answers hidden until clicked, and they are the text."""
     # Some sites hide the whole <body> until a script has run: that is not a hidden copy.
-    for tag in soup.find_all(lambda t: t.name not in ("html", "body")
-                             and (HIDDEN_STYLE_RE.search(t.get("style") or "") is not None or t.has_attr("hidden"))):
-        if not tag.decomposed:
-            tag.decompose()
+    found = soup.find_all(lambda t: t.name not in ("html", "body") and (
+        HIDDEN_STYLE_RE.search(t.get("style") or "") is not None or t.has_attr("hidden")))
+    ids = {id(t) for t in found}
+    hidden = [t for t in found if not any(id(parent) in ids for parent in t.parents)]
+    if not hidden:
+        return
+    pieces = [_pieces(tag.get_text("\n")) for tag in hidden]
+    places = []
+    for tag in hidden:  # out of the page while the visible text is read, each leaving a mark
+        mark = soup.new_string("")
+        tag.replace_with(mark)
+        places.append(mark)
+    visible = re.sub(r"\s+", "", soup.get_text())
+    for tag, mark, own in zip(hidden, places, pieces):
+        if sum(map(len, own)) >= HIDDEN_TEXT_CHARS and \
+                sum(piece in visible for piece in own) < HIDDEN_COPY_SHARE * len(own):
+            tag.attrs.pop("style", None)
+            tag.attrs.pop("hidden", None)
+            mark.replace_with(tag)
+        else:
+            mark.extract()
+
+
+def _pieces(text: str) -> list[str]:
+    """The sentences of a text long enough to recognise elsewhere, spaces removed."""
+    return [p for p in (re.sub(r"\s+", "", x) for x in re.split(r"[。；;！？!?\n]", text)) if len(p) >= 8]
 
 
 def _drop_furniture(soup) -> None:

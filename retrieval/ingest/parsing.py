@@ -36,7 +36,7 @@ PAREN_ITEM_RE = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$|^(\d{1,3})\s*[
 ARTICLE_CHAPTER_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*条\s*(.*)$")
 # Everything from the editor's byline on is page furniture (related articles, dates).
-TRAILER_RE = re.compile(r"^(责任编辑|编辑[:：]|相关阅读|相关文章|相关新闻|相关附件|扫一扫在手机|【打印】|【关闭】"
+TRAILER_RE = re.compile(r"^(责任编辑|编辑[:：]|相关阅读|相关文章|相关新闻|相关附件|扫一扫在手机|【\s*(?:打印|关闭|收藏|返回)"
                         r"|打印本页|关闭窗口|【返回顶部】|内容纠错|上一篇[:：]|下一篇[:：])")
 
 # Lines that are page furniture or links, never a document's text.
