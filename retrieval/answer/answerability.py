@@ -66,6 +66,7 @@ class Verdict:
     detail: str = ""  # the place or year the document never mentions
     probability: float = 1.0  # the model's probability that the corpus answers the question
     signals: dict = field(default_factory=dict)  # the model's inputs, for logs and refitting
+    bands: tuple[float, float] = (0.15, 0.95)  # at or below / at or above: settled (the model's own)
 
     @property
     def confident(self) -> bool:
@@ -74,7 +75,7 @@ class Verdict:
         against a confident refusal nor allowed to overturn a confident answer."""
         if not self.answerable and self.gap:
             return True
-        return self.probability <= CONFIDENT_NO or self.probability >= CONFIDENT_YES
+        return self.probability <= self.bands[0] or self.probability >= self.bands[1]
 
 
 @lru_cache(maxsize=65536)
@@ -195,30 +196,48 @@ def _dominant_years(snapshot) -> dict[str, str]:
 
 
 MODEL_PATH = Path(__file__).with_name("answerability_model.json")
-# Probabilities beyond which the verdict is taken as settled (the model is calibrated: at 0.9, about
-# nine in ten such questions are answerable on the development set).
-CONFIDENT_NO, CONFIDENT_YES = 0.15, 0.95
 
 
 @dataclass(frozen=True)
 class AnswerabilityModel:
-    """Logistic regression over named signals; ``threshold`` on its probability decides."""
+    """Logistic regression over named signals; ``threshold`` on its probability decides.
+
+    With ``mean``/``scale`` the signals are standardised first, and with ``pairs`` the products of every
+    two standardised signals are inputs too: a missing figure matters when a figure is asked, a low
+    coverage less for English, and a linear model alone cannot say "only when"."""
 
     features: tuple[str, ...]
     coef: tuple[float, ...]
     intercept: float
     threshold: float = 0.5
     version: str = ""
+    mean: tuple[float, ...] = ()
+    scale: tuple[float, ...] = ()
+    pairs: bool = False
+    # Probabilities at or beyond which the verdict is settled, from the fit: at or above confident_yes
+    # nearly every question left out of fitting was answerable, at or below confident_no few were.
+    confident_no: float = 0.15
+    confident_yes: float = 0.95
+
+    def inputs(self, signals: dict[str, float]) -> list[float]:
+        x = [float(signals.get(f, 0.0)) for f in self.features]
+        if self.mean:
+            x = [(v - m) / s for v, m, s in zip(x, self.mean, self.scale)]
+        if self.pairs:
+            x = x + [x[i] * x[j] for i in range(len(x)) for j in range(i + 1, len(x))]
+        return x
 
     def probability(self, signals: dict[str, float]) -> float:
-        z = self.intercept + sum(c * float(signals.get(f, 0.0)) for f, c in zip(self.features, self.coef))
+        z = self.intercept + sum(c * v for c, v in zip(self.coef, self.inputs(signals)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "AnswerabilityModel":
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls(tuple(data["features"]), tuple(data["coef"]), float(data["intercept"]),
-                   float(data.get("threshold", 0.5)), str(data.get("version", "")))
+                   float(data.get("threshold", 0.5)), str(data.get("version", "")),
+                   tuple(data.get("mean", ())), tuple(data.get("scale", ())), bool(data.get("pairs", False)),
+                   float(data.get("confident_no", 0.15)), float(data.get("confident_yes", 0.95)))
 
 
 @lru_cache(maxsize=1)
@@ -339,4 +358,4 @@ def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
     answerable = p >= model.threshold
     reason = f"p={p:.2f} vs {model.threshold:.2f} (coverage {values['coverage']:.2f}, gap {gap})"
     return Verdict(answerable, values["coverage"], dense, reason, None if answerable else gap,
-                   detail if not answerable else "", p, values)
+                   detail if not answerable else "", p, values, (model.confident_no, model.confident_yes))
