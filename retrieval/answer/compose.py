@@ -59,10 +59,9 @@ def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], li
     else:
         windows = _windows(parts, scores, budget, limit, bool(info.kinds & LIST_KINDS))
     *_, first, last = max(windows)
-    span = parts[first:last]
-    start = text.find(span[0])
-    end = text.find(span[-1], start) + len(span[-1])
-    return text[start:end] if start >= 0 and end > start else span[0]
+    starts = _offsets(text, parts)
+    start, end = starts[first], starts[last - 1] + len(parts[last - 1])
+    return text[start:end] if 0 <= start < end else parts[first]
 
 
 _NUMBERING_RE = re.compile(r"^\s*[(（]\s*[一二三四五六七八九十]+\s*[)）]\s*|^\s*[一二三四五六七八九十]+\s*[、.．]\s*")
@@ -103,20 +102,31 @@ def _sentence_scores(parts: list[str], info: QueryInfo, terms: Mapping[str, floa
 
 
 def _windows(parts: list[str], scores: list[float], budget: int, limit: int, enumerate_: bool):
-    """Candidate runs (score, tie-breaks…, first, last) that fit the budget. Ties go to runs of at
-    least ``limit`` sentences, then (for enumerations) longer runs, then earlier ones."""
+    """Candidate runs (score, tie-breaks…, first, last) that fit the budget. Ties go to runs that start
+    on a sentence that matches (not on the filler before it), then to runs of at least ``limit``
+    sentences, then (for enumerations) longer runs, then earlier ones."""
     out = []
     for i in range(len(parts)):
-        size = 0
+        size, total = 0, 0.0
         for j in range(i, len(parts)):
             size += len(parts[j])
             if size > budget and j > i:
                 break
+            total += scores[j]
             n = j - i + 1
-            total = sum(scores[i:j + 1])
             length_key = n if enumerate_ else -n
-            out.append((round(total, 6), min(n, limit), length_key, -i, i, j + 1))
+            out.append((round(total, 6), scores[i] > 0, min(n, limit), length_key, -i, i, j + 1))
     return out
+
+
+def _offsets(text: str, parts: list[str]) -> list[int]:
+    """Where each sentence starts in the text, in order (a sentence may occur more than once)."""
+    starts, cursor = [], 0
+    for part in parts:
+        at = text.find(part, cursor)
+        starts.append(at)
+        cursor = at + len(part) if at >= 0 else cursor
+    return starts
 
 
 def english_amount(figure: str) -> str | None:

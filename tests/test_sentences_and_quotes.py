@@ -1,0 +1,66 @@
+"""Sentence vectors (retrieval/index/sentences.py) and quotes picked within a character budget."""
+from __future__ import annotations
+
+import numpy as np
+
+from retrieval.answer.compose import pick_quote
+from retrieval.index.sentences import SentenceVectors, build, sentence_texts
+from retrieval.models import Measure
+from retrieval.search.query import analyse
+
+
+def measure(text: str, subsection: str = "（一）申请条件") -> Measure:
+    return Measure(document="d", title="某市办法", section="一(一)", chapter="", subsection=subsection, text=text)
+
+
+def test_best_and_closeness_read_each_measures_own_rows():
+    vectors = SentenceVectors(np.array([[1.0, 0.0], [0.0, 1.0], [0.6, 0.8]], dtype=np.float32),
+                              np.array([0, 2, 3]), ("甲句。", "乙句。", "丙句。"))
+    query = np.array([0.0, 1.0], dtype=np.float32)
+    assert np.allclose(vectors.best(query, [0, 1]), [1.0, 0.8])
+    assert vectors.closeness(query, 0) == {"甲句。": 0.0, "乙句。": 1.0}
+
+
+class CountingEmbedder:
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def embed_documents(self, texts):
+        self.calls.extend(texts)
+        return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+
+class DictCache:
+    def __init__(self) -> None:
+        self.store: dict[str, np.ndarray] = {}
+
+    def get_many(self, model, keys):
+        return {k: self.store[k] for k in keys if k in self.store}
+
+    def put_many(self, model, items):
+        self.store.update(items)
+
+
+def test_sentences_are_embedded_once_with_their_heading():
+    m = measure("申请人应当年满18周岁。应当在本市连续居住满半年；提供有效身份证件。")
+    embedder, cache = CountingEmbedder(), DictCache()
+    vectors, embedded = build([m, m], embedder, cache)
+    assert embedded == 3 and len(embedder.calls) == 3  # the same measure twice: its sentences once
+    assert all(t.startswith("（一）申请条件 ") for t in sentence_texts(m))
+    assert vectors.vectors.shape == (6, 2) and list(vectors.offsets) == [0, 3, 6]
+    _, again = build([m], embedder, cache)
+    assert again == 0  # cached by text
+
+
+def test_a_long_measure_is_quoted_where_the_question_is_answered():
+    text = ("本办法所称补贴包括生活补贴和护理补贴。" * 12 + "申请材料包括：\n（一）身份证；\n（二）户口簿；\n（三）残疾人证。"
+            + "审核通过的，自次月起发放。" * 12)
+    quote = pick_quote(measure(text), analyse("申请需要提交哪些材料?"), {"材料": 3.0}, 2, 120, 240)
+    assert quote.startswith("申请材料包括：") and "（三）残疾人证。" in quote and len(quote) <= 240
+
+
+def test_a_short_measure_is_quoted_whole():
+    text = "申请人应当年满18周岁，在本市连续居住满半年。"
+    assert pick_quote(measure(text), analyse("申请条件是什么?"), {}, 1, 240, 480) == text
