@@ -77,3 +77,20 @@ def test_jieba_word_by_word_segments_exactly_as_the_full_dictionary(tmp_path):
     assert run()["kind"] == "dict"  # the first process loads it in full and writes the copy
     second = run()
     assert second == {"kind": "LazyFreq", "same": True, "same_tags": True}
+
+
+def test_a_document_with_a_place_is_served_without_chroma_too(tmp_path, embedder, service):
+    # The place travels with each measure's indexed words but not with its vector: the serving cache
+    # must look the vectors up by what was embedded (it did not, and such corpora imported Chroma).
+    import shutil
+
+    from retrieval.service import build_service
+    from tests.conftest import make_settings, seed_cache
+
+    settings = make_settings(tmp_path)
+    shutil.copy(DALIAN.with_name(DALIAN.stem + ".meta.yaml"), settings.corpus_dir)
+    seed_cache(service.settings.data_dir, settings.data_dir)
+    svc = build_service(settings, embedder=embedder, llm=None)
+    svc.index.snapshot()
+    assert svc.index.snapshot().measures[0].place
+    assert probe(settings)["chromadb"] is False

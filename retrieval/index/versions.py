@@ -139,7 +139,9 @@ class Index:
         """Write snapcache for the version just switched to (called under the ingest lock)."""
         if not self._local or snapshot.version.embedder != self._embedder.name:
             return
-        hashes = [m.content_hash for m in snapshot.measures]
+        # Vectors are cached by what was embedded (embedding_hash), not by what is indexed for words
+        # (content_hash adds the document's place): with the wrong key no page with a place got a snapcache.
+        hashes = [m.embedding_hash for m in snapshot.measures]
         found = self._cache.get_many(self._embedder.name, hashes)
         if len(found) == len(set(hashes)):
             vectors = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
