@@ -104,3 +104,21 @@ def test_the_figures_named_are_the_kind_asked_for():
     assert asked_figures(figures_in(text), "amount") == ["最高20万元", "10万元"]
     assert asked_figures(figures_in(text), "percentage") == ["50%", "30%", "20%"]
     assert asked_figures(figures_in(text), "contact") == figures_in(text)  # no figure kind: all of them
+
+
+def test_no_unit_line_only_where_units_are_a_thing(tmp_path):
+    from retrieval.answer.compose import NO_UNIT
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "documents"
+    corpus.mkdir()
+    (corpus / "faq.txt").write_text(
+        "失业保险常见问题\n问：失业保险金每月能领多少？\n答：按最低工资标准的90%按月发放，每人每月1710元。\n"
+        "问：最长能领多久？\n答：累计缴费满10年的，最长领取24个月。\n问：在哪里申请？\n答：可在政务服务网线上申请。\n",
+        encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus), llm=None)
+    service.reload()
+    answer = service.ask("失业保险金每月能领多少？")
+    assert answer.answerable and "1710元" in answer.text and NO_UNIT["zh"] not in answer.text
+    assert NO_UNIT["zh"] in service.ask("失业保险金由哪个部门负责发放？").text  # asked who: it says so

@@ -133,7 +133,8 @@ class Answerer:
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         labels = _support_labels(prepared, measures, language) if support else {}
         text = render_answer(info, citations, language, names, list_unit, labels, total=total,
-                             titles=_titles(prepared), terms=terms)
+                             titles=_titles(prepared), terms=terms,
+                             assigns_units=prepared.snapshot.derived("assigns_units", _documents_with_units))
         return Answer(question, text, True, language, "offline", citations, units)
 
     def _choose(self, prepared: Prepared, hits: list[Hit], support: bool) -> tuple[list[Measure], str | None, int]:
@@ -195,6 +196,11 @@ def quote_terms(prepared: Prepared) -> dict[str, float]:
     """The question's Chinese terms weighted by how rare they are in the corpus, for picking quotes."""
     bm25 = prepared.lex.zh
     return {t: w * bm25.idf(t) for t, w in prepared.terms.zh.items()}
+
+
+def _documents_with_units(snapshot) -> frozenset[str]:
+    """The documents that name a responsible unit for at least one measure."""
+    return frozenset(m.document for m in snapshot.measures if m.units)
 
 
 def _titles(prepared: Prepared) -> dict[str, str]:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 from retrieval.models import Citation, Hit, Measure
 from retrieval.search.documents import short_title
@@ -339,9 +339,12 @@ def short_heading(heading: str, limit: int = 40) -> str:
 def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
                   list_unit: str | None = None, support: Mapping[str, str] | None = None, *,
                   total: int = 0, titles: Mapping[str, str] | None = None,
-                  terms: Mapping[str, float] | None = None) -> str:
+                  terms: Mapping[str, float] | None = None, assigns_units: Collection[str] | None = None) -> str:
     """``support`` maps a measure id to its support label ("subsidy · 最高2000万元") for enterprise
-    questions; ``titles`` maps documents to short titles when the corpus holds several."""
+    questions; ``titles`` maps documents to short titles when the corpus holds several.
+    ``assigns_units``: the documents that name responsible units anywhere; under a citation from any
+    other (a citizen's FAQ, a regulation without unit clauses) "no responsible unit" is noise and
+    is said only to a question that asks who."""
     titles = titles or {}
     if support:
         lines = ["可以关注以下支持措施:" if language == "zh" else "Support the document offers that fits best:"]
@@ -358,7 +361,9 @@ def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, nam
         lines.append(f"【{citation.section}】{title}{heading}{label}" if language == "zh"
                      else f"[{citation.section}] {title}{heading}{label}")
         lines.append(f"“{citation.quote}”" if language == "zh" else f"\"{citation.quote}\"")
-        if not list_unit:
+        silent = not citation.units and assigns_units is not None and citation.document not in assigns_units \
+            and not info.asks_who
+        if not list_unit and not silent:
             lines.append(units_line(citation.units, language, names, citation.lead_units, citation.partner_units))
     return "\n".join(lines).strip()
 
