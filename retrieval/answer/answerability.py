@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from retrieval.answer.compose import pick_quote, quote_terms
 from retrieval.models import Hit, Measure
 from retrieval.search.hybrid import LexicalIndex, Prepared, QueryTerms, abbreviations
 from retrieval.search.query import YEAR_RE
@@ -173,10 +174,7 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
 
 
 def _quote(prepared: Prepared, measure: Measure) -> str:
-    from retrieval.answer.compose import pick_quote
-
-    terms = {t: w * prepared.lex.zh.idf(t) for t, w in prepared.terms.zh.items()}
-    return measure.subsection + "\n" + pick_quote(measure, prepared.info, terms, 1)
+    return measure.subsection + "\n" + pick_quote(measure, prepared.info, quote_terms(prepared), 1)
 
 
 def _place_words(snapshot) -> frozenset[str]:

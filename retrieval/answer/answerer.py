@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 
 from retrieval.answer.answerability import Verdict, judge, prefer_figures, topic_words
-from retrieval.answer.compose import cite, pick_quote, render_answer, render_refusal
+from retrieval.answer.compose import cite, pick_quote, quote_terms, render_answer, render_refusal
 from retrieval.config import Settings
 from retrieval.models import Answer, Hit, Measure
 from retrieval.ingest.parsing import in_section
@@ -190,12 +190,6 @@ def _wants_support(info: QueryInfo) -> bool:
     if "support" not in info.kinds or info.asks_who or info.asks_figure or info.sections or info.asks_list:
         return False
     return not topic_words(info.text, info.language)
-
-
-def quote_terms(prepared: Prepared) -> dict[str, float]:
-    """The question's Chinese terms weighted by how rare they are in the corpus, for picking quotes."""
-    bm25 = prepared.lex.zh
-    return {t: w * bm25.idf(t) for t, w in prepared.terms.zh.items()}
 
 
 def _documents_with_units(snapshot) -> frozenset[str]:

@@ -29,6 +29,13 @@ LIST_KINDS = frozenset({"list", "procedure", "eligibility"})
 CLOSENESS_WEIGHT = 3.0
 
 
+def quote_terms(prepared) -> dict[str, float]:
+    """The question's Chinese terms (a ``Prepared``'s) weighted by how rare they are in the corpus,
+    for picking quotes."""
+    bm25 = prepared.lex.zh
+    return {t: w * bm25.idf(t) for t, w in prepared.terms.zh.items()}
+
+
 def pick_quote(measure: Measure, info: QueryInfo, terms: Mapping[str, float], limit: int,
                budget: int | None = None, list_budget: int | None = None,
                closeness: Mapping[str, float] | None = None) -> str:

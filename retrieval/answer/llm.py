@@ -18,7 +18,7 @@ from pathlib import Path
 
 from langchain_core.prompts import ChatPromptTemplate
 
-from retrieval.answer.compose import REFUSAL, cite, pick_quote, render_refusal
+from retrieval.answer.compose import REFUSAL, cite, pick_quote, quote_terms, render_refusal
 from retrieval.answer.gate import Claim, Gate, normalise
 from retrieval.answer.structured import (MODES, Budget, LLMError, OutOfTime, answer_schema, check_finished,
                                          is_rejection, limits, parse_completion, structured_call)
@@ -267,8 +267,6 @@ class LLMAnswerer:
     def _compose(self, prepared, language: str, text: str, claims: list[tuple[Claim, Hit]], prose: bool,
                  mode: str) -> Answer:
         """The model's answer, then each cited measure with its quote (and translation in English)."""
-        from retrieval.answer.answerer import quote_terms
-
         question, info, terms = prepared.info.text, prepared.info, quote_terms(prepared)
         citations, lines = [], [text]
         for claim, hit in claims:
