@@ -204,7 +204,7 @@ def test_normalize_section(typed, canonical):
     "",
     "   \n\u3000\n",
     "这是一篇新闻报道，没有任何编号的措施。\n记者从市科技局获悉。",
-    "Hello world\n1. an item before any heading\n2. another",
+    "Hello\n1. one\n2. two",
     "责任编辑:张三\n一、总则\n(一)这些都在页面尾部之后。",
 ])
 def test_text_without_measures_raises(text):

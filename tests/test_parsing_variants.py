@@ -293,3 +293,62 @@ def test_folded_answers_of_a_question_page_are_text_and_a_hidden_copy_is_not(tmp
     (tmp_path / "faq.html").write_text(page, encoding="utf-8")
     document = parse_file(tmp_path / "faq.html")
     assert [(m.section, m.text) for m in document.measures] == [("问1", answer1), ("问2", answer2)]
+
+
+# -- layouts no numbering scheme above reads: every page that says something gives measures ------
+
+_LEAD = "为进一步做好就业工作，结合本市实际，制定本措施。\n"
+_THREE = ["对吸纳就业的企业给予补贴，每人1000元。", "对创业者给予担保贷款，最高30万元。", "对培训机构给予奖励，最高50万元。"]
+
+
+@pytest.mark.parametrize("marks", [("①", "②", "③"), ("一是", "二是", "三是"), ("第一，", "第二，", "第三，"),
+                                   ("（1）", "（2）", "（3）")])
+def test_a_list_numbered_in_any_style_is_the_measures(marks):
+    doc = parse_text(_LEAD + "\n".join(m + t for m, t in zip(marks, _THREE)), "list")
+    assert [m.section for m in doc.measures] == ["1", "2", "3"]
+    assert doc.measures[1].text == _THREE[1]
+
+
+def test_items_with_their_own_enumeration_keep_it():
+    text = _LEAD + "1.吸纳就业补贴\n（1）每人1000元。\n（2）小微企业再加500元。\n2.创业担保贷款\n（1）最高30万元。"
+    doc = parse_text(text, "nested")
+    assert [m.section for m in doc.measures] == ["1", "2"]
+    assert "小微企业再加500元" in doc.measures[0].text
+
+
+def test_chapter_lines_that_are_statements_are_measures():
+    text = ("关于做好就业工作的通知\n各区人社局：\n现就有关事项通知如下：\n一、" + _THREE[0] + "\n二、" + _THREE[1]
+            + "\n三、总体要求\n（一）具体办法另行制定。\n四、本通知自2024年1月1日起施行。")
+    doc = parse_text(text, "notice")
+    assert [m.section for m in doc.measures] == ["一", "二", "三(一)", "四"]
+    assert doc.measures[3].text == "本通知自2024年1月1日起施行。"
+
+
+def test_a_bare_chapter_title_is_no_measure():
+    doc = parse_text(_LEAD + "一、总体要求\n二、主要任务\n（一）" + _THREE[0], "titles")
+    assert [m.section for m in doc.measures] == ["二(一)"]
+
+
+def test_fragments_without_numbering_or_paragraphs_are_cited_as_runs_of_sentences():
+    text = "补贴标准\n每人每月500元\n申请对象\n本市户籍失业人员\n办理地点\n各区人社局服务大厅\n咨询电话 12333"
+    doc = parse_text(text, "fragments")
+    assert [m.section for m in doc.measures] == ["段1"]
+    assert "每人每月500元" in doc.measures[0].text and doc.measures[0].section_inferred
+    assert "runs of sentences" in doc.warnings[0]
+
+
+def test_a_prose_page_in_an_old_table_layout_is_read_from_where_its_sentences_are(tmp_path):
+    page = ("<html><head><title>关于就业补贴的说明_某市人民政府</title></head><body><table>"
+            "<tr><td><a href=/>首页</a> | <a>机构</a> | <a>政务公开</a></td></tr>"
+            "<tr><td><table><tr><td><p>热点新闻</p><p>通知公告</p></td><td><table>"
+            "<tr><td><p>今年继续实施就业补贴政策。对吸纳就业的企业给予补贴，每人1000元。</p>"
+            "<p>创业者可申请担保贷款，最高30万元，财政给予贴息支持。</p>"
+            "<p>此外，培训机构将获得奖励，最高50万元。政策将于7月1日起施行。</p></td></tr>"
+            "</table></td></tr></table></td></tr>"
+            "<tr><td>版权所有：某市人民政府 备案号：000号 联系我们 网站地图</td></tr></table></body></html>")
+    (tmp_path / "news.html").write_text(page, encoding="utf-8")
+    document = parse_file(tmp_path / "news.html")
+    text = "".join(m.text for m in document.measures)
+    assert "每人1000元" in text and "最高30万元" in text and "7月1日起施行" in text
+    assert document.title == "关于就业补贴的说明"
+    assert not any("首页" in m.text or "版权" in m.text or "热点" in m.text for m in document.measures)

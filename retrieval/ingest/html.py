@@ -159,15 +159,8 @@ def _html_main(soup):
     """The element holding the document: the smallest one that still holds nearly all of the page's
     numbered lines; without numbering, <article>, <main>, a content/TRS_Editor div, else <body>."""
     root = soup.body or soup
-    total = _structure(root)
-    if total >= MIN_STRUCTURE:
-        node, count = root, total
-        while True:
-            best = max(((child, _structure(child)) for child in node.find_all(True, recursive=False)),
-                       key=lambda pair: pair[1], default=(None, 0))
-            if best[0] is None or best[1] < MAIN_SHARE * count:
-                return node
-            node, count = best
+    if _structure(root) >= MIN_STRUCTURE:
+        return _smallest_holding(root, _structure)
     for name in ("article", "main"):
         found = soup.find_all(name)
         if found:
@@ -175,7 +168,23 @@ def _html_main(soup):
     found = soup.find_all(_is_content)
     if found:
         return max(found, key=lambda tag: len(tag.get_text(strip=True)))
-    return root
+    # Prose without numbering in an old table layout: the document is where the sentences are.
+    return _smallest_holding(root, _sentence_ends)
+
+
+def _smallest_holding(root, count):
+    """The smallest element under root that still holds MAIN_SHARE of what count() finds in it."""
+    node, total = root, count(root)
+    while True:
+        best = max(((child, count(child)) for child in node.find_all(True, recursive=False)),
+                   key=lambda pair: pair[1], default=(None, 0))
+        if best[0] is None or best[1] < MAIN_SHARE * total or not total:
+            return node
+        node, total = best
+
+
+def _sentence_ends(tag) -> int:
+    return tag.get_text().count("。")
 
 
 def _html_headline(soup, main) -> str:

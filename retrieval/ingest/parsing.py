@@ -25,6 +25,7 @@ from retrieval.ingest.metadata import document_meta, signature
 from retrieval.ingest.unit_tags import (merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
 from retrieval.models import Document, Measure
+from retrieval.text.textnorm import sentences
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,16 @@ MAX_UNEXPLAINED = 3.0
 # A document without any numbering is indexed by paragraphs only if it has this many real ones.
 MIN_PARAGRAPHS = 3
 MIN_PARAGRAPH_CHARS = 30
+# A heading that is a sentence, not a title: it has a clause or sentence mark, or is long.
+STATEMENT_RE = re.compile(r"[。；;，,！？]")
+MIN_STATEMENT_CHARS = 20
+# A list numbered in words at line starts: 一是…二是…; 第一，…第二，…
+ORDINAL_RE = re.compile(rf"^(?:第([{CN_NUM}]{{1,3}})\s*[，,、:：]|([{CN_NUM}]{{1,3}})是)\s*(.+)$")
+# Text without numbering or paragraphs is cited in runs of sentences of about this length; shorter
+# than this in all, it is no policy document.
+SENTENCE_RUN_CHARS = 200
+SENTENCE_ENDS = ("。", "；", ";", "！", "？", "!", "?")
+MIN_DOCUMENT_CHARS = 40
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
               "七": 7, "八": 8, "九": 9}
 
@@ -168,6 +179,7 @@ class _PlanState:
         self.item_style = ""
         self.last_number = 0
         self.ids: set[str] = set()
+        self.chapter_start = 0  # blocks before the current chapter's
 
     def prefix(self) -> str:
         return self.label or (self.chapter_id + self.subsection_id)
@@ -180,6 +192,16 @@ class _PlanState:
         self.ids.add(section)
         self.current = block
         return block
+
+    def close_chapter(self) -> None:
+        """A chapter line with nothing under it (``四、本通知自2024年1月1日起施行。``) is a measure of
+        its own when it says something; a bare title (``一、总体要求``) is not."""
+        if not self.chapter_heading or len(self.blocks) > self.chapter_start:
+            return
+        body = CHAPTER_RE.match(self.chapter_heading).group(2).strip()
+        if STATEMENT_RE.search(body) or len(body) >= MIN_STATEMENT_CHARS:
+            self.blocks.append(_Block(self.chapter_id, "", "", [body]))
+            self.ids.add(self.chapter_id)
 
     def new_heading(self) -> None:
         self.sub_blocks, self.item_style, self.last_number, self.label = [], "", 0, ""
@@ -205,7 +227,9 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
             label = ""
         if m := CHAPTER_RE.match(line):
             started = True
+            st.close_chapter()
             st.chapter_id, st.chapter_heading = _chapter_id(m.group(1)), line
+            st.chapter_start = len(st.blocks)
             st.subsection_id, st.subsection_heading = "", ""
             st.new_heading()
             st.current = None
@@ -222,6 +246,7 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
             _text_line(st, prelude, started, line)
     if pending_label:
         _text_line(st, prelude, started, pending_label)
+    st.close_chapter()
     return prelude, [b for b in st.blocks if not b.dropped]
 
 
@@ -407,8 +432,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         prelude, blocks = _parse_plan(main)
     measures, warnings = _measures(blocks, name)
     if not measures and not annexes:
-        measures, warnings = _paragraphs(main, name), ["no numbering found: paragraphs and table rows are cited as "
-                                                       "段1, 段2, …"]
+        measures, warnings = _unstructured(main, name)
     measures += annex_measures(annexes, name, measures)
     if not measures:
         raise NoMeasuresError("no numbered measures, subsections or articles were found")
@@ -463,6 +487,65 @@ def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
         if prose["units"]:  # partners alone name nobody responsible
             roles, inferred = prose, True
     return body, roles, inferred
+
+
+def _unstructured(lines: list[str], name: str) -> tuple[list[Measure], list[str]]:
+    """A document none of the layouts above reads. Whatever it says must still be citable, so it is,
+    in this order: a list numbered in any style (``①``, ``一是``, ``第一，``, ``（1）``) that holds most
+    of its text; its paragraphs and table rows; runs of its sentences."""
+    total = sum(len(line) for line in lines)
+    if total < MIN_DOCUMENT_CHARS:
+        return [], []
+    blocks = _list_items(lines)
+    listed = sum(len(line) for block in blocks for line in block.lines)
+    if len(blocks) >= 2 and listed * 2 >= total:
+        return _measures(blocks, name)
+    if paragraphs := _paragraphs(lines, name):
+        return paragraphs, ["no numbering found: paragraphs and table rows are cited as 段1, 段2, …"]
+    return _sentence_runs(lines, name), ["no numbering or paragraphs found: runs of sentences are cited as "
+                                         "段1, 段2, …"]
+
+
+def _list_items(lines: list[str]) -> list[_Block]:
+    """The items of the first list numbered from 1 in one style; other lines belong to the item above."""
+    blocks: list[_Block] = []
+    style, number = "", 0
+    for line in lines:
+        item = _any_item(line)
+        if item and item[0] in (style or item[0]) and item[1] == number + 1:
+            style, number = item[0], item[1]
+            blocks.append(_Block(str(number), "", ""))
+            blocks[-1].lines.append(item[2])
+        elif blocks:
+            blocks[-1].lines.append(line)
+    return [b for b in blocks if "".join(b.lines).strip()]
+
+
+def _any_item(line: str) -> tuple[str, int, str] | None:
+    """(style, number, text) of a line numbered in any list style."""
+    if m := ORDINAL_RE.match(line):
+        numeral = m.group(1) or m.group(2)
+        return ("ordinal-" + ("第" if m.group(1) else "是")), cn_to_int(numeral), m.group(3)
+    if m := CIRCLED_RE.match(line):
+        return "circle", CIRCLED.index(m.group(1)) + 1, m.group(2)
+    if m := PAREN_ITEM_RE.match(line):
+        return "paren", int(m.group(1) or m.group(3)), m.group(2) if m.group(1) else m.group(4)
+    if m := ITEM_RE.match(line):
+        return "dot", int(m.group(1)), m.group(2)
+    return None
+
+
+def _sentence_runs(lines: list[str], name: str) -> list[Measure]:
+    """Consecutive sentences up to SENTENCE_RUN_CHARS each: text with neither numbering nor paragraphs
+    (short lines, a page of fragments) still answers questions by the passage that says it."""
+    runs: list[str] = []
+    for sentence in sentences("\n".join(lines)):
+        if runs and len(runs[-1]) + len(sentence) <= SENTENCE_RUN_CHARS:
+            runs[-1] += sentence if runs[-1].endswith(SENTENCE_ENDS) else "\n" + sentence
+        else:
+            runs.append(sentence)
+    return [Measure(document=name, title="", section=f"段{i}", chapter="", subsection="", text=text,
+                    section_inferred=True) for i, text in enumerate(runs, 1)]
 
 
 def _paragraphs(lines: list[str], name: str) -> list[Measure]:
