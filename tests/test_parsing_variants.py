@@ -302,7 +302,7 @@ _THREE = ["对吸纳就业的企业给予补贴，每人1000元。", "对创业�
 
 
 @pytest.mark.parametrize("marks", [("①", "②", "③"), ("一是", "二是", "三是"), ("第一，", "第二，", "第三，"),
-                                   ("（1）", "（2）", "（3）")])
+                                   ("（1）", "（2）", "（3）"), ("● ", "● ", "● ")])
 def test_a_list_numbered_in_any_style_is_the_measures(marks):
     doc = parse_text(_LEAD + "\n".join(m + t for m, t in zip(marks, _THREE)), "list")
     assert [m.section for m in doc.measures] == ["1", "2", "3"]

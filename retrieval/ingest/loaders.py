@@ -153,7 +153,11 @@ def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
             line = bold.group(1).rstrip("：:") + "："
         heading = MD_HEADING_RE.match(line)
         line = MD_HEADING_RE.sub("", line)
-        line = MD_BULLET_RE.sub("", line)
+        if bullet := MD_BULLET_RE.match(line):
+            # A bullet stays a list mark (the parser reads a bulleted list as items) unless the item
+            # is numbered itself: "- 1. …" is item 1.
+            rest = line[bullet.end():]
+            line = rest if MD_NUMBERED_RE.match(rest) or rest.startswith("第") else "• " + rest
         line = MD_LINK_RE.sub(r"\1", MD_IMAGE_RE.sub("", line)).replace("\\_", "_").replace("\\*", "*")
         line = MD_EMPHASIS_RE.sub("", line)
         if line.strip().startswith("|") and line.strip().endswith("|"):

@@ -60,6 +60,7 @@ STATEMENT_RE = re.compile(r"[。；;，,！？]")
 MIN_STATEMENT_CHARS = 20
 # A list numbered in words at line starts: 一是…二是…; 第一，…第二，…
 ORDINAL_RE = re.compile(rf"^(?:第([{CN_NUM}]{{1,3}})\s*[，,、:：]|([{CN_NUM}]{{1,3}})是)\s*(.+)$")
+BULLET_RE = re.compile(r"^[-•·●■◆▪▲★○◇□►*]\s*(.+)$")
 # Text without numbering or paragraphs is cited in runs of sentences of about this length; shorter
 # than this in all, it is no policy document.
 SENTENCE_RUN_CHARS = 200
@@ -491,7 +492,7 @@ def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
 
 def _unstructured(lines: list[str], name: str) -> tuple[list[Measure], list[str]]:
     """A document none of the layouts above reads. Whatever it says must still be citable, so it is,
-    in this order: a list numbered in any style (``①``, ``一是``, ``第一，``, ``（1）``) that holds most
+    in this order: a list numbered in any style (``①``, ``一是``, ``第一，``, ``（1）``, ``●``) that holds most
     of its text; its paragraphs and table rows; runs of its sentences."""
     total = sum(len(line) for line in lines)
     if total < MIN_DOCUMENT_CHARS:
@@ -511,7 +512,7 @@ def _list_items(lines: list[str]) -> list[_Block]:
     blocks: list[_Block] = []
     style, number = "", 0
     for line in lines:
-        item = _any_item(line)
+        item = _any_item(line, number + 1)
         if item and item[0] in (style or item[0]) and item[1] == number + 1:
             style, number = item[0], item[1]
             blocks.append(_Block(str(number), "", ""))
@@ -521,8 +522,10 @@ def _list_items(lines: list[str]) -> list[_Block]:
     return [b for b in blocks if "".join(b.lines).strip()]
 
 
-def _any_item(line: str) -> tuple[str, int, str] | None:
-    """(style, number, text) of a line numbered in any list style."""
+def _any_item(line: str, expected: int) -> tuple[str, int, str] | None:
+    """(style, number, text) of a line numbered in any list style; a bullet is the number expected."""
+    if m := BULLET_RE.match(line):
+        return "bullet", expected, m.group(1)
     if m := ORDINAL_RE.match(line):
         numeral = m.group(1) or m.group(2)
         return ("ordinal-" + ("第" if m.group(1) else "是")), cn_to_int(numeral), m.group(3)
