@@ -90,3 +90,15 @@ def test_the_bridge_reads_a_stem_the_stemmer_wrote_longer():
 
     bridge = Bridge(["期满", "申请"])
     assert "期满" in bridge.to_chinese([en_stem("expiry")])  # expiri → expir ("to expire")
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("I gave birth on 20 November 2025. Do I still upload the paper form?", None),
+    ("Can I apply on a Monday in May, or only in March?", None),
+    ("Can Chinese citizens abroad apply over the Internet?", None),
+    ("Does the allowance also apply in Shenyang?", "Shenyang"),
+])
+def test_only_place_names_are_places(question, missing):
+    from retrieval.answer.answerability import _missing_place
+
+    assert _missing_place(question, "en", "生育津贴 11月30日前 广州市 互联网") == missing

@@ -242,10 +242,13 @@ def proper_names() -> dict[str, tuple[str, ...]]:
     scanning every gloss takes half a second, so the result is kept on disk beside CC-CEDICT's."""
     from retrieval.search import lexcache
 
-    return lexcache.cached_global("proper-names", 2, _proper_names)
+    return lexcache.cached_global("proper-names", 3, _proper_names)
 
 
 def _proper_names() -> dict[str, tuple[str, ...]]:
+    import jieba.posseg as pseg
+
+    tags = pseg.dt.word_tag_tab
     names: dict[str, list[str]] = {}
     for chinese, glosses in cedict().items():
         if len(chinese) < 2:
@@ -254,6 +257,9 @@ def _proper_names() -> dict[str, tuple[str, ...]]:
             # "Guangzhou subprovincial city …", "Tianhe district of …", "Paris, capital of France"
             match = re.match(r"^([A-Z][a-z]{2,})(?: (?:city|province|county|prefecture|district|municipality)|"
                              r"$| subprovincial| capital| \(city\)|, (?:capital|city|province|county|state))", gloss)
-            if match:
+            # A bare capitalised gloss is a place only when jieba tags the Chinese as one (巴黎 "Paris"),
+            # not a month, a weekday or a noun ("November" 十一月, "Internet" 互联网, "Chinese" 中资).
+            tag = tags.get(chinese)
+            if match and (tag == "ns" or (tag is None and match.group(0) != match.group(1))):
                 names.setdefault(match.group(1).lower(), []).append(chinese)
     return {k: tuple(v) for k, v in names.items()}
