@@ -97,8 +97,11 @@ def test_the_bridge_reads_a_stem_the_stemmer_wrote_longer():
     ("Can I apply on a Monday in May, or only in March?", None),
     ("Can Chinese citizens abroad apply over the Internet?", None),
     ("Does the allowance also apply in Shenyang?", "Shenyang"),
+    # Two districts romanise as Huangpu (黄埔 in Guangzhou, 黄浦 in Shanghai): either one is mentioned.
+    ("What is the support standard in Huangpu District?", None),
+    ("What is the support standard in Tianhe District?", "Tianhe"),
 ])
 def test_only_place_names_are_places(question, missing):
     from retrieval.answer.answerability import _missing_place
 
-    assert _missing_place(question, "en", "生育津贴 11月30日前 广州市 互联网") == missing
+    assert _missing_place(question, "en", "生育津贴 11月30日前 广州市 黄埔区 互联网") == missing

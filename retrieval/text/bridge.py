@@ -242,7 +242,7 @@ def proper_names() -> dict[str, tuple[str, ...]]:
     scanning every gloss takes half a second, so the result is kept on disk beside CC-CEDICT's."""
     from retrieval.search import lexcache
 
-    return lexcache.cached_global("proper-names", 3, _proper_names)
+    return lexcache.cached_global("proper-names", 4, _proper_names)
 
 
 def _proper_names() -> dict[str, tuple[str, ...]]:
@@ -254,12 +254,12 @@ def _proper_names() -> dict[str, tuple[str, ...]]:
         if len(chinese) < 2:
             continue
         for gloss in glosses:
-            # "Guangzhou subprovincial city …", "Tianhe district of …", "Paris, capital of France"
-            match = re.match(r"^([A-Z][a-z]{2,})(?: (?:city|province|county|prefecture|district|municipality)|"
-                             r"$| subprovincial| capital| \(city\)|, (?:capital|city|province|county|state))", gloss)
-            # A bare capitalised gloss is a place only when jieba tags the Chinese as one (巴黎 "Paris"),
-            # not a month, a weekday or a noun ("November" 十一月, "Internet" 互联网, "Chinese" 中资).
-            tag = tags.get(chinese)
-            if match and (tag == "ns" or (tag is None and match.group(0) != match.group(1))):
+            # "Tianhe District of …", "Guangzhou subprovincial city …" say it is a place; a bare
+            # "Paris" or "Chinese capital" only when jieba tags the Chinese as a place name (巴黎), not a
+            # month, a weekday or a noun ("November" 十一月, "Internet" 互联网, "Chinese capital" 中资).
+            match = re.match(r"^([A-Z][a-z]{2,})(?:(?P<said> (?i:city|province|county|prefecture|district|"
+                             r"municipality)\b| subprovincial|, (?:capital|city|province|county|state))|$| capital"
+                             r"| \(city\))", gloss)
+            if match and (match.group("said") or tags.get(chinese) == "ns"):
                 names.setdefault(match.group(1).lower(), []).append(chinese)
     return {k: tuple(v) for k, v in names.items()}
