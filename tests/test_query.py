@@ -59,9 +59,22 @@ def test_kinds(question, kind):
     ("怎么申请公共租赁住房?", "procedure"),
     ("我们是一家小微企业，想申请研发补助，有哪些政策？", None),
     ("由哪几个部门负责?", None),  # counts departments, wants their names
+    ("补贴每个月几号前发到账？", "date"),  # 几号 beside a subsidy asks a day, not a sum
+    ("坐地铁能打几折？", "percentage"),
+    ("市、区两级财政按什么比例分担？", "percentage"),
 ])
 def test_the_one_kind_of_content_an_answer_needs(question, wanted):
     assert analyse(question).wanted == wanted
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("市、区两级财政按5∶5比例分担", True), ("按1:1的比例配套", True), ("享受半价优惠", True), ("打8.5折", True),
+    ("上午9:00开放", False), ("固定资产折旧", False),
+])
+def test_a_share_may_be_a_ratio_or_a_discount(text, holds):
+    from retrieval.text.figures import has_kind
+
+    assert has_kind("percentage", text) is holds
 
 
 def test_mixed_language_question_is_read_by_both_sides():

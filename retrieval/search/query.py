@@ -44,7 +44,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
                 r"\bresponsible\b|\bin charge\b|\bleads?\b|\bhandles?\b", re.I)),
     ("percentage",
-     re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少|缴费率"),
+     re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少|缴费率|几折|打折|折扣"),
      re.compile(r"\bpercent\w*|\bshare\b|\bratio\b|\brates?\b|\bproportion\b|%", re.I)),
     ("amount",
      re.compile(r"多少钱|多少元|金额|额度|几块|多少费用|费用是多少|标准是多少|标准多少|多少补|补助多少|补贴多少|奖励多少|"
@@ -103,7 +103,9 @@ _WH_EN = re.compile(r"^\s*(?:what|which|who|whom|whose|why|how)\b", re.I)
 _MONEY_WORDS_ZH = r"补助|补贴|奖励|奖金|资助|金额|钱|费用|津贴|额度|资金|罚款|罚|工资|收入|保费|报酬|薪|元|费"
 # The money word must stand by the figure cue: "能拿到多少一次性奖励", "补贴是多少", "罚多少"; in
 # "残疾等级要几级才能领护理补贴" the figure asked (几级) is no sum, though a subsidy is named.
-_MONEY_ZH = re.compile(rf"(?:多少|几)[^，,。？?；]{{0,6}}(?:{_MONEY_WORDS_ZH})|(?:{_MONEY_WORDS_ZH})[^，,。？?；]{{0,6}}(?:多少|几)")
+# "几号" / "几点" ask a date or an hour, never a sum ("补贴每个月几号前发到账").
+_HOW_MANY_ZH = r"(?:多少|几(?![号点月日时]))"
+_MONEY_ZH = re.compile(rf"{_HOW_MANY_ZH}[^，,。？?；]{{0,6}}(?:{_MONEY_WORDS_ZH})|(?:{_MONEY_WORDS_ZH})[^，,。？?；]{{0,6}}{_HOW_MANY_ZH}")
 _MONEY_EN = re.compile(r"\b(?:subsid\w*|grant\w*|bonus\w*|reward\w*|award\w*|yuan|rmb|money|cash|allowance\w*|"
                        r"fund\w*|budget\w*|cost\w*|fee\w*|fine\w*|pay\w*|salar\w*|wage\w*|reimburs\w*|premium\w*)\b", re.I)
 _FIGURE_ASKED = re.compile(r"多少|多久|多长|几[个天年月次家项名级]|\bhow (?:much|many|long)\b|\bwhat (?:amount|rate|percentage)\b|"
