@@ -352,3 +352,19 @@ def test_a_prose_page_in_an_old_table_layout_is_read_from_where_its_sentences_ar
     assert "每人1000元" in text and "最高30万元" in text and "7月1日起施行" in text
     assert document.title == "关于就业补贴的说明"
     assert not any("首页" in m.text or "版权" in m.text or "热点" in m.text for m in document.measures)
+
+
+def test_parts_above_chapters_keep_ids_apart_when_chapters_restart():
+    text = ("某市就业工作实施细则\n第一章 总则\n一、为了促进就业，制定本细则。\n二、本细则适用于本市。\n第二章 补贴\n"
+            "一、对吸纳就业的企业给予补贴，每人1000元。\n二、对创业者给予担保贷款。\n（一）贷款期限3年。\n（二）财政贴息50%。")
+    doc = parse_text(text, "parts")
+    assert [m.section for m in doc.measures] == ["第一章一", "第一章二", "第二章一", "第二章二(一)", "第二章二(二)"]
+    assert doc.measures[1].text == "本细则适用于本市。"  # the next part's heading is not its text
+    assert doc.measures[2].chapter.startswith("第二章 补贴")
+
+
+def test_a_part_without_restarting_chapters_adds_nothing_to_ids():
+    text = ("某市方案\n第一部分 总体要求\n坚持就业优先，稳定就业大局。\n第二部分 主要任务\n一、扩大就业\n"
+            "（一）对吸纳就业的企业给予补贴，每人1000元。\n二、稳定岗位\n（一）对创业者给予担保贷款。")
+    doc = parse_text(text, "parts")
+    assert [m.section for m in doc.measures] == ["第一部分", "一(一)", "二(一)"]

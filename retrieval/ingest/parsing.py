@@ -58,6 +58,8 @@ MIN_PARAGRAPH_CHARS = 30
 # A heading that is a sentence, not a title: it has a clause or sentence mark, or is long.
 STATEMENT_RE = re.compile(r"[。；;，,！？]")
 MIN_STATEMENT_CHARS = 20
+# A part above a plan's 一、 chapters: "第二部分 主要任务", "第三章 保障措施" (in a plan, not a regulation).
+PLAN_PART_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*(部分|章|篇)\s*(.*)$")
 # A list numbered in words at line starts: 一是…二是…; 第一，…第二，…
 ORDINAL_RE = re.compile(rf"^(?:第([{CN_NUM}]{{1,3}})\s*[，,、:：]|([{CN_NUM}]{{1,3}})是)\s*(.+)$")
 BULLET_RE = re.compile(r"^[-•·●■◆▪▲★○◇□►*]\s*(.+)$")
@@ -181,13 +183,16 @@ class _PlanState:
         self.last_number = 0
         self.ids: set[str] = set()
         self.chapter_start = 0  # blocks before the current chapter's
+        # "第二部分 主要任务" above 一、 chapters: its heading, and its id prefix when 一、 restarts under each.
+        self.part, self.part_label, self.part_heading = "", "", ""
 
     def prefix(self) -> str:
-        return self.label or (self.chapter_id + self.subsection_id)
+        return self.label or (self.part + self.chapter_id + self.subsection_id)
 
     def open_block(self, section: str, inferred: bool = False) -> _Block:
         heading = self.label or self.subsection_heading
-        block = _Block(section, self.chapter_heading, heading, inferred=inferred)
+        chapter = "\n".join(h for h in (self.part_heading, self.chapter_heading) if h)
+        block = _Block(section, chapter, heading, inferred=inferred)
         self.blocks.append(block)
         self.sub_blocks.append(block)
         self.ids.add(section)
@@ -201,8 +206,8 @@ class _PlanState:
             return
         body = CHAPTER_RE.match(self.chapter_heading).group(2).strip()
         if STATEMENT_RE.search(body) or len(body) >= MIN_STATEMENT_CHARS:
-            self.blocks.append(_Block(self.chapter_id, "", "", [body]))
-            self.ids.add(self.chapter_id)
+            self.blocks.append(_Block(self.part + self.chapter_id, self.part_heading, "", [body]))
+            self.ids.add(self.part + self.chapter_id)
 
     def new_heading(self) -> None:
         self.sub_blocks, self.item_style, self.last_number, self.label = [], "", 0, ""
@@ -218,8 +223,24 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
     # A notice numbered only 1. 2. 3. (no 一、 or （一）): its items are the measures.
     items_only = not any(CHAPTER_RE.match(x) or SUBSECTION_RE.match(x) for x in lines) and \
         sum(1 for x in lines if ITEM_RE.match(x)) >= MIN_PARAGRAPHS
+    parts = [i for i, x in enumerate(lines) if PLAN_PART_RE.match(x)]
+    # Chapters numbered 一、 again under each part need the part in their ids to stay apart.
+    firsts = sum(1 for a, b in zip(parts, parts[1:] + [len(lines)])
+                 if any((m := CHAPTER_RE.match(x)) and cn_to_int(m.group(1)) == 1 for x in lines[a:b]))
+    prefixed = firsts >= 2
     for line in lines:
         label, pending_label = pending_label, ""
+        if part := PLAN_PART_RE.match(line):
+            started = True
+            st.close_chapter()
+            st.part_label = f"第{_chapter_id(part.group(1))}{part.group(2)}"
+            st.part = st.part_label if prefixed else ""
+            st.part_heading, st.chapter_id, st.chapter_heading = line, "", ""
+            st.subsection_id, st.subsection_heading = "", ""
+            st.new_heading()
+            st.current = None
+            st.chapter_start = len(st.blocks)
+            continue
         if items_only and not started and (m := ITEM_RE.match(line)) and m.group(1) == "1":
             started = True
         item = _item_match(line, st.last_number + 1) if started else None
@@ -238,7 +259,7 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
             started = True
             st.subsection_id, st.subsection_heading = f"({_chapter_id(m.group(1))})", line
             st.new_heading()
-            st.open_block(st.chapter_id + st.subsection_id)
+            st.open_block(st.part + st.chapter_id + st.subsection_id)
         elif item:
             _plan_item(st, item, line, label)
         elif started and LABEL_RE.match(line):
@@ -256,7 +277,7 @@ def _text_line(st: _PlanState, prelude: list[str], started: bool, line: str) -> 
         prelude.append(line)
         return
     if st.current is None:
-        st.open_block(st.chapter_id)
+        st.open_block((st.part + st.chapter_id) or st.part_label)
     st.current.lines.append(line)
 
 
@@ -437,11 +458,17 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     measures += annex_measures(annexes, name, measures)
     if not measures:
         raise NoMeasuresError("no numbered measures, subsections or articles were found")
-    meta = document_meta(prelude, main, page_meta, signed=(signed_issuer, signed_date), name=name)
+    # A bullet before a line ("• 来源：…", kept by the Markdown reader for lists) is no part of what it says.
+    meta = document_meta(_unbulleted(prelude), _unbulleted(main), page_meta, signed=(signed_issuer, signed_date),
+                         name=name)
     measures = [dataclasses.replace(m, order=i, **meta) for i, m in enumerate(measures)]
     warnings += _size_warning(lines, measures)
     log.debug("parsed %s: %d measures", name, len(measures))
     return Document(name=name, measures=tuple(measures), source=source, warnings=tuple(warnings), **meta)
+
+
+def _unbulleted(lines: list[str]) -> list[str]:
+    return [m.group(1) if (m := BULLET_RE.match(line)) else line for line in lines]
 
 
 def _measures(blocks: list[_Block], name: str) -> tuple[list[Measure], list[str]]:
