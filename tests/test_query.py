@@ -124,3 +124,13 @@ def test_yes_no_questions_after_a_statement_or_a_clause(question):
 
 def test_a_question_word_sentence_is_no_yes_no_question():
     assert not analyse("Which papers, if any, are needed?").asks_yesno
+
+
+@pytest.mark.parametrize("text, holds", [
+    ("自受理之日起30日内", True), ("有效期5年", True), ("最长不超过3个月", True), ("有效期至2027年12月31日", True),
+    ("2025年11月30日前生育的", False), ("每月25日前发放", False), ("自2025年起", False),
+])
+def test_a_duration_is_a_length_of_time_not_a_point_in_it(text, holds):
+    from retrieval.text.figures import has_kind
+
+    assert has_kind("duration", text) is holds

@@ -17,8 +17,12 @@ CONTENT_RE: dict[str, re.Pattern] = {
     "percentage": re.compile(r"\d+(?:\.\d+)?\s*[%％‰]|百分之|[一二三四五六七八九]成|(?:\d+(?:\.\d+)?|[一二三四五六七八九])\s*折(?!叠|旧|算|合)|"
                              r"半价|\d+\s*[∶比]\s*\d+|\d+\s*[:：]\s*\d+(?=\s*的?(?:比例|分担|配套))"),
     "count": re.compile(rf"\d|[{CN_NUMERAL}]+\s*(?:个|家|项|名|次|类|种|所|人|批|条|户|套|位|张|件|级)"),
-    "duration": re.compile(rf"{_YEAR_SPAN}|{_NUM}\s*(?:个)?\s*(?:工作日|自然日|日|天|周|星期|个月|月|年|小时|分钟|周岁)|长期|终身|永久|"
-                           r"当月|当年|次月|次年"),
+    # A length of time, not a point in it: "11月30日" is a date and "2025年" a year, "12月" a month.
+    "duration": re.compile(rf"{_YEAR_SPAN}|(?<![月\d]){_NUM}\s*(?:个)?\s*(?:工作日|自然日|日|天|周|星期|个月|小时|分钟|周岁)|"
+                           rf"(?<!\d)(?!(?:19|20)\d\d)(?:\d{{1,3}}|[{CN_NUMERAL}]+)\s*(?:个)?\s*年|长期|终身|永久|"
+                           r"当月|当年|次月|次年|"
+                           # a period given by its end answers "how long" too: "有效期至2027年12月31日"
+                           r"(?:至|到|截至)\s*(?:19|20)\d\d\s*年"),
     "date": re.compile(rf"{_YEAR_SPAN}|\d{{4}}\s*年|{_NUM}\s*月\s*(?:{_NUM}\s*[日号])?|{_NUM}\s*[日号]前|月底|月初|年底|年初|"
                        r"[一二三四]季度|上半年|下半年|即日起|"
                        # dates written in words: "自公告次月起", "营业执照签发日期为成立日期", "届满前一个月内"
