@@ -89,10 +89,13 @@ def test_sections_and_years_are_named():
 
 @pytest.mark.parametrize("question, sections", [
     ("What does part 二 of the notice cover?", ("二",)),
-    ("第二部分讲了什么？", ("二",)),
+    ("第二部分讲了什么？", ("二", "第二部分")),  # a chapter, or a part above restarting chapters
     ("第三部分第(二)条讲的是什么", ("三(二)",)),  # a subsection named in words stays one id
     ("What does section 二(三) cover?", ("二(三)",)),
-    ("这个实施办法的第三部分（三、）主要讲什么？", ("三",)),  # （三、） restates the chapter's number
+    ("这个实施办法的第三部分（三、）主要讲什么？", ("三", "第三部分")),  # （三、） restates the chapter's number
+    # Where 一、 restarts under each part, the part prefixes the id; both readings are kept.
+    ("第二部分第一项第（二）条讲了什么？", ("二(一)", "第二部分一(二)")),
+    ("第二部分一(二)是什么意思", ("二(一)", "第二部分一(二)")),
     ("第二部分第（二）项里的第6条是什么政策？", ("二(二)6",)),  # not 第六条
     ("第3问说了什么？", ("问3",)),  # a question-and-answer page's ids
     ("What does 问5 say?", ("问5",)),

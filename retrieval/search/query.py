@@ -201,14 +201,24 @@ _CHAPTER_ONLY_RE = re.compile(r"(?:第\s*([一二三四五六七八九十]+)\s*�
                               r"(?!\s*第?\s*[(（]?\s*[一二三四五六七八九十]+\s*[)）])", re.I)
 
 
+# The same words read as a plan whose 一、 chapters restart under each part, where the part prefixes
+# the id: "第二部分第一项第（二）条", "第二部分一(二)" → 第二部分一(二). Both readings are kept; the
+# corpus has one of them.
+_PREFIXED_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*(部分|章|篇)\s*[的,，、]?\s*第?\s*([一二三四五六七八九十]+)"
+                          r"\s*(?:项|条|点|、)?\s*(?:的?\s*第?\s*[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*(?:条|项|点)?)?")
+
+
 def analyse(question: str) -> QueryInfo:
     language = detect_language(question)
     named = [f"{m.group(1)}({m.group(2)}){m.group(3) or ''}" for m in PART_RE.finditer(question)]
+    named += [f"第{m.group(1)}{m.group(2)}{m.group(3)}" + (f"({m.group(4)})" if m.group(4) else "")
+              for m in _PREFIXED_RE.finditer(question)]
     # "Article 47" is how an English reader names 第四十七条.
     named += [f"第{int_to_cn(int(m.group(1)))}条" for m in _ARTICLE_EN_RE.finditer(question)]
     named += SECTION_RE.findall(PART_RE.sub(" ", question))
     if not named:
-        named += [m.group(1) or m.group(2) for m in _CHAPTER_ONLY_RE.finditer(question)]
+        for m in _CHAPTER_ONLY_RE.finditer(question):
+            named += [m.group(1) or m.group(2)] + ([f"第{m.group(1)}部分"] if m.group(1) else [])
     # A question-and-answer page's 问3 and a prose page's 段2 ("第3问", "问3", "question 3 of the FAQ").
     named += [f"{m.group(1)}{m.group(2)}" if m.group(1) else f"{m.group(4)}{m.group(3)}"
               for m in _INFERRED_ID_RE.finditer(question)]
