@@ -290,7 +290,7 @@ BINARY_JUNK = bytes(range(256)) * 4
     ("scan.pdf", blank_pdf(), "no extractable text (scanned?)"),
     ("secret.pdf", encrypted(pdf_bytes(["一、总则"]), "secret"), "encrypted"),
     ("blank.html", b"<html><head><script>x=1</script></head><body> </body></html>", "no text found"),
-    ("table.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'; supported: .txt, .md, .html, .htm, .docx, .pdf"),
+    ("table.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'; supported: .txt, .md, .html, .htm, .shtml"),
     ("README", b"text", "unsupported file type"),
 ])
 def test_broken_inputs_name_the_file_and_cause(filename, data, cause):
@@ -319,7 +319,32 @@ def test_suffix_is_case_insensitive(plan_text, reference):
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+    assert {".txt", ".md", ".html", ".htm", ".shtml", ".mhtml", ".docx", ".pdf"} <= set(SUPPORTED_SUFFIXES)
+
+
+_PAGE = ("<html><head><title>某市就业方案_某市人民政府</title></head><body><div class='content'>"
+         "<p>一、对吸纳就业的企业给予补贴，每人1000元。</p><p>二、对创业者给予担保贷款，最高30万元。</p>"
+         "<p>三、对培训机构给予奖励。</p></div></body></html>")
+
+
+@pytest.mark.parametrize("filename", ["post_123.shtml", "content.jsp", "copied-source.txt"])
+def test_pages_saved_with_a_server_suffix_or_as_text_are_read_as_html(filename):
+    document = parse_upload(_PAGE.encode("gb18030"), filename)
+    assert [m.section for m in document.measures] == ["一", "二", "三"]
+    assert document.title == "某市就业方案"
+
+
+def test_a_browser_single_file_save_is_read(tmp_path):
+    import quopri
+
+    mhtml = (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; type="text/html"; boundary="--b--"\r\n\r\n'
+             b"----b--\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+             b"Content-Location: http://www.example.gov.cn/a.shtml\r\n\r\n" + quopri.encodestring(_PAGE.encode("utf-8"))
+             + b"\r\n----b----\r\n")
+    document = parse_upload(mhtml, "page.mhtml")
+    assert [m.section for m in document.measures] == ["一", "二", "三"]
+    with pytest.raises(DocumentError, match="MHTML"):
+        parse_upload(b"not a MIME message", "page.mht")
 
 
 def _numbered_list(document, levels) -> str:

@@ -18,7 +18,12 @@ from pypdf import PdfReader
 
 log = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+# Pages keep their server's suffix when saved (.shtml, .jsp …); MHTML is a browser's single-file save.
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jhtml", ".asp", ".aspx", ".jsp", ".php")
+MHTML_SUFFIXES = (".mhtml", ".mht")
+SUPPORTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *MHTML_SUFFIXES, ".docx", ".pdf")
+# A "text" file that is really a saved page (copied out of the browser's source view).
+HTML_START_RE = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<meta\s)", re.IGNORECASE)
 
 # Share of undecodable or control characters above which a "text" file is treated as binary.
 BINARY_RATIO = 0.1
@@ -87,12 +92,14 @@ def load_upload(data: bytes, filename: str) -> Loaded:
     if not data:
         raise _error(filename, "the file is empty")
     meta: dict[str, str] = {}
-    if suffix in (".txt", ".md"):
+    if suffix in (".txt", ".md") and not HTML_START_RE.match(data[:1024].lstrip(b"\xef\xbb\xbf")):
         text = _decode(data, filename)
         if suffix == ".md":
             text, meta = _strip_markdown(text)
-    elif suffix in (".html", ".htm"):
+    elif suffix in (".txt", ".md", *HTML_SUFFIXES):
         text, meta = _html_text(data, filename)
+    elif suffix in MHTML_SUFFIXES:
+        text, meta = _html_text(_mhtml_page(data, filename), filename)
     elif suffix == ".docx":
         text = _docx_text(data, filename)
     else:
@@ -180,6 +187,21 @@ def _html_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
         return html_text(markup)
     except Exception as exc:  # lxml/bs4 on arbitrary uploads: any failure means "not HTML we can read"
         raise _error(filename, f"not a readable HTML page ({exc})") from exc
+
+
+def _mhtml_page(data: bytes, filename: str) -> bytes:
+    """A browser's single-file save (MIME, RFC 2557) → the bytes of its HTML part, transfer encoding
+    undone; the part's charset, when it declares one, goes in front for the HTML reader to see."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(data, policy=policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            html = part.get_payload(decode=True) or b""
+            declared = part.get_content_charset()
+            return (f'<meta charset="{declared}">'.encode("ascii") if declared else b"") + html
+    raise _error(filename, "not a readable MHTML page (no HTML part found)")
 
 
 # -- Word -----------------------------------------------------------------------------------------
