@@ -368,3 +368,15 @@ def test_a_part_without_restarting_chapters_adds_nothing_to_ids():
             "（一）对吸纳就业的企业给予补贴，每人1000元。\n二、稳定岗位\n（一）对创业者给予担保贷款。")
     doc = parse_text(text, "parts")
     assert [m.section for m in doc.measures] == ["第一部分", "一(一)", "二(一)"]
+
+
+@pytest.mark.parametrize("title, place", [
+    ("一图读懂｜《北塘县高龄津贴和居家养老服务补贴实施办法》政策要点", "北塘县"),
+    ("东湖区社区居家养老服务管理办法", "东湖区"),
+    ("2026年广州市天河区幼儿园招生工作方案", "广州市天河区"),
+    ("关于加强园区管理的通知", ""),
+])
+def test_a_county_or_district_is_the_place_of_its_own_document(title, place):
+    from retrieval.ingest.metadata import find_place
+
+    assert find_place(title) == place

@@ -32,6 +32,7 @@ DOCUMENT_KINDS = ("办法", "方案", "规定", "细则", "条例", "意见", "�
 # issuer. Words ending in 区 that are not districts are excluded.
 CITY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=省)|(?<=《))([{_CJK}]{{2,3}}?市)")
 DISTRICT_RE = re.compile(rf"^([{_CJK}]{{1,4}}?(?:区|县))")
+COUNTY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=《))([{_CJK}]{{2,3}}?(?:区|县))")
 NOT_DISTRICTS = ("社区", "小区", "园区", "辖区", "城区", "市区", "片区", "地区", "景区", "校区", "街区", "山区", "各区")
 NATIONAL_RE = re.compile(r"^(?:中华人民共和国|国务院|国家)")
 
@@ -162,6 +163,11 @@ def find_place(*texts: str) -> str:
         if district and not district.group(1).endswith(NOT_DISTRICTS):
             return city + district.group(1)
         return city
+    # A county's or district's own document names no city: 《北塘县高龄津贴…办法》.
+    for text in texts:
+        for match in COUNTY_RE.finditer((text or "").strip()):
+            if not match.group(1).endswith(NOT_DISTRICTS):
+                return re.sub(r"^[年月日号的]+", "", match.group(1))
     return ""
 
 
