@@ -96,6 +96,11 @@ def test_sections_and_years_are_named():
     # Where 一、 restarts under each part, the part prefixes the id; both readings are kept.
     ("第二部分第一项第（二）条讲了什么？", ("二(一)", "第二部分一(二)")),
     ("第二部分一(二)是什么意思", ("二(一)", "第二部分一(二)")),
+    # A list's points are numbered 1, 2, 3; a FAQ's questions 问1, a prose page's paragraphs 段1.
+    ("政策要点第五点讲的是什么？", ("5",)),
+    ("What does point 5 of the key points say?", ("5",)),
+    ("What does question 3 of the FAQ say?", ("问3",)),
+    ("What does paragraph 2 say?", ("段2",)),
     ("第二部分第（二）项里的第6条是什么政策？", ("二(二)6",)),  # not 第六条
     ("第3问说了什么？", ("问3",)),  # a question-and-answer page's ids
     ("What does 问5 say?", ("问5",)),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.ingest.parsing import int_to_cn, normalize_section
+from retrieval.ingest.parsing import cn_to_int, int_to_cn, normalize_section
 from retrieval.text.textnorm import detect_language, en_stem, en_words
 
 SECTION_RE = re.compile(
@@ -195,6 +195,8 @@ def _yesno_en(question: str) -> bool:
     return any(_YESNO_EN.match(clause) for clause in re.split(r"[,;:—–]", sentence))
 
 
+_POINT_ZH_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(?:点|项|个要点)(?!目)")
+_POINT_EN_RE = re.compile(r"\b(point|item|bullet|question|paragraph|para)\s*(?:no\.?\s*)?(\d{1,3})\b", re.I)
 _ARTICLE_EN_RE = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
 # A chapter named alone: "第二部分", "part 二", "section 三" (with a subsection it is SECTION_RE's or PART_RE's).
 _CHAPTER_ONLY_RE = re.compile(r"(?:第\s*([一二三四五六七八九十]+)\s*部分|\b(?:part|section|chapter)\s*([一二三四五六七八九十]+))"
@@ -222,6 +224,11 @@ def analyse(question: str) -> QueryInfo:
     # A question-and-answer page's 问3 and a prose page's 段2 ("第3问", "问3", "question 3 of the FAQ").
     named += [f"{m.group(1)}{m.group(2)}" if m.group(1) else f"{m.group(4)}{m.group(3)}"
               for m in _INFERRED_ID_RE.finditer(question)]
+    # A list's points are numbered 1, 2, 3: "第5点", "第五项", "point 5", "item 12"; "question 3", "paragraph 2".
+    rest = _PREFIXED_RE.sub(" ", PART_RE.sub(" ", question))
+    named += [str(cn_to_int(m.group(1))) for m in _POINT_ZH_RE.finditer(rest)]
+    for m in _POINT_EN_RE.finditer(question):
+        named.append({"question": "问", "paragraph": "段", "para": "段"}.get(m.group(1).lower(), "") + m.group(2))
     sections = tuple(dict.fromkeys(normalize_section(s) for s in named))
     kinds = set(question_kinds(question, language))
     if sections:
