@@ -59,7 +59,8 @@ def test_kinds(question, kind):
     ("怎么申请公共租赁住房?", "procedure"),
     ("我们是一家小微企业，想申请研发补助，有哪些政策？", None),
     ("由哪几个部门负责?", None),  # counts departments, wants their names
-    ("补贴每个月几号前发到账？", "date"),  # 几号 beside a subsidy asks a day, not a sum
+    ("补贴每个月几号前发到账？", "date"),
+    ("How often must the list of recipients be published?", "duration"),  # 几号 beside a subsidy asks a day, not a sum
     ("坐地铁能打几折？", "percentage"),
     ("市、区两级财政按什么比例分担？", "percentage"),
 ])
@@ -115,6 +116,8 @@ def test_a_chapter_named_alone_is_a_section(question, sections):
     ("残疾等级要几级才能领护理补贴？", "amount"),  # 几级 asks a grade; the subsidy named is no sum asked
     ("生育津贴发给谁？", "who"),  # the recipient, not the body responsible
     ("谁可以申请公租房？", "who"),
+    ("Can I hire an agent to handle the registration for me?", "who"),  # "to handle" is no "who handles"
+    ("How often must the list of recipients be published?", "list"),  # "the list" is no "list the …"
 ])
 def test_words_that_only_look_like_a_kind(question, kind):
     assert kind not in analyse(question).kinds

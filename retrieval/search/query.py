@@ -42,7 +42,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      # "who" asks who only as the clause's question word, not as the relative pronoun of "a person who …".
      re.compile(r"(?:^|[.?!,;:]\s*|\b(?:and|so|then|but|or)\s+)who(?:s|m)?\b|\bby whom\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
                 r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
-                r"\bresponsible\b|\bin charge\b|\bleads?\b|\bhandles?\b", re.I)),
+                r"\bresponsible\b|\bin charge\b|(?<!\bto )\b(?:leads?|handles?)\b", re.I)),  # "an agent to handle it": no who
     ("percentage",
      re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少|缴费率|几折|打折|折扣"),
      re.compile(r"\bpercent\w*|\bshare\b|\bratio\b|\brates?\b|\bproportion\b|%", re.I)),
@@ -56,7 +56,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
     ("duration",
      re.compile(r"多长|多久|几天|几年|几个月|几周|多少天|多少年|多少个月|几个?工作日|多少个?工作日|期限|时限|有效期|期间多长"),
-     re.compile(r"\bhow long\b|\bhow many (?:days|working days|months|years|weeks|hours)\b|\bwithin how\b|"
+     re.compile(r"\bhow long\b|\bhow often\b|\bhow many (?:days|working days|months|years|weeks|hours)\b|\bwithin how\b|"
                 r"\bperiod\b|\bduration\b|\btime limit\b|\bvalid for\b", re.I)),
     ("date",
      re.compile(r"什么时候|何时|几月|几号|哪天|哪一天|截止|起止|日期|哪年|哪一年|开始时间|什么时间"),
@@ -87,7 +87,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("list",
      re.compile(r"(负责|承担|要完成|有|做|管)(的)?(哪些|什么|全部|所有)(工作|任务|事|措施)?|哪些(工作|任务|措施)|职责|"
                 r"(列出|列举).*(工作|任务|措施)"),
-     re.compile(r"\bwhat (?:tasks|work|duties|measures|jobs)\b|\bwhich tasks\b|\blist\b|\bwhat does .+ do\b|"
+     re.compile(r"\bwhat (?:tasks|work|duties|measures|jobs)\b|\bwhich tasks\b|^\s*(?:please\s+)?list\b|\blist (?:all|every|each)\b|\bwhat does .+ do\b|"
                 r"\bwhat (?:is|are) .+ (?:responsible for|in charge of|expected to do|supposed to do|required to do|"
                 r"asked to do)\b|\bduties\b|\bresponsibilities\b|\bwhat .+ (?:doing|working on)\b", re.I)),
     ("support",

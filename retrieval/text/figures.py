@@ -20,7 +20,7 @@ CONTENT_RE: dict[str, re.Pattern] = {
     # A length of time, not a point in it: "11月30日" is a date and "2025年" a year, "12月" a month.
     "duration": re.compile(rf"{_YEAR_SPAN}|(?<![月\d]){_NUM}\s*(?:个)?\s*(?:工作日|自然日|日|天|周|星期|个月|小时|分钟|周岁)|"
                            rf"(?<!\d)(?!(?:19|20)\d\d)(?:\d{{1,3}}|[{CN_NUMERAL}]+)\s*(?:个)?\s*年|长期|终身|永久|"
-                           r"当月|当年|次月|次年|"
+                           r"当月|当年|次月|次年|季度|半年|"  # "how often": 每季度, 每半年
                            # a period given by its end answers "how long" too: "有效期至2027年12月31日"
                            r"(?:至|到|截至)\s*(?:19|20)\d\d\s*年"),
     "date": re.compile(rf"{_YEAR_SPAN}|\d{{4}}\s*年|{_NUM}\s*月\s*(?:{_NUM}\s*[日号])?|{_NUM}\s*[日号]前|月底|月初|年底|年初|"
