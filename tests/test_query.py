@@ -60,7 +60,8 @@ def test_kinds(question, kind):
     ("我们是一家小微企业，想申请研发补助，有哪些政策？", None),
     ("由哪几个部门负责?", None),  # counts departments, wants their names
     ("补贴每个月几号前发到账？", "date"),
-    ("How often must the list of recipients be published?", "duration"),  # 几号 beside a subsidy asks a day, not a sum
+    ("How often must the list of recipients be published?", "duration"),
+    ("Once approved, from which month is the subsidy counted?", "date"),  # 几号 beside a subsidy asks a day, not a sum
     ("坐地铁能打几折？", "percentage"),
     ("市、区两级财政按什么比例分担？", "percentage"),
 ])
