@@ -134,6 +134,14 @@ def test_yes_no_questions_after_a_statement_or_a_clause(question):
     assert info.asks_yesno and info.wanted is None
 
 
+@pytest.mark.parametrize("question", [
+    "Can you summarize item 六(五)2?", "Could you tell me who leads the work?", "能告诉我补贴标准是多少吗？",
+    "可以介绍一下第五条吗？",
+])
+def test_a_polite_request_is_no_yes_no_question(question):
+    assert not analyse(question).asks_yesno
+
+
 def test_a_question_word_sentence_is_no_yes_no_question():
     assert not analyse("Which papers, if any, are needed?").asks_yesno
 

@@ -328,13 +328,19 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
     return values, gap, detail
 
 
+NAMED_SECTION_HITS = 3
+
+
 def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
           model: AnswerabilityModel | None = None) -> Verdict:
     if not hits:
         return Verdict(False, 0.0, 0.0, "the index is empty", probability=0.0)
     info, terms = prepared.info, prepared.terms
     dense = float(hits[0].signals.get("dense", 0.0))
-    if info.sections and hits[0].signals.get("section", 0) > 0:
+    # A section named exactly and found among the first hits is a lookup, though other words of the
+    # question ("Can you summarize item 六(五)2?") put another document's measure first.
+    if info.sections and (hits[0].signals.get("section", 0) > 0 or
+                          any(h.signals.get("section", 0) >= 1.0 for h in hits[:NAMED_SECTION_HITS])):
         return Verdict(True, 1.0, dense, "section named")
     if terms.units and info.asks_list:
         return Verdict(True, 1.0, dense, "unit named")

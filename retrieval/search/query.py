@@ -99,6 +99,11 @@ _YESNO_ZH = re.compile(r"是否|能否|可否|可不可以|能不能|是不是|�
 _YESNO_EN = re.compile(r"^\s*(?:is|are|can|could|does|do|did|will|would|should|must|may|has|have|was|were|"
                        r"am|shall)\b", re.I)
 # Question words that open a question; "when"/"where"/"if" also open a clause before a yes/no question.
+# A polite request is no yes/no question: "Can you summarize item 二(三)?", "能告诉我补贴标准吗？"
+_REQUEST_EN = re.compile(r"^\s*(?:can|could|would|will) you (?:please )?(?:tell|summari[sz]e|explain|list|describe|give|show|"
+                         r"say|outline|clarify|help|walk|point|name|provide|share|let)\b", re.I)
+_REQUEST_ZH = re.compile(r"(?:能|可以|可否|能否|能不能|可不可以|麻烦|请)\s*(?:帮我|给我)?\s*(?:告诉|介绍|说明|解释|讲讲|讲一下|"
+                         r"说说|说一下|列出|列举|概括|总结|查一下|看看)")
 _WH_EN = re.compile(r"^\s*(?:what|which|who|whom|whose|why|how)\b", re.I)
 _MONEY_WORDS_ZH = r"补助|补贴|奖励|奖金|资助|金额|钱|费用|津贴|额度|资金|罚款|罚|工资|收入|保费|报酬|薪|元|费"
 # The money word must stand by the figure cue: "能拿到多少一次性奖励", "补贴是多少", "罚多少"; in
@@ -164,7 +169,7 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
     # A question mixing languages ("What is 市科技局 responsible for?") is read by both sides.
     if not zh:
         kinds |= {kind for kind, zh_re, _ in _KINDS if zh_re.search(question)}
-    if _YESNO_ZH.search(question) if zh else _yesno_en(question):
+    if (_YESNO_ZH.search(question) and not _REQUEST_ZH.search(question)) if zh else _yesno_en(question):
         kinds.add("yesno")
     if "number" in kinds and "count" not in kinds and (_MONEY_ZH if zh else _MONEY_EN).search(question):
         kinds.add("amount")  # "能拿到多少一次性奖励": how much, of money
@@ -190,7 +195,7 @@ def _yesno_en(question: str) -> bool:
     sentence does not open with a question word ("Which papers, if any, are needed?")."""
     last = [s for s in re.split(r"(?<=[.?!])\s+", question.strip()) if s.strip()][-1:] or [question]
     sentence = last[0]
-    if _WH_EN.match(sentence):
+    if _WH_EN.match(sentence) or _REQUEST_EN.match(sentence):
         return False
     return any(_YESNO_EN.match(clause) for clause in re.split(r"[,;:—–]", sentence))
 
