@@ -11,7 +11,7 @@ from retrieval.config import Settings
 from retrieval.index.embedders import Embedder, build_embedder
 from retrieval.index.versions import Index
 from retrieval.models import Answer, Document, Hit, IngestReport, Measure
-from retrieval.ingest.parsing import in_section, normalize_section
+from retrieval.text.sections import in_section, normalize_section
 
 log = logging.getLogger(__name__)
 

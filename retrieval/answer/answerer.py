@@ -9,7 +9,7 @@ from retrieval.answer.answerability import Verdict, judge, prefer_figures, topic
 from retrieval.answer.compose import cite, pick_quote, quote_terms, render_answer, render_refusal
 from retrieval.config import Settings
 from retrieval.models import Answer, Hit, Measure
-from retrieval.ingest.parsing import in_section
+from retrieval.text.sections import in_section
 from retrieval.search.documents import document_infos
 from retrieval.search.query import QueryInfo
 from retrieval.search.hybrid import HybridSearcher, Prepared

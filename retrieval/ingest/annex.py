@@ -43,7 +43,7 @@ def annex_label(line: str) -> str | None:
         return None
     number = match.group(1) or ""
     if number and not number.isdigit():
-        from retrieval.ingest.parsing import cn_to_int
+        from retrieval.text.sections import cn_to_int
 
         number = str(cn_to_int(number))
     rest = match.group(2) or ""

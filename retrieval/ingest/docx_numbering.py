@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from docx.oxml.ns import qn
 
-from retrieval.ingest.parsing import int_to_cn
+from retrieval.text.sections import int_to_cn
 
 log = logging.getLogger(__name__)
 

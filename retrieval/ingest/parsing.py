@@ -1,39 +1,39 @@
 """Plain text of a policy document → its measures, metadata and warnings.
 
-Two layouts are understood:
-- work plans and notices: chapters ``一、``, subsections ``(一)``/``（一）``, items ``1.``/``1、``/``（1）``/
-  ``1）``/``①`` (the first style under a heading numbers the measures; another style inside an item is
-  an enumeration in it), numbering that runs on across subsections, items directly under a chapter,
-  a list under an unnumbered heading (``注意事项：`` → ``注意事项1``);
-- regulations: ``第X编``/``第X章``/``第X节`` headings and ``第X条`` articles;
-- pages without that numbering: questions and answers (``问：…答：…`` → ``问1``, ``问2``) and service
-  guides headed by labels (``申请材料`` → ``申请材料1``; ``办理时限 | 15个工作日`` rows → ``办理时限``).
+Two numbered layouts are read here:
+- work plans and notices: chapters ``一、`` (a chapter line that is a statement with nothing under it
+  is a measure itself), subsections ``(一)``/``（一）``, items ``1.``/``1、``/``（1）``/``1）``/``①`` (the
+  first style under a heading numbers the measures; another style inside an item is an enumeration
+  in it), numbering that runs on across subsections, items directly under a chapter, a list under an
+  unnumbered heading (``注意事项：`` → ``注意事项1``), parts above the chapters (``第二部分``, which
+  prefix the ids when ``一、`` restarts under each: ``第二部分一(二)``);
+- regulations: ``第X编``/``第X章``/``第X节`` headings and ``第X条`` articles.
+Pages without that numbering (questions and answers, service guides, lists in other styles, prose)
+are unnumbered.py's; the numbering styles and blocks are blocks.py's, section ids text/sections.py's.
 Annexes (``附件2``) are their own part (annex.py); unit tags are read by unit_tags.py, metadata by
 metadata.py. Full-width and half-width punctuation and digits are both accepted; section ids are
 always written with half-width parentheses, as readers cite them: ``三(四)``, ``三(三)2``, ``第五条``.
-A document without numbering falls back to items ``1``/``2`` or paragraphs ``段1`` (ids marked inferred).
 """
 from __future__ import annotations
 
 import logging
 import re
 import dataclasses
-from dataclasses import dataclass, field
 
 from retrieval.ingest.annex import annex_measures, split_annexes
+from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE: read by tests and loaders)
+    BULLET_RE, CHAPTER_RE, CIRCLED, ITEM_RE, SUBSECTION_RE, Block, chapter_id, item_match)
 from retrieval.ingest.metadata import document_meta, signature
 from retrieval.ingest.unit_tags import (merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
+from retrieval.ingest.unnumbered import MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs, unnumbered_layout
 from retrieval.models import Document, Measure
-from retrieval.text.textnorm import sentences
+# Section ids are the text layer's; importers of this module have found them here.
+from retrieval.text.sections import (CN_NUM, FULL_WIDTH_DIGITS, cn_to_int, in_section,  # noqa: F401
+                                     int_to_cn, normalize_section)
 
 log = logging.getLogger(__name__)
 
-CN_NUM = "一二三四五六七八九十百零〇两"
-CHAPTER_RE = re.compile(rf"^([{CN_NUM}]+)\s*[、．.]\s*(.*)$")
-SUBSECTION_RE = re.compile(rf"^[(（]\s*([{CN_NUM}]+)\s*[)）]\s*(.*)$")
-ITEM_RE = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
-PAREN_ITEM_RE = re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*(.*)$|^(\d{1,3})\s*[)）]\s*(.*)$")
 ARTICLE_CHAPTER_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*条\s*(.*)$")
 # Everything from the editor's byline on is page furniture (related articles, dates).
@@ -44,91 +44,17 @@ TRAILER_RE = re.compile(r"^(责任编辑|编辑[:：]|相关阅读|相关文章|
 # Page numbers of a PDF or a printed page: "- 3 -", "第 2 页 共 9 页".
 PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)$")
 URL_LINE_RE = re.compile(r"^(?:[^\s:：]{0,12}[:：]\s*)?https?://\S+$")
-INLINE_NEXT_RE = r"[；;。，,\s]\s*{n}\s*[.．、](?!\d)"
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-CIRCLED_RE = re.compile(rf"^([{CIRCLED}])\s*(.*)$")
 LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]$")
 PART_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*[编节]\s*(.*)$")
-FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 # Measures are unique by id; one document pasted many times must not multiply them.
 MAX_UNEXPLAINED = 3.0
-# A document without any numbering is indexed by paragraphs only if it has this many real ones.
-MIN_PARAGRAPHS = 3
-MIN_PARAGRAPH_CHARS = 30
 # A heading that is a sentence, not a title: it has a clause or sentence mark, or is long.
 STATEMENT_RE = re.compile(r"[。；;，,！？]")
 MIN_STATEMENT_CHARS = 20
 # A part above a plan's 一、 chapters: "第二部分 主要任务", "第三章 保障措施" (in a plan, not a regulation).
 PLAN_PART_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*(部分|章|篇)\s*(.*)$")
-# A list numbered in words at line starts: 一是…二是…; 第一，…第二，…
-ORDINAL_RE = re.compile(rf"^(?:第([{CN_NUM}]{{1,3}})\s*[，,、:：]|([{CN_NUM}]{{1,3}})是)\s*(.+)$")
-BULLET_RE = re.compile(r"^[-•·●■◆▪▲★○◇□►*]\s*(.+)$")
-# Text without numbering or paragraphs is cited in runs of sentences of about this length; shorter
-# than this in all, it is no policy document.
-SENTENCE_RUN_CHARS = 200
-SENTENCE_ENDS = ("。", "；", ";", "！", "？", "!", "?")
-MIN_DOCUMENT_CHARS = 40
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
-
-
 class NoMeasuresError(ValueError):
     """The text has no recognisable measure structure."""
-
-
-def cn_to_int(numeral: str) -> int:
-    """Chinese numerals up to the hundreds (十三 → 13, 二十 → 20); Arabic digits pass through."""
-    if numeral.isdigit():
-        return int(numeral)
-    total, current = 0, 0
-    for char in numeral:
-        if char == "百":
-            total += (current or 1) * 100
-            current = 0
-        elif char == "十":
-            total += (current or 1) * 10
-            current = 0
-        else:
-            current = _CN_DIGITS.get(char, 0)
-    return total + current
-
-
-def int_to_cn(number: int) -> str:
-    digits = "零一二三四五六七八九"
-    if number < 10:
-        return digits[number]
-    if number < 20:
-        return "十" + (digits[number % 10] if number % 10 else "")
-    if number < 100:
-        return digits[number // 10] + "十" + (digits[number % 10] if number % 10 else "")
-    return str(number)
-
-
-def normalize_section(text: str) -> str:
-    """A section id as typed by a user (full-width brackets, spaces, 、) → the canonical form."""
-    text = text.strip().replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "")
-    text = re.sub(rf"^([{CN_NUM}]+)[、.．]", r"\1", text)
-    text = re.sub(r"(\d+)[.．、]$", r"\1", text)
-    text = text.translate(FULL_WIDTH_DIGITS)
-    # 第12条 is indexed as 第十二条 (articles keep digits only from 100 on).
-    return re.sub(r"^第(\d{1,2})条$", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)
-
-
-def in_section(section: str, wanted: str) -> bool:
-    """三(二)1 is in 三(二) (an item of the named subsection) and in 三(二)1 itself."""
-    return section == wanted or (section.startswith(wanted) and section[len(wanted):].isdigit())
-
-
-@dataclass(eq=False)  # blocks are told apart by identity: two can hold the same text
-class _Block:
-    """A piece of text under construction: a subsection body, an item, an article."""
-
-    section: str
-    chapter: str
-    subsection: str
-    lines: list[str] = field(default_factory=list)
-    inferred: bool = False
-    dropped: bool = False  # a subsection body folded into its heading once items follow
 
 
 def _clean_lines(text: str) -> list[str]:
@@ -144,29 +70,6 @@ def _clean_lines(text: str) -> list[str]:
     return lines
 
 
-def _chapter_id(numeral: str) -> str:
-    return int_to_cn(cn_to_int(numeral))
-
-
-def _item_match(line: str, expected: int):
-    """``1.`` / ``1、`` / ``（1）`` / ``①`` → (style, number label, text), or None.
-
-    ``11.121人才梯队项目`` is item 11 when 11 is the next number; ``3.5亿元…`` is not an item.
-    A line ``1.死亡的；2.失踪的；…`` is an enumeration inside one paragraph, not items."""
-    if m := ITEM_RE.match(line):
-        number, rest = int(m.group(1)), m.group(2)
-        if re.search(INLINE_NEXT_RE.format(n=number + 1), rest) and expected <= 1:
-            return None
-        return "dot", str(number), rest
-    if (m := re.match(r"^(\d{1,3})\s*[.．、](\d.*)$", line)) and int(m.group(1)) == expected > 1:
-        return "dot", m.group(1), m.group(2)
-    if m := PAREN_ITEM_RE.match(line):  # （1） or 1）
-        return "paren", str(int(m.group(1) or m.group(3))), m.group(2) if m.group(1) else m.group(4)
-    if m := CIRCLED_RE.match(line):
-        return "circle", m.group(1), m.group(2)
-    return None
-
-
 class _PlanState:
     """Where the plan parser is: chapter, subsection, the blocks of the current heading."""
 
@@ -176,9 +79,9 @@ class _PlanState:
         self.chapter_heading = ""
         self.subsection_id, self.subsection_heading = "", ""
         self.label = ""  # an unnumbered heading (注意事项:) whose items restart at 1
-        self.blocks: list[_Block] = []
-        self.sub_blocks: list[_Block] = []
-        self.current: _Block | None = None
+        self.blocks: list[Block] = []
+        self.sub_blocks: list[Block] = []
+        self.current: Block | None = None
         self.item_style = ""
         self.last_number = 0
         self.ids: set[str] = set()
@@ -189,10 +92,10 @@ class _PlanState:
     def prefix(self) -> str:
         return self.label or (self.part + self.chapter_id + self.subsection_id)
 
-    def open_block(self, section: str, inferred: bool = False) -> _Block:
+    def open_block(self, section: str, inferred: bool = False) -> Block:
         heading = self.label or self.subsection_heading
         chapter = "\n".join(h for h in (self.part_heading, self.chapter_heading) if h)
-        block = _Block(section, chapter, heading, inferred=inferred)
+        block = Block(section, chapter, heading, inferred=inferred)
         self.blocks.append(block)
         self.sub_blocks.append(block)
         self.ids.add(section)
@@ -206,14 +109,14 @@ class _PlanState:
             return
         body = CHAPTER_RE.match(self.chapter_heading).group(2).strip()
         if STATEMENT_RE.search(body) or len(body) >= MIN_STATEMENT_CHARS:
-            self.blocks.append(_Block(self.part + self.chapter_id, self.part_heading, "", [body]))
+            self.blocks.append(Block(self.part + self.chapter_id, self.part_heading, "", [body]))
             self.ids.add(self.part + self.chapter_id)
 
     def new_heading(self) -> None:
         self.sub_blocks, self.item_style, self.last_number, self.label = [], "", 0, ""
 
 
-def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
+def _parse_plan(lines: list[str]) -> tuple[list[str], list[Block]]:
     """Work-plan layout. Returns the lines before the first heading, and the blocks."""
     first = next((cn_to_int(m.group(1)) for line in lines if (m := CHAPTER_RE.match(line))), None)
     st = _PlanState(first)
@@ -233,7 +136,7 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
         if part := PLAN_PART_RE.match(line):
             started = True
             st.close_chapter()
-            st.part_label = f"第{_chapter_id(part.group(1))}{part.group(2)}"
+            st.part_label = f"第{chapter_id(part.group(1))}{part.group(2)}"
             st.part = st.part_label if prefixed else ""
             st.part_heading, st.chapter_id, st.chapter_heading = line, "", ""
             st.subsection_id, st.subsection_heading = "", ""
@@ -243,21 +146,21 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[_Block]]:
             continue
         if items_only and not started and (m := ITEM_RE.match(line)) and m.group(1) == "1":
             started = True
-        item = _item_match(line, st.last_number + 1) if started else None
+        item = item_match(line, st.last_number + 1) if started else None
         if label and not (item and item[1] in ("1", "①") and st.prefix() + item[1] in st.ids):
             _text_line(st, prelude, started, label)  # the label is not followed by a list of its own
             label = ""
         if m := CHAPTER_RE.match(line):
             started = True
             st.close_chapter()
-            st.chapter_id, st.chapter_heading = _chapter_id(m.group(1)), line
+            st.chapter_id, st.chapter_heading = chapter_id(m.group(1)), line
             st.chapter_start = len(st.blocks)
             st.subsection_id, st.subsection_heading = "", ""
             st.new_heading()
             st.current = None
         elif m := SUBSECTION_RE.match(line):
             started = True
-            st.subsection_id, st.subsection_heading = f"({_chapter_id(m.group(1))})", line
+            st.subsection_id, st.subsection_heading = f"({chapter_id(m.group(1))})", line
             st.new_heading()
             st.open_block(st.part + st.chapter_id + st.subsection_id)
         elif item:
@@ -311,106 +214,12 @@ def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
     block.lines.append(text)
 
 
-# Pages that answer questions or guide applicants rather than number measures:
-# "问：…？ 答：…" (also Q:, 【问】, 问题3：) and service guides headed "申请材料" / "【办理流程】" / "办理时限：".
-QUESTION_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?(?:【\s*(?:问题?|Q)\s*[\d一二三四五六七八九十]{0,3}\s*】"
-                         r"|(?:问题?|Q)\s*[\d一二三四五六七八九十]{0,3}\s*[:：]|Q\s*\d{1,3}\s*[.．、]"
-                         r"|问\s*\d{1,3}\s*[.．、])\s*(.*)$", re.I)
-ANSWER_RE = re.compile(r"^(?:【\s*答\s*】|答\s*[:：]|A\s*[:：.．])\s*", re.I)
-HEADING_RE = re.compile(r"^【?\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*】?\s*[:：]?$")
-# "办理时限 | 即时办结": a two-cell table row whose first cell is a label is a heading and its text.
-ROW_RE = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*\|\s*(.+)$")
-MIN_UNNUMBERED = 2
-
-
-def _unnumbered_layout(lines: list[str]) -> tuple[list[str], list[_Block]] | None:
-    """A question-and-answer page or a headed service guide, when the document has no 一、/（一）
-    numbering of its own; None otherwise (the plan parser reads it)."""
-    if sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x)) >= 2:
-        return None
-    if sum(1 for i in range(len(lines)) if _question(lines, i) is not None) >= MIN_UNNUMBERED:
-        return _parse_questions(lines)
-    headings = [i for i, x in enumerate(lines) if _heading(lines, i) or ROW_RE.match(x)]
-    # Items that restart at 1 under several headings (申请材料 1. 2.; 办理流程 1. 2. 3.), or none at all:
-    # a notice numbered 1. 2. 3. once through is the plan parser's.
-    firsts = sum(1 for x in lines if (m := ITEM_RE.match(x)) and m.group(1) == "1")
-    if len(headings) >= MIN_UNNUMBERED + 1 and firsts != 1:
-        return _parse_headings(lines)
-    return None
-
-
-def _heading(lines: list[str], i: int) -> bool:
-    """A short label line followed by text (not the document's last line, not a sentence)."""
-    return bool(HEADING_RE.match(lines[i])) and i + 1 < len(lines) and \
-        not HEADING_RE.match(lines[i + 1]) and not ROW_RE.match(lines[i + 1])
-
-
-def _question(lines: list[str], i: int) -> str | None:
-    """The question a line asks: marked (问：, 【问题1】, Q2.) or a line ending in ？ whose next line
-    is marked as its answer (答：); None for any other line."""
-    if m := QUESTION_RE.match(lines[i]):
-        return m.group(1).strip()
-    if lines[i].rstrip().endswith(("？", "?")) and i + 1 < len(lines) and ANSWER_RE.match(lines[i + 1]):
-        return lines[i].strip()
-    return None
-
-
-def _parse_questions(lines: list[str]) -> tuple[list[str], list[_Block]]:
-    """Each question with its answer is a measure, cited 问1, 问2 … in page order; the question is its heading."""
-    prelude: list[str] = []
-    blocks: list[_Block] = []
-    for i, line in enumerate(lines):
-        question = _question(lines, i)
-        if question is not None:
-            blocks.append(_Block(f"问{len(blocks) + 1}", "", question, inferred=True))
-            continue
-        if not blocks:
-            prelude.append(line)
-            continue
-        text = ANSWER_RE.sub("", line)
-        if text:
-            blocks[-1].lines.append(text)
-    return prelude, blocks
-
-
-def _parse_headings(lines: list[str]) -> tuple[list[str], list[_Block]]:
-    """Each headed part of a guide is a measure cited by its heading (申请材料); a numbered list under
-    a heading is one measure per item (申请材料1, 申请材料2), as with 注意事项1 in a plan."""
-    prelude: list[str] = []
-    blocks: list[_Block] = []
-    heading = ""
-    items = 0
-    for i, line in enumerate(lines):
-        if row := ROW_RE.match(line):
-            heading, items = row.group(1), 0
-            blocks.append(_Block(heading, "", heading))
-            blocks[-1].lines.append(row.group(2).strip())
-            continue
-        if _heading(lines, i):
-            heading, items = HEADING_RE.match(line).group(1), 0
-            blocks.append(_Block(heading, "", heading))
-            continue
-        if not heading:
-            prelude.append(line)
-            continue
-        item = _item_match(line, items + 1)
-        if item and item[1] == str(items + 1):
-            items += 1
-            if items == 1 and blocks[-1].section == heading and not blocks[-1].lines:
-                blocks.pop()  # the heading's own block: its items are the measures
-            blocks.append(_Block(f"{heading}{items}", "", heading))
-            blocks[-1].lines.append(item[2])
-        else:
-            blocks[-1].lines.append(line)
-    return prelude, [b for b in blocks if b.lines]
-
-
-def _parse_articles(lines: list[str]) -> tuple[list[str], list[_Block]]:
+def _parse_articles(lines: list[str]) -> tuple[list[str], list[Block]]:
     """Regulation layout: 第X编/第X章/第X节 headings, 第X条 articles; enumerations stay in the article."""
     parts: dict[str, str] = {}  # 编 / 章 / 节 → its heading line
     prelude: list[str] = []
-    blocks: list[_Block] = []
-    current: _Block | None = None
+    blocks: list[Block] = []
+    current: Block | None = None
     last = 0
     for line in lines:
         if (m := ARTICLE_CHAPTER_RE.match(line)) or (m := PART_RE.match(line)):
@@ -425,7 +234,7 @@ def _parse_articles(lines: list[str]) -> tuple[list[str], list[_Block]]:
             last = cn_to_int(m.group(1))
             numeral = int_to_cn(last)  # 第12条 → 第十二条, as readers cite it; 第101条 stays
             chapter = " ".join(parts[k] for k in ("编", "章", "节") if k in parts)
-            current = _Block(f"第{numeral}条", chapter, "")
+            current = Block(f"第{numeral}条", chapter, "")
             blocks.append(current)
             if m.group(2):
                 current.lines.append(m.group(2))
@@ -448,7 +257,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
     if articles >= 2:
         prelude, blocks = _parse_articles(main)
-    elif (layout := _unnumbered_layout(main)) is not None:
+    elif (layout := unnumbered_layout(main)) is not None:
         prelude, blocks = layout
     else:
         prelude, blocks = _parse_plan(main)
@@ -471,7 +280,7 @@ def _unbulleted(lines: list[str]) -> list[str]:
     return [m.group(1) if (m := BULLET_RE.match(line)) else line for line in lines]
 
 
-def _measures(blocks: list[_Block], name: str) -> tuple[list[Measure], list[str]]:
+def _measures(blocks: list[Block], name: str) -> tuple[list[Measure], list[str]]:
     measures: list[Measure] = []
     seen: dict[str, list[str]] = {}
     repeated, duplicates = [], 0
@@ -502,7 +311,7 @@ def _measures(blocks: list[_Block], name: str) -> tuple[list[Measure], list[str]
     return measures, warnings
 
 
-def _block_units(block: _Block) -> tuple[str, dict[str, list[str]], bool]:
+def _block_units(block: Block) -> tuple[str, dict[str, list[str]], bool]:
     raw = "\n".join(block.lines).strip()
     body, roles = split_units(raw)
     if not body and block.subsection and not block.section[-1:].isdigit():
@@ -524,80 +333,14 @@ def _unstructured(lines: list[str], name: str) -> tuple[list[Measure], list[str]
     total = sum(len(line) for line in lines)
     if total < MIN_DOCUMENT_CHARS:
         return [], []
-    blocks = _list_items(lines)
+    blocks = list_items(lines)
     listed = sum(len(line) for block in blocks for line in block.lines)
     if len(blocks) >= 2 and listed * 2 >= total:
         return _measures(blocks, name)
-    if paragraphs := _paragraphs(lines, name):
-        return paragraphs, ["no numbering found: paragraphs and table rows are cited as 段1, 段2, …"]
-    return _sentence_runs(lines, name), ["no numbering or paragraphs found: runs of sentences are cited as "
+    if found := paragraphs(lines, name):
+        return found, ["no numbering found: paragraphs and table rows are cited as 段1, 段2, …"]
+    return sentence_runs(lines, name), ["no numbering or paragraphs found: runs of sentences are cited as "
                                          "段1, 段2, …"]
-
-
-def _list_items(lines: list[str]) -> list[_Block]:
-    """The items of the first list numbered from 1 in one style; other lines belong to the item above."""
-    blocks: list[_Block] = []
-    style, number = "", 0
-    for line in lines:
-        item = _any_item(line, number + 1)
-        if item and item[0] in (style or item[0]) and item[1] == number + 1:
-            style, number = item[0], item[1]
-            blocks.append(_Block(str(number), "", ""))
-            blocks[-1].lines.append(item[2])
-        elif blocks:
-            blocks[-1].lines.append(line)
-    return [b for b in blocks if "".join(b.lines).strip()]
-
-
-def _any_item(line: str, expected: int) -> tuple[str, int, str] | None:
-    """(style, number, text) of a line numbered in any list style; a bullet is the number expected."""
-    if m := BULLET_RE.match(line):
-        return "bullet", expected, m.group(1)
-    if m := ORDINAL_RE.match(line):
-        numeral = m.group(1) or m.group(2)
-        return ("ordinal-" + ("第" if m.group(1) else "是")), cn_to_int(numeral), m.group(3)
-    if m := CIRCLED_RE.match(line):
-        return "circle", CIRCLED.index(m.group(1)) + 1, m.group(2)
-    if m := PAREN_ITEM_RE.match(line):
-        return "paren", int(m.group(1) or m.group(3)), m.group(2) if m.group(1) else m.group(4)
-    if m := ITEM_RE.match(line):
-        return "dot", int(m.group(1)), m.group(2)
-    return None
-
-
-def _sentence_runs(lines: list[str], name: str) -> list[Measure]:
-    """Consecutive sentences up to SENTENCE_RUN_CHARS each: text with neither numbering nor paragraphs
-    (short lines, a page of fragments) still answers questions by the passage that says it."""
-    runs: list[str] = []
-    for sentence in sentences("\n".join(lines)):
-        if runs and len(runs[-1]) + len(sentence) <= SENTENCE_RUN_CHARS:
-            runs[-1] += sentence if runs[-1].endswith(SENTENCE_ENDS) else "\n" + sentence
-        else:
-            runs.append(sentence)
-    return [Measure(document=name, title="", section=f"段{i}", chapter="", subsection="", text=text,
-                    section_inferred=True) for i, text in enumerate(runs, 1)]
-
-
-def _paragraphs(lines: list[str], name: str) -> list[Measure]:
-    """Last resort for a document without numbering: its prose paragraphs and table rows, under
-    inferred ids. A table row keeps its table's header row as heading ("地区 | 月最低工资标准"), since
-    "广州市 | 2500" means nothing without it."""
-    paragraphs: list[tuple[str, str]] = []
-    header = ""
-    for line in lines:
-        if " | " in line:
-            if not header:
-                header = line  # the first row of a run of rows names the columns
-            elif len(line) >= 5:
-                paragraphs.append((header, line))
-            continue
-        header = ""
-        if len(line) >= MIN_PARAGRAPH_CHARS and "。" in line:
-            paragraphs.append(("", line))
-    if len(paragraphs) < MIN_PARAGRAPHS:
-        return []
-    return [Measure(document=name, title="", section=f"段{i}", chapter="", subsection=heading, text=text,
-                    section_inferred=True) for i, (heading, text) in enumerate(paragraphs, 1)]
 
 
 def _size_warning(lines: list[str], measures: list[Measure]) -> list[str]:

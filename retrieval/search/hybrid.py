@@ -21,7 +21,7 @@ from retrieval.index.versions import Index, Snapshot
 from retrieval.search import lexcache
 from retrieval.search.bm25 import BM25
 from retrieval.models import Hit, Measure
-from retrieval.ingest.parsing import in_section
+from retrieval.text.sections import in_section
 from retrieval.search.documents import document_infos, english_place_names, named_documents
 from retrieval.search.query import QueryInfo, analyse
 from retrieval.index.store import StoreError

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.ingest.parsing import cn_to_int, int_to_cn, normalize_section
+from retrieval.text.sections import cn_to_int, int_to_cn, normalize_section
 from retrieval.text.textnorm import detect_language, en_stem, en_words
 
 SECTION_RE = re.compile(

@@ -1,0 +1,56 @@
+"""Section ids and Chinese numerals, as documents number their parts and readers cite them.
+
+Shared by every stage: the parser writes ids (三(四), 第十二条), search reads them from questions,
+answers and commands look them up. Full-width and half-width forms are one id.
+"""
+from __future__ import annotations
+
+import re
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+              "七": 7, "八": 8, "九": 9}
+
+
+def cn_to_int(numeral: str) -> int:
+    """Chinese numerals up to the hundreds (十三 → 13, 二十 → 20); Arabic digits pass through."""
+    if numeral.isdigit():
+        return int(numeral)
+    total, current = 0, 0
+    for char in numeral:
+        if char == "百":
+            total += (current or 1) * 100
+            current = 0
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        else:
+            current = _CN_DIGITS.get(char, 0)
+    return total + current
+
+
+def int_to_cn(number: int) -> str:
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    if number < 20:
+        return "十" + (digits[number % 10] if number % 10 else "")
+    if number < 100:
+        return digits[number // 10] + "十" + (digits[number % 10] if number % 10 else "")
+    return str(number)
+
+
+def normalize_section(text: str) -> str:
+    """A section id as typed by a user (full-width brackets, spaces, 、) → the canonical form."""
+    text = text.strip().replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "")
+    text = re.sub(rf"^([{CN_NUM}]+)[、.．]", r"\1", text)
+    text = re.sub(r"(\d+)[.．、]$", r"\1", text)
+    text = text.translate(FULL_WIDTH_DIGITS)
+    # 第12条 is indexed as 第十二条 (articles keep digits only from 100 on).
+    return re.sub(r"^第(\d{1,2})条$", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)
+
+
+def in_section(section: str, wanted: str) -> bool:
+    """三(二)1 is in 三(二) (an item of the named subsection) and in 三(二)1 itself."""
+    return section == wanted or (section.startswith(wanted) and section[len(wanted):].isdigit())
