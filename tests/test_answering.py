@@ -37,6 +37,9 @@ def test_a_measure_without_unit_says_so(service):
     answer = service.ask("Who is responsible for revising the professional title standards of city universities?")
     assert answer.citations[0].section == "六(七)"
     assert NO_UNIT["en"] in answer.text and answer.citations[0].units == ()
+    # The first line says it once and points to the measure; no bare "六(七): no unit" heads the answer.
+    first = answer.text.splitlines()[0]
+    assert first.startswith(NO_UNIT["en"]) and "六(七)" in first and answer.text.count(NO_UNIT["en"]) == 1
 
 
 def test_a_units_task_list(service):

@@ -61,7 +61,8 @@ def test_kinds(question, kind):
     ("由哪几个部门负责?", None),  # counts departments, wants their names
     ("补贴每个月几号前发到账？", "date"),
     ("How often must the list of recipients be published?", "duration"),
-    ("Once approved, from which month is the subsidy counted?", "date"),  # 几号 beside a subsidy asks a day, not a sum
+    ("Once approved, from which month is the subsidy counted?", "date"),
+    ("居家护理每天最多报销多少钱？", "amount"),  # 报销多少 is a share, 报销多少钱 a sum  # 几号 beside a subsidy asks a day, not a sum
     ("坐地铁能打几折？", "percentage"),
     ("市、区两级财政按什么比例分担？", "percentage"),
 ])

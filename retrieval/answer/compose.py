@@ -304,7 +304,13 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
             return f"{'是' if yes else '否'}。依据{_ref(first, titles, language)}:"
         return f"{'Yes' if yes else 'No'} — according to measure {_ref(first, titles, language)}:"
     if info.asks_who:
-        return who_line(cited, language, names)
+        if any(c.units for c in cited):
+            return who_line(cited, language, names)
+        # "由谁承担" may be answered in the text (由长护险基金支付) though no unit is tagged: say so, and
+        # point to the text instead of heading the answer with a bare "no unit".
+        refs = _refs(cited, titles, language)
+        return (f"{NO_UNIT['zh']}相关规定见{refs}。" if zh else
+                f"{NO_UNIT['en']} The document covers this in measure {refs}.")
     if info.asks_figure:
         figures = asked_figures(figures_in(first.quote) or figures_in(first.heading_line), info.wanted)
         if figures:
@@ -368,8 +374,9 @@ def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, nam
         lines.append(f"【{citation.section}】{title}{heading}{label}" if language == "zh"
                      else f"[{citation.section}] {title}{heading}{label}")
         lines.append(f"“{citation.quote}”" if language == "zh" else f"\"{citation.quote}\"")
-        silent = not citation.units and assigns_units is not None and citation.document not in assigns_units \
-            and not info.asks_who
+        silent = not citation.units and (
+            (assigns_units is not None and citation.document not in assigns_units and not info.asks_who)
+            or (info.asks_who and not any(c.units for c in cited)))  # the lead line has said it
         if not list_unit and not silent:
             lines.append(units_line(citation.units, language, names, citation.lead_units, citation.partner_units))
     return "\n".join(lines).strip()

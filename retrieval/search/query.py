@@ -44,7 +44,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
                 r"\bresponsible\b|\bin charge\b|(?<!\bto )\b(?:leads?|handles?)\b", re.I)),  # "an agent to handle it": no who
     ("percentage",
-     re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少|缴费率|几折|打折|折扣"),
+     re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少(?![钱元])|缴费率|几折|打折|折扣"),
      re.compile(r"\bpercent\w*|\bshare\b|\bratio\b|\brates?\b|\bproportion\b|%", re.I)),
     ("amount",
      re.compile(r"多少钱|多少元|金额|额度|几块|多少费用|费用是多少|标准是多少|标准多少|多少补|补助多少|补贴多少|奖励多少|"
