@@ -230,6 +230,16 @@ def test_units_inferred_from_prose_ignore_quoted_words():
     assert s["第二条"].units == ()
 
 
+def test_a_regulations_generic_department_in_charge_is_its_unit():
+    text = ("某办法\n第三条 市医疗保障行政部门主管本市长护险工作，负责组织实施本办法。\n"
+            "第四条 市民政部门负责本市老年人优待工作。\n第五条 各有关部门应当按照职责负责相关工作。\n"
+            "第六条 单位应当报其主管部门负责审核。\n")
+    s = by_section(parse_text(text, "x"))
+    assert s["第三条"].units == ("市医疗保障行政部门",) and s["第三条"].units_inferred
+    assert s["第四条"].units == ("市民政部门",)
+    assert s["第五条"].units == () and s["第六条"].units == ()  # nobody in particular
+
+
 def test_a_question_and_answer_page_cites_each_question():
     text = ("灵活就业人员参保热点问答\n问：灵活就业人员可以参加哪些社会保险？\n答：可以参加企业职工基本养老保险。\n"
             "问：缴费基数怎么选？\n答：可在月平均工资的60%至300%之间自主选择。\n【问】怎么缴费？\n【答】通过银行代扣缴纳。\n")

@@ -22,15 +22,17 @@ UNIT_SPLIT_RE = re.compile(r"[、,，;；/\s]+|(?<=[局委办府会厅])(?:和|�
 # 区民政局负责… / 由区民政局负责… / 由区财政局按季度拨付… / 区民政局会同区财政局… / 区残联予以配合.
 # A unit name: no function words (由, 报, 向, 对 …) inside, ending like a government body.
 _UNIT = r"(?:(?![由报向对在的将按为从经与把被给让使于或会])[\u4e00-\u9fff（）()]){1,14}?" \
-    r"(?:局|委员会|委|办事处|分局|政府|残联|中心|办公室)"
+    r"(?:局|委员会|委|办事处|分局|政府|残联|中心|办公室|部门|机构)"
 _UNITS = rf"{_UNIT}(?:[、和及]{_UNIT})*"
 SUBJECT_UNIT_RE = re.compile(rf"(?:^|[。；;：:，,\n])\s*(?:由|本办法由|本规定由|本条例由)?({_UNITS})"
-                             rf"(?:会同({_UNITS}))?(?:统一|具体|共同)?负责")
+                             rf"(?:会同({_UNITS}))?(?:统一|具体|共同)?(?:负责|主管)")
 BY_UNIT_RE = re.compile(rf"由(?:所在)?({_UNITS})(?:会同({_UNITS}))?")
 COOPERATE_RE = re.compile(rf"(?:^|[。；;，,\n])\s*({_UNITS})会同({_UNITS})")
 PARTNER_RE = re.compile(rf"(?:^|[。；;，,\n])\s*({_UNITS})(?:予以|积极|做好)?(?:配合|协助)")
 QUOTED_RE = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\"")
 UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|中心|院|处|科|站|街道|镇|残联|联合会|管委会|机关)$")
+# "各有关部门", "相关机构", "其他部门", "其主管部门" name nobody in particular.
+VAGUE_UNIT_RE = re.compile(r"^(?:(?:各|其他|其它)?(?:有关|相关|其他|其它|各级|各)|其|本单位|本部门)")
 NONE_NAMES = {"/", "无", "—", "-", "／"}
 
 
@@ -101,7 +103,7 @@ def _add_names(into: list[str], names: str) -> None:
     for name in re.split(r"、|(?<=[局委会处府联心室])[和及]", names):
         name = name.strip()
         name = name[2:] if name.startswith("所在") else name
-        if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and name not in into:
+        if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and not VAGUE_UNIT_RE.match(name) and name not in into:
             into.append(name)
 
 
