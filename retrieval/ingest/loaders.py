@@ -199,8 +199,10 @@ def _mhtml_page(data: bytes, filename: str) -> bytes:
     for part in message.walk():
         if part.get_content_type() == "text/html":
             html = part.get_payload(decode=True) or b""
-            declared = part.get_content_charset()
-            return (f'<meta charset="{declared}">'.encode("ascii") if declared else b"") + html
+            declared = part.get_content_charset() or ""
+            if not re.fullmatch(r"[\w.:-]{1,40}", declared, re.ASCII):
+                return html  # no charset, or a header that names none: the page's own, else guessed
+            return f'<meta charset="{declared}">'.encode("ascii") + html
     raise _error(filename, "not a readable MHTML page (no HTML part found)")
 
 
