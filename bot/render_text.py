@@ -38,7 +38,10 @@ def measure_text(m: Measure, *, short: bool = False) -> str:
         parts.append(m.chapter)
     if m.subsection:
         parts.append(m.subsection)
-    parts += [m.text, units_line(m)]
+    # A subsection that is its own statement ("（二）提升算力供给水平。加快…") has just been printed whole.
+    if not (m.subsection and m.text in m.subsection):
+        parts.append(m.text)
+    parts.append(units_line(m))
     return "\n".join(parts)
 
 

@@ -169,7 +169,8 @@ def measure_html(m: Measure, lang: str, names: Mapping[str, str]) -> str:
     """One measure in full: section, document, headings, its text and its units."""
     lines = [f"<b>{html.escape(m.section)}</b> <i>《{html.escape(m.title)}》</i>"]
     lines += [html.escape(h) for h in (m.chapter, m.subsection) if h]
-    lines.append(html.escape(m.text))
+    if not (m.subsection and m.text in m.subsection):  # a statement heading has just been shown whole
+        lines.append(html.escape(m.text))
     if m.lead_units:  # the document tells lead and partner units apart: so does the bot
         lines.append(f"{t('lead', lang)}: {units_html(m.lead_units, lang, names)}")
         others = [u for u in m.units if u not in m.lead_units and u not in m.support_units]

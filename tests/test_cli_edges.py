@@ -171,3 +171,15 @@ def test_ci_runs_exactly_the_readme_test_command_and_installs_once():
     steps = [line for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.startswith(("#", "set ", "cd "))]
     assert steps == [command]
+
+
+def test_a_statement_subsection_is_shown_once():
+    from bot.render_text import measure_text
+    from bot.telegram_render import measure_html
+    from retrieval.models import Measure
+
+    statement = "提升算力供给水平。新增算力规模800P。"
+    m = Measure(document="d", title="某方案", section="二(二)", chapter="二、加快数字基础设施建设",
+                subsection="（二）" + statement, text=statement)
+    assert measure_text(m).count("新增算力规模800P") == 1
+    assert measure_html(m, "zh", {}).count("新增算力规模800P") == 1
