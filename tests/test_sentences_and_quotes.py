@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from retrieval.answer.compose import pick_quote
 from retrieval.index.sentences import SentenceVectors, build, sentence_texts
@@ -64,3 +65,17 @@ def test_a_long_measure_is_quoted_where_the_question_is_answered():
 def test_a_short_measure_is_quoted_whole():
     text = "申请人应当年满18周岁，在本市连续居住满半年。"
     assert pick_quote(measure(text), analyse("申请条件是什么?"), {}, 1, 240, 480) == text
+
+
+@pytest.mark.parametrize("question, quote, yes", [
+    ("一家公司能同时登记两个名称吗？", "市场主体只能登记一个名称，经登记的市场主体名称受法律保护。", False),
+    ("Can a company register two names?", "市场主体只能登记一个名称，经登记的市场主体名称受法律保护。", False),
+    ("公司能登记一个名称吗？", "市场主体只能登记一个名称，经登记的市场主体名称受法律保护。", True),
+    ("能申请两次吗？", "每人每年只能申请一次。", False),
+    ("Can I apply in 2025?", "每人只能申请一次。", True),  # a year is no count
+    ("孤儿可以享受护理补贴吗？", "孤儿不享受生活补贴，可享受护理补贴。", True),
+])
+def test_yes_or_no_reads_a_limit_as_a_limit(question, quote, yes):
+    from retrieval.answer.compose import yes_or_no
+
+    assert yes_or_no(question, quote) is yes

@@ -9,6 +9,7 @@ from retrieval.search.documents import short_title
 from retrieval.search.query import QueryInfo
 from retrieval.search.support import FIGURE_RE
 from retrieval.text.figures import has_kind
+from retrieval.text.sections import cn_to_int
 from retrieval.text.textnorm import sentences, zh_tokens
 from retrieval.text.units import display_name
 
@@ -255,7 +256,33 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     it does not deny anything.
     """
     clause = _asked_clause(question, quote, terms or {}) or quote
+    if _beyond_limit(question, clause):
+        return False
     return bool(_STRONG_NEG_RE.search(question)) == bool(_STRONG_NEG_RE.search(clause))
+
+
+# "只能登记一个名称" limits to one: "能同时登记两个名称吗?" / "Can a company register two names?" is a no.
+_ONLY_RE = re.compile(r"(?:只能|仅能|只可|仅可|仅限|只限|限)[^，,。；;]{0,8}?([一二两三四五六七八九十\d]+)\s*[个家项次名套处条件份]")
+_MANY_ZH_RE = re.compile(r"([一二两三四五六七八九十\d]+)\s*[个家项次名套处条件份]|多个|多家|多次|多项|同时")
+_MANY_EN_RE = re.compile(r"\b(?:two|three|four|five|several|multiple|more than one|\d{1,2}(?= \w+s\b))\b", re.I)
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def _beyond_limit(question: str, clause: str) -> bool:
+    """The text allows only N of something and the question asks about more than N."""
+    only = _ONLY_RE.search(clause)
+    if not only:
+        return False
+    limit = cn_to_int(only.group(1))
+    for match in _MANY_ZH_RE.finditer(question):
+        if match.group(1) is None or cn_to_int(match.group(1)) > limit:
+            return True
+    for match in _MANY_EN_RE.finditer(question):
+        word = match.group(0).lower()
+        count = int(word) if word.isdigit() else _EN_NUMBERS.get(word, limit + 1)
+        if count > limit:
+            return True
+    return False
 
 
 def _asked_clause(question: str, quote: str, terms: Mapping[str, float]) -> str | None:
