@@ -76,6 +76,6 @@ def test_a_short_measure_is_quoted_whole():
     ("孤儿可以享受护理补贴吗？", "孤儿不享受生活补贴，可享受护理补贴。", True),
 ])
 def test_yes_or_no_reads_a_limit_as_a_limit(question, quote, yes):
-    from retrieval.answer.compose import yes_or_no
+    from retrieval.answer.yesno import yes_or_no
 
     assert yes_or_no(question, quote) is yes

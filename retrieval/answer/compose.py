@@ -4,12 +4,12 @@ from __future__ import annotations
 import re
 from typing import Collection, Mapping, Sequence
 
+from retrieval.answer.yesno import yes_or_no
 from retrieval.models import Citation, Hit, Measure
 from retrieval.search.documents import short_title
 from retrieval.search.query import QueryInfo
 from retrieval.search.support import FIGURE_RE
 from retrieval.text.figures import has_kind
-from retrieval.text.sections import cn_to_int
 from retrieval.text.textnorm import sentences, zh_tokens
 from retrieval.text.units import display_name
 
@@ -235,73 +235,6 @@ def who_line(cited: Sequence[Citation], language: str, names: Mapping[str, str])
     if partners:
         line += f" lead, with {' and '.join(_names(partners, language, names))}"
     return line + f" — see measure {sections.replace('、', ', ')}."
-
-
-NEGATION_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不计入|不支持|不受理|"
-                         r"不超过|未|没有|不|cannot|can't|not|no\b", re.I)
-_STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不计入|不支持|不受理")
-
-
-_CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
-# Where a Chinese yes/no question's subject ends and what it asks about begins: "孩子是孤儿，能领护理补贴吗" asks
-# about 领护理补贴.
-_ASK_ZH_RE = re.compile(r"(?:是否|能否|可否|能不能|可不可以|可以|能|可|会|要|需要|必须|有没有|是不是|算不算|还)(.+?)(?:吗|呢)?\s*[?？]?\s*$")
-
-
-def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = None) -> bool:
-    """Yes when the quote and the question agree in polarity: "是否需要…?" against "无需…" is a no.
-
-    The clause of the quote that is about what the question asks decides: in "孤儿不享受生活补贴，可享受
-    护理补贴" a question about 护理补贴 is a yes. Only strong negations count: "不超过" limits an amount,
-    it does not deny anything.
-    """
-    clause = _asked_clause(question, quote, terms or {}) or quote
-    if _beyond_limit(question, clause):
-        return False
-    return bool(_STRONG_NEG_RE.search(question)) == bool(_STRONG_NEG_RE.search(clause))
-
-
-# "只能登记一个名称" limits to one: "能同时登记两个名称吗?" / "Can a company register two names?" is a no.
-_ONLY_RE = re.compile(r"(?:只能|仅能|只可|仅可|仅限|只限|限)[^，,。；;]{0,8}?([一二两三四五六七八九十\d]+)\s*[个家项次名套处条件份]")
-_MANY_ZH_RE = re.compile(r"([一二两三四五六七八九十\d]+)\s*[个家项次名套处条件份]|多个|多家|多次|多项|同时")
-_MANY_EN_RE = re.compile(r"\b(?:two|three|four|five|several|multiple|more than one|\d{1,2}(?= \w+s\b))\b", re.I)
-_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
-
-
-def _beyond_limit(question: str, clause: str) -> bool:
-    """The text allows only N of something and the question asks about more than N."""
-    only = _ONLY_RE.search(clause)
-    if not only:
-        return False
-    limit = cn_to_int(only.group(1))
-    for match in _MANY_ZH_RE.finditer(question):
-        if match.group(1) is None or cn_to_int(match.group(1)) > limit:
-            return True
-    for match in _MANY_EN_RE.finditer(question):
-        word = match.group(0).lower()
-        count = int(word) if word.isdigit() else _EN_NUMBERS.get(word, limit + 1)
-        if count > limit:
-            return True
-    return False
-
-
-def _asked_clause(question: str, quote: str, terms: Mapping[str, float]) -> str | None:
-    """The clause of ``quote`` most about what the question asks; None when no clause stands out."""
-    clauses = [c.strip() for c in _CLAUSE_RE.findall(quote) if c.strip()]
-    if len(clauses) < 2:
-        return None
-    last = re.split(r"[，,。；;]", question.strip().rstrip("？?"))[-1] or question
-    match = _ASK_ZH_RE.search(last)
-    focus = match.group(1) if match else ""
-    if len(focus) >= 2:
-        grams = {focus[i:i + 2] for i in range(len(focus) - 1)}
-        scores = [sum(1.0 for i in range(len(c) - 1) if c[i:i + 2] in grams) for c in clauses]
-    else:  # an English question: its (bridged) Chinese terms, rarer ones weigh more
-        scores = [sum(w for t, w in terms.items() if t in c) for c in clauses]
-    best = max(scores)
-    if best <= 0 or scores.count(best) > 1:
-        return None
-    return clauses[scores.index(best)]
 
 
 def _ref(citation: Citation, titles: Mapping[str, str], language: str) -> str:
