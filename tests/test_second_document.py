@@ -105,3 +105,20 @@ def test_only_place_names_are_places(question, missing):
     from retrieval.answer.answerability import _missing_place
 
     assert _missing_place(question, "en", "生育津贴 11月30日前 广州市 黄埔区 互联网") == missing
+
+
+def test_coverage_ignores_asking_words_and_credits_the_parts_of_compounds(second):
+    """"多长时间", "几个" and "我们" are how a question asks, not what about; a compound the measure
+    lacks (见习补贴标准) is covered in part by the pieces it has."""
+    from retrieval.answer.answerability import coverage
+
+    def covered(question, section):
+        result = second.answerer.retrieve(question)
+        doc = result.prepared.position[next(m.id for m in second.measures() if m.section == section)]
+        return coverage(result.prepared.lex, result.prepared.terms, doc)
+
+    plain = covered("就业见习补贴期限", "二(一)2")
+    assert plain == pytest.approx(1.0)
+    assert covered("我们单位想问一下，就业见习补贴期限最长是多长时间？", "二(一)2") == pytest.approx(1.0)
+    partly = covered("见习补贴标准制", "二(一)2")
+    assert 0.0 < partly < 1.0

@@ -48,6 +48,10 @@ benefit benefits money funding funds fund help assistance policy policies prefer
 APPLICANT_ZH_RE = re.compile(r"^(我们|我|一家|这家|公司|企业|小微|中小|中小微|初创|创业|科技|科技型|高新|高新技术|能|可以|"
                              r"申请|享受|获得|得到|.*(企业|公司))$")
 SUPPORT_ZH_RE = re.compile(r"^(补助|补贴|奖励|支持|扶持|资助|优惠|政策|资金|帮助|哪些|什么)$")
+# Asking words (多少, 多长时间, 几折, 哪个, 是否, …) and the asker's own situation (我们, 我爸, 今年):
+# a measure is never written with them, so they count for no question's coverage.
+ASKING_ZH_RE = re.compile(r"多少|多长|多久|多大|多高|几|哪|什么|怎么|怎样|如何|是否|能否|可否|有无|吗|呢")
+ASKER_ZH_RE = re.compile(r"^(?:我|咱|你|您)|^(?:今年|去年|明年|现在|目前|今天|刚刚|已经|请问)$")
 
 
 def topic_words(question: str, language: str) -> list[str]:
@@ -113,23 +117,41 @@ def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
     """(found, total) information of the Chinese words; ``own``: only those typed in the question,
     not the ones bridged from its English words. Documents' place names are left out: every measure
     of a document "contains" its place, so naming it says nothing about the measure (which document
-    the question is about is its own signal)."""
+    the question is about is its own signal). So are the asking words and the asker's own situation
+    (多长时间, 几折, 我爸, 今年): they say what kind of answer is wanted and who wants it, and no measure
+    is written with them."""
     candidates = zh_tokens(terms.info.text) if own else terms.zh
     # Unit names are matched by the unit lookup; here they would make "市科技局的电话" look covered.
+    asking = [t for t in candidates if ASKING_ZH_RE.search(t) or ASKER_ZH_RE.search(t)]
     words = {t for t in candidates if len(t) >= 2 and not t.isdigit() and not any(t in u for u in terms.units)
-             and not (support and APPLICANT_ZH_RE.match(t)) and t not in places}
+             and not (support and APPLICANT_ZH_RE.match(t)) and t not in places
+             and not any(t in a for a in asking)}  # 多长时间's pieces 长时间, 时间 ask too
     if not words:
         return 0.0, 0.0
-    # Only the longest pieces count: jieba also emits the parts of compounds (临床医学 → 医学).
-    words = {t for t in words if not any(t != o and t in o for o in words)} or words
+    # Only the longest pieces count: jieba also emits the parts of compounds (临床医学 → 医学); a
+    # compound the measure lacks is still covered in part by the pieces it has (优待证 by 优待).
+    longest = {t for t in words if not any(t != o and t in o for o in words)} or words
+    doc_terms, text = lex.zh_docs[doc], lex.measures[doc].retrieval_text
     total = found = 0.0
-    for word in words:
+    for word in longest:
         weight = information(word, "zh")
         total += weight
-        if word in lex.zh_docs[doc] or _parts_in(word, lex.zh_docs[doc]) or \
-                any(full in lex.zh_docs[doc] for full in abbreviations(lex).expand(word)):
+        if word in doc_terms or word in text or _parts_in(word, doc_terms) or \
+                any(full in doc_terms for full in abbreviations(lex).expand(word)):
             found += weight
+        else:
+            pieces = [p for p in words if p != word and p in word and p in doc_terms]
+            found += weight * _share_covered(word, pieces)
     return found, total
+
+
+def _share_covered(word: str, pieces: list[str]) -> float:
+    """The share of a word's characters that the given pieces of it cover."""
+    covered = set()
+    for piece in pieces:
+        start = word.find(piece)
+        covered.update(range(start, start + len(piece)))
+    return len(covered) / len(word)
 
 
 def _parts_in(word: str, doc_terms: frozenset[str]) -> bool:
