@@ -122,3 +122,20 @@ def test_coverage_ignores_asking_words_and_credits_the_parts_of_compounds(second
     assert covered("我们单位想问一下，就业见习补贴期限最长是多长时间？", "二(一)2") == pytest.approx(1.0)
     partly = covered("见习补贴标准制", "二(一)2")
     assert 0.0 < partly < 1.0
+
+
+def test_a_named_article_leads_though_the_question_describes_its_document(tmp_path, embedder):
+    """"Article 32 of the elderly care measures": the other words match every measure of the document,
+    the short article named (本办法由区民政局负责解释) hardly any; it comes first all the same."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in (FIXTURE.name, "donghu-elderly-care-regulation-2024.txt"):
+        shutil.copy(FIXTURE.parent / name, corpus / name)
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    for question in ("What does Article 32 of the Donghu community home-based elderly care service measures say?",
+                     "东湖区社区居家养老服务管理办法第三十二条是怎么规定的？"):
+        top = service.search(question, 3)[0].measure
+        assert (top.document, top.section) == ("donghu-elderly-care-regulation-2024", "第三十二条")

@@ -218,7 +218,8 @@ class HybridSearcher:
             # the rest of the question is about leads (the best such document keeps the full weight).
             weight = weights.get("section", 1.0)
             best = float(prior[section > 0].max()) if prior.any() else 0.0
-            fused += weight * section * (prior / best if best > 0 else 1.0)
+            named = section * (prior / best if best > 0 else 1.0)
+            fused += weight * named
             active += weight
         topic = weights.get("topic", 0.0)
         if topic > 0 and active > 0:
@@ -227,6 +228,11 @@ class HybridSearcher:
         if weights.get("sentence", 0.0) > 0 and active > 0:
             fused, sentence = self._rerank(snapshot, vector, fused, weights["sentence"])
         rankings["sentence"] = sentence  # raw, for answerability (already in the fused score)
+        if section is not None and section.max() > 0:
+            # The section named leads: the question's other words mostly describe its document ("what
+            # does Article 18 of the senior card measures say") and so match that document's longer
+            # measures better than the short article named.
+            fused = fused + float(fused.max()) * named
         order = np.argsort(-fused, kind="stable")[:k]
         # "share": the fused score as a part of the most any measure could get from the active
         # rankings; unlike the score itself it is comparable across questions.
