@@ -153,6 +153,15 @@ def test_html_headline_from_title_when_no_h1():
     assert parse_text(text, "page").title == "示例方案"
 
 
+@pytest.mark.parametrize("headline", ['<div class="pages-title">北塘县高龄津贴发放办法</div>',
+                                      '<h2>北塘县高龄津贴发放办法</h2>'])
+def test_html_headline_from_a_title_block_when_the_page_title_is_the_sites_name(headline):
+    """Many CMS pages put only the site's name in <title> and the headline in a block of its own."""
+    page = (f"<html><head><title>北塘县人民政府门户网站</title></head><body><div class='nav'>首页 政务公开</div>"
+            f"{headline}<div class='content'><p>一、总则</p><p>（一）年满80周岁的老年人按月领取高龄津贴。</p></div></body></html>")
+    assert parse_text(load_bytes(page.encode("utf-8"), "page.html"), "page").title == "北塘县高龄津贴发放办法"
+
+
 def test_html_headline_not_repeated():
     page = "<html><body><main><h1>示例方案</h1><p>一、总则</p><table><tr><td>甲</td><td>乙</td></tr></table></main></body></html>"
     assert load_bytes(page.encode("utf-8"), "page.html").splitlines() == ["示例方案", "一、总则", "甲 | 乙"]  # table rows: cells joined with " | "

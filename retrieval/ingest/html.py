@@ -188,13 +188,35 @@ def _sentence_ends(tag) -> int:
 
 
 def _html_headline(soup, main) -> str:
-    """The page's headline: the main text's <h1>, else the page's first <h1>, else its <title>."""
+    """The page's headline: the main text's <h1>, else the page's first <h1>, else its <title> when that
+    names a kind of document, else a heading or a "title" block that does (many CMS pages put the
+    headline in <div class="title"> and only the site's name in <title>), else the <title> as it is."""
     h1 = main.find("h1") or soup.find("h1")
     if h1 is not None and h1.get_text(strip=True):
         return " ".join(h1.get_text(" ").split())
+    page_title = ""
     if soup.title is not None and soup.title.get_text(strip=True):
-        return TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
-    return ""
+        page_title = TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
+    if DOCUMENT_KIND_RE.search(page_title):
+        return page_title
+    for tag in soup.find_all(_headline_candidate):
+        text = " ".join(tag.get_text(" ").split())
+        if HEADLINE_CHARS[0] <= len(text) <= HEADLINE_CHARS[1] and "。" not in text and DOCUMENT_KIND_RE.search(text):
+            return text
+    return page_title
+
+
+# What a government page's headline calls itself: the kinds of official documents and their companions.
+DOCUMENT_KIND_RE = re.compile(r"办法|通知|方案|意见|措施|规定|细则|指南|指引|解读|公告|通告|决定|条例|要点|计划|规划|"
+                              r"批复|纲要|政策|问答|清单|目录|标准|公示|答复")
+HEADLINE_CHARS = (6, 80)
+
+
+def _headline_candidate(tag) -> bool:
+    if tag.name in ("h2", "h3"):
+        return True
+    names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
+    return tag.name in ("div", "p", "span", "td", "strong") and bool(re.search(r"title|tit\b|biaoti", names, re.I))
 
 
 def _cell_text(cell) -> str:
