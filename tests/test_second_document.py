@@ -139,3 +139,13 @@ def test_a_named_article_leads_though_the_question_describes_its_document(tmp_pa
                      "东湖区社区居家养老服务管理办法第三十二条是怎么规定的？"):
         top = service.search(question, 3)[0].measure
         assert (top.document, top.section) == ("donghu-elderly-care-regulation-2024", "第三十二条")
+
+
+def test_a_city_bridges_to_itself_not_to_its_districts():
+    """CC-CEDICT glosses 天河区 "Tianhe District of Guangzhou City, Guangdong": where it lies is no
+    translation of it, and "Guangzhou" must not bring every district of the city into a question."""
+    from retrieval.text.bridge import Bridge
+
+    bridge = Bridge(["广州", "天河区", "海珠区"])
+    assert set(bridge.to_chinese(["guangzhou"])) == {"广州"}
+    assert "天河区" in bridge.to_chinese(["tianh"])

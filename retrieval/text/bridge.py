@@ -59,12 +59,24 @@ def _parse_cedict() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in senses.items()}
 
 
+# A place's gloss names it, then where it lies: "Tianhe District of Guangzhou City, Guangdong",
+# "Huangpu District, Guangzhou". Only the name translates the word; read whole, 天河区 would outrank
+# 广州 itself for "Guangzhou" (one of four words against one of five).
+_PLACE_GLOSS_RE = re.compile(r"^([A-Z][\w'-]*(?:\s+[\w'-]+){0,2}?\s+(?:new\s+)?(?:district|county|city|prefecture|province|"
+                             r"town|township|village|banner|league|municipality|autonomous\s+\w+))\b(?=\s*(?:,|of\b|in\b|and\b))",
+                             re.I)
+
+
 def gloss_stems(gloss: str) -> list[str]:
+    bare = " ".join(re.sub(r"\([^)]*\)", " ", gloss).split())
+    place = _PLACE_GLOSS_RE.match(bare)
+    if place and bare[:1].isupper():
+        gloss = place.group(1)
     words = en_words(_PAREN_RE.sub(" ", gloss))
     return [en_stem(w) for w in words if w not in _EXTRA_STOP and w not in EN_STOPWORDS]
 
 
-PHRASE_CACHE_VERSION = 1
+PHRASE_CACHE_VERSION = 3  # 3: place glosses read as their name only
 # A known phrase adds its Chinese term beside the word-by-word translation. Weighted low: on the
 # question sets it helped as an addition and hurt as a replacement.
 PHRASE_WEIGHT = 0.5
