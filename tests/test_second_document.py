@@ -149,3 +149,13 @@ def test_a_city_bridges_to_itself_not_to_its_districts():
     bridge = Bridge(["广州", "天河区", "海珠区"])
     assert set(bridge.to_chinese(["guangzhou"])) == {"广州"}
     assert "天河区" in bridge.to_chinese(["tianh"])
+
+
+def test_a_glossary_phrase_is_one_term():
+    """"come into force" is 施行, not 来 + 部队."""
+    from retrieval.text.bridge import Bridge
+    from retrieval.text.textnorm import en_stem, en_words
+
+    bridge = Bridge(["施行", "部队", "力量", "未来"], {"come into force": "施行"}, corpus_text="本办法自2025年1月1日起施行。")
+    terms = bridge.to_chinese([en_stem(w) for w in en_words("When did the measures come into force?")])
+    assert terms.get("施行", 0) >= 1.0 and not {"部队", "力量", "未来"} & set(terms)

@@ -238,10 +238,16 @@ class Bridge:
         """
         stems = list(stems)
         terms: dict[str, float] = {}
+        covered: set[int] = set()
         for match in self.phrase_matches(stems):
+            # A glossary phrase ("come into force" → 施行) is one term, weighed as a glossary word is;
+            # "come" and "force" alone would add 未来 and 部队.
+            glossary = tuple(stems[match.start:match.end]) in self._glossary
             for word in match.present[:2]:
-                terms[word] = terms.get(word, 0.0) + PHRASE_WEIGHT
-        for stem in map(self._resolve, stems):
+                terms[word] = terms.get(word, 0.0) + (1.0 if glossary else PHRASE_WEIGHT)
+            if glossary:
+                covered.update(range(match.start, match.end))
+        for stem in map(self._resolve, (s for i, s in enumerate(stems) if i not in covered)):
             candidates = self._to_zh.get(stem) or {}
             for word in self._best(stem, per_word):
                 terms[word] = terms.get(word, 0.0) + candidates[word]
