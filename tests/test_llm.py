@@ -77,7 +77,10 @@ def test_server_error_falls_back_to_offline(fake, llm_service):
 def test_model_refusal_is_an_abstention_with_nearest_measures(fake, llm_service):
     fake.enqueue(reply(REFUSAL["en"], answerable=False))
     # A question the offline verdict is unsure of, so the model is asked and its refusal stands.
-    answer = llm_service.ask("How large is Dalian's subsidy for hydrogen refuelling stations?")
+    question = "How big is the subsidy for hydrogen fuel cell vehicles?"
+    verdict = llm_service.answerer.retrieve(question).verdict
+    assert not verdict.answerable and not verdict.confident, verdict  # the premise, under the shipped model
+    answer = llm_service.ask(question)
     assert not answer.answerable and answer.mode == "llm"
     assert answer.citations == () and answer.nearest
 

@@ -135,13 +135,15 @@ def test_a_grounded_answer_from_another_measure_does_not_override_a_confident_of
     assert_offline_with_note(llm_service.ask(question), "三(一)2", "cites other measures")
 
 
-UNSURE_NOT_IN_DOCUMENT_EN = "How large is Dalian's subsidy for hydrogen refuelling stations?"
+UNSURE_NOT_IN_DOCUMENT_EN = "How big is the subsidy for hydrogen fuel cell vehicles?"
 
 
 def test_an_invented_figure_for_a_question_the_document_does_not_answer_is_not_shown(fake, llm_service):
     fake.always(lambda body: json.dumps({"answer": "2025", "answerable": True, "citations": [
         {"key": "S1", "quote": ""}]}))
     # Unsure offline (no missing piece named), so the model is asked, and its invented year is caught.
+    verdict = llm_service.answerer.retrieve(UNSURE_NOT_IN_DOCUMENT_EN).verdict
+    assert not verdict.answerable and not verdict.confident, verdict  # the premise, under the shipped model
     answer = llm_service.ask(UNSURE_NOT_IN_DOCUMENT_EN)
     assert answer.mode == "offline" and not answer.answerable
     assert "LLM answer not shown" in answer.note and REFUSAL["en"] in answer.text
