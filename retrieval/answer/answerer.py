@@ -127,9 +127,10 @@ class Answerer:
         measures, list_unit, total = self._choose(prepared, hits, support)
         settings = self._settings.answer
         terms = quote_terms(prepared)
-        citations = tuple(cite(m, pick_quote(m, info, terms, settings.max_quotes, settings.quote_chars,
+        citations = tuple(cite(m, pick_quote(m, info, terms, settings.max_quotes,
+                                             settings.first_quote_chars if i == 0 else settings.quote_chars,
                                              settings.list_quote_chars, self._searcher.closeness(prepared, m)))
-                          for m in measures)
+                          for i, m in enumerate(measures))
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         labels = _support_labels(prepared, measures, language) if support else {}
         text = render_answer(info, citations, language, names, list_unit, labels, total=total,
