@@ -51,6 +51,10 @@ def test_kinds(question, kind):
 
 
 @pytest.mark.parametrize("question, wanted", [
+    ("What share of the costs does the fund pay?", "percentage"),
+    ("居住证的办理地点和联系电话是什么？", "contact"),
+    ("What is the address of the service centre?", "contact"),
+    ("正常情况下，居住证受理后几个工作日能拿到？", "duration"),  # 后几: after acceptance, how many
     ("见习期限一般多长？最长不能超过多久？", "duration"),  # not a date: the text says 3个月 … 12个月
     ("How many start-ups will be given start-up funding?", "count"),  # not an amount: 500家
     ("每人每月能领多少生活补贴?", "amount"),
@@ -120,6 +124,12 @@ def test_a_chapter_named_alone_is_a_section(question, sections):
     ("谁可以申请公租房？", "who"),
     ("Can I hire an agent to handle the registration for me?", "who"),  # "to handle" is no "who handles"
     ("How often must the list of recipients be published?", "list"),  # "the list" is no "list the …"
+    # an address the question is about, not one asked for
+    ("We're moving our registered address to another district. Where do we apply?", "contact"),
+    ("公司变更注册地址需要提交哪些材料？", "contact"),
+    ("What will be done to give enterprise employees a bigger share of talent programmes?", "percentage"),
+    ("这几年有哪些新的补贴政策？", "count"),  # 这几年: "these few years"
+    ("好几天没收到短信，补贴发了吗？", "duration"),
 ])
 def test_words_that_only_look_like_a_kind(question, kind):
     assert kind not in analyse(question).kinds

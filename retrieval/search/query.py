@@ -45,7 +45,10 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\bresponsible\b|\bin charge\b|(?<!\bto )\b(?:leads?|handles?)\b", re.I)),  # "an agent to handle it": no who
     ("percentage",
      re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少(?![钱元])|缴费率|几折|打折|折扣"),
-     re.compile(r"\bpercent\w*|\bshare\b|\bratio\b|\brates?\b|\bproportion\b|%", re.I)),
+     # "what share / the share of the costs" asks for a share; "a bigger share of talent programmes" does not.
+     re.compile(r"\bpercent\w*|\b(?:what|which)\s+(?:\w+\s+)?share\b|\bshare of (?:the |their |its |our |my )?"
+                r"(?:costs?|fees?|expenses?|spending|prices?|investments?|funding|premiums?|bills?|payments?)\b|"
+                r"\bratio\b|\brates?\b|\bproportion\b|%", re.I)),
     ("amount",
      re.compile(r"多少钱|多少元|金额|额度|几块|多少费用|费用是多少|标准是多少|标准多少|多少补|补助多少|补贴多少|奖励多少|"
                 r"资助多少|罚款多少|缴(?:纳|费)?多少|交多少|付多少|发多少|领多少|拿多少|每月多少|每人多少|最高.{0,6}多少|上限"),
@@ -82,8 +85,11 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bhow (?:much|many|large|big|high|long)\b|\bwhat (?:number|target|figure|level|size|standard)\b|"
                 r"\btargets?\b|\bgoals?\b|\bscale\b", re.I)),
     ("contact",
-     re.compile(r"电话|联系方式|联系人|地址|邮箱|网址|热线|传真"),
-     re.compile(r"\b(?:phone|telephone|contact|e-?mail|address|website|hotline|fax)\b", re.I)),
+     # An address the question is about ("变更注册地址", "moving our registered address") is no address asked for.
+     re.compile(r"电话|联系方式|联系人|(?<!注册)(?<!经营)(?<!住所)(?<!居住)(?<!家庭)(?<!户籍)(?<!变更)(?<![新原])地址(?!变更|迁移)|"
+                r"邮箱|网址|热线|传真"),
+     re.compile(r"\b(?:phone|telephone|contact|e-?mail|website|hotline|fax)\b|(?<!registered )(?<!business )(?<!home )"
+                r"(?<!residential )(?<!our )(?<!my )(?<!their )(?<!its )(?<!new )(?<!old )(?<!current )\baddress\b", re.I)),
     ("list",
      re.compile(r"(负责|承担|要完成|有|做|管)(的)?(哪些|什么|全部|所有)(工作|任务|事|措施)?|哪些(工作|任务|措施)|职责|"
                 r"(列出|列举).*(工作|任务|措施)"),
@@ -163,8 +169,14 @@ class QueryInfo:
         return None
 
 
+# 几 after 这/那/好/近/十 means "a few" ("这几年", "好几天", "十几个"): no question. (After 前/后 it may
+# ask: "受理后几天内", "到期前几天".)
+_INDEFINITE_JI_RE = re.compile(r"(?<=[这那好近十])几")
+
+
 def question_kinds(question: str, language: str) -> frozenset[str]:
     zh = language == "zh"
+    question = _INDEFINITE_JI_RE.sub("若干", question)
     kinds = {kind for kind, zh_re, en_re in _KINDS if (zh_re if zh else en_re).search(question)}
     # A question mixing languages ("What is 市科技局 responsible for?") is read by both sides.
     if not zh:
