@@ -159,3 +159,11 @@ def test_a_glossary_phrase_is_one_term():
     bridge = Bridge(["施行", "部队", "力量", "未来"], {"come into force": "施行"}, corpus_text="本办法自2025年1月1日起施行。")
     terms = bridge.to_chinese([en_stem(w) for w in en_words("When did the measures come into force?")])
     assert terms.get("施行", 0) >= 1.0 and not {"部队", "力量", "未来"} & set(terms)
+
+
+def test_a_word_inside_a_name_barely_translates_alone():
+    """"Dalian University of Technology" is 大连理工大学 as a whole; "Dalian" alone is the city."""
+    from retrieval.text.bridge import Bridge
+
+    terms = Bridge(["大连", "大连理工大学"]).to_chinese(["dalian"])
+    assert terms["大连"] > 2 * terms.get("大连理工大学", 0.0)
