@@ -67,7 +67,7 @@ _PLACE_GLOSS_RE = re.compile(r"^([A-Z][\w'-]*(?:\s+[\w'-]+){0,2}?\s+(?:new\s+)?(
                              re.I)
 
 
-# A word inside a name ("Dalian University of Technology", "Ministry of Finance") translates the name
+# A word inside a name ("Nanjing University", "Ministry of Finance") translates the name
 # only with the rest of it (the phrase table has it whole): alone it weighs this much of its share.
 NAME_WORD_WEIGHT = 0.25
 _NAME_GLUE = frozenset({"of", "and", "the", "for", "in", "on", "at", "to", "&"})
