@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 
 from retrieval.answer.answerability import Verdict, judge, prefer_figures, topic_words
+from retrieval.answer.document_facts import DOCUMENT_FACTS, asked_document, document_facts_answer
 from retrieval.answer.compose import cite, pick_quote, quote_terms, render_answer, render_refusal
 from retrieval.config import Settings
 from retrieval.models import Answer, Hit, Measure
@@ -78,6 +79,12 @@ class Answerer:
         prepared, hits, verdict, support = found.prepared, found.hits, found.verdict, found.support
         info = prepared.info
         language = info.language if _has_words(question) or not language_hint else language_hint
+        document = asked_document(prepared, hits)
+        if document is not None:
+            offline = document_facts_answer(prepared, document, language, hits, self._settings.retrieval.unit_names)
+            verdict = Verdict(offline.answerable, 1.0, verdict.dense, DOCUMENT_FACTS, probability=float(offline.answerable))
+            log.info("question lang=%s asks the %s of %s", language, info.document_fact, document.document)
+            return Pending(question, language, hits, verdict, offline, arrived, prepared)
         log.info("question lang=%s kinds=%s answerable=%s (%s) top=%s", language, sorted(info.kinds),
                  verdict.answerable, verdict.reason, hits[0].measure.id if hits else None)
         offline = self.offline(prepared, language, hits, verdict, support)
@@ -88,11 +95,13 @@ class Answerer:
         """Whether ``finish`` would ask the model (not when the offline refusal is confident)."""
         from retrieval.answer.llm import offline_confidence
 
+        if pending.verdict.reason == DOCUMENT_FACTS:
+            return False  # the page's metadata says it; nothing for a model to add
         return self._llm is not None and offline_confidence(pending.verdict, pending.offline, pending.hits) != "refusal"
 
     def finish(self, pending: "Pending") -> Answer:
         """The LLM's answer if it passes the grounding gate, else the offline one with a note (hook for llm.py)."""
-        if self._llm is None:
+        if self._llm is None or pending.verdict.reason == DOCUMENT_FACTS:
             return pending.offline
         from retrieval.answer.structured import Budget
 

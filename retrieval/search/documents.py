@@ -92,3 +92,24 @@ def english_place_names(infos: dict[str, DocumentInfo], proper_names: dict[str, 
             if zh in wanted:
                 out.setdefault(zh, []).append(english)
     return {k: tuple(v) for k, v in out.items()}
+
+
+def titled_documents(question: str, infos: dict[str, DocumentInfo]) -> tuple[str, ...]:
+    """The document whose title the question writes, whole or in good part: users drop the place, the
+    issuer and "关于" (《北山市民政局关于做好高龄津贴发放工作的通知》 as 高龄津贴发放工作的通知). A run of
+    at least six characters of the title's subject, and at least half of it; the closest one wins."""
+    from difflib import SequenceMatcher
+
+    text = _TITLE_BRACKETS_RE.sub("", question)
+    scored = []
+    for info in infos.values():
+        title = info.short_title
+        bare = next((title[len(p):] for p in sorted(info.places, key=len, reverse=True) if title.startswith(p)), title)
+        subject = bare.rsplit("关于", 1)[-1]
+        match = SequenceMatcher(None, text, subject, autojunk=False).find_longest_match(0, len(text), 0, len(subject))
+        if match.size >= 6 and match.size >= 0.5 * len(subject):
+            scored.append((match.size / len(subject), info.name))
+    if not scored:
+        return ()
+    best = max(score for score, _ in scored)
+    return tuple(name for score, name in scored if score == best)

@@ -124,6 +124,41 @@ _FIGURE_ASKED = re.compile(r"多少|多久|多长|几[个天年月次家项名�
 FIGURE_KINDS = frozenset({"amount", "percentage", "count", "duration", "number"})
 
 
+# Questions about the document itself, not its measures: who issued it, when, under which number.
+# Answered from the page's metadata ("这个办法是哪个部门发布的?", "Who issued these measures?"). The
+# question must point at the document (这个/该/本 …, its title, "the … measures"), not at one its text
+# mentions ("实施细则由哪个部门出台?" asks about a document a measure promises).
+_DOC_ZH = r"(?:文件|通知|办法|方案|措施|意见|规定|条例|细则|指南|要点|决定|公告|通告|政策)"
+_DOCUMENT_FACTS_ZH = (
+    ("number", re.compile(r"文号|发文字号|令第几号|第几号令")),
+    ("issuer", re.compile(r"(?:(?:是)?(?:哪个|哪些|哪家|什么)(?:部门|单位|机关|机构)?|谁)(?:联合)?(?:发布|印发|发出|下发|制定|出台|颁布|发文)的?|"
+                          r"发文(?:机关|单位|部门)|(?:发布|印发|制定)(?:机关|单位|部门|机构)")),
+    ("date", re.compile(r"(?:什么时候|何时|哪天|哪一天|哪年|哪一年|几月几[日号])(?:发布|印发|出台|颁布|发文|下发|公布|制定)|"
+                        r"(?:发布|印发|成文|公布|发文)(?:日期|时间)")),
+)
+THIS_DOCUMENT_ZH = re.compile(rf"(?:这个|这份|这项|这一|该|本|此|上述){_DOC_ZH}")
+_DOC_EN = r"(?:document|notice|measures|regulations?|rules|plan|policy|guide|guidelines|provisions|circular|opinions)"
+_THE_DOC_EN = rf"(?:this|these|that|the)(?: [\w'-]+){{0,6}}? {_DOC_EN}"
+_DOCUMENT_FACTS_EN = (
+    ("number", re.compile(rf"\b(?:document|reference|file|official) (?:number|no\.?) of {_THE_DOC_EN}\b|"
+                          rf"\b{_THE_DOC_EN}'s? (?:document|reference|file|official) (?:number|no\.?)", re.I)),
+    ("issuer", re.compile(rf"\bwho (?:issued|published|released|enacted|promulgated|drafted|made|wrote) {_THE_DOC_EN}\b|"
+                          rf"\b{_THE_DOC_EN} (?:was|were) (?:issued|published|released|enacted|promulgated) by\b|"
+                          rf"\b(?:issuer|issuing body|issuing authority) of {_THE_DOC_EN}\b", re.I)),
+    ("date", re.compile(rf"\bwhen (?:was|were|did) {_THE_DOC_EN} (?:\w+ )?(?:issued|published|released|enacted|promulgated|"
+                        rf"issue|publish|release|come out)\b|\b(?:publication|issue|release) date of {_THE_DOC_EN}\b", re.I)),
+)
+
+
+def document_fact(question: str, language: str) -> tuple[str | None, bool]:
+    """("issuer" | "date" | "number", whether the question points at the document by 这个/该/本 or "the …
+    measures"), or (None, False). A Chinese question without such words may still name its title."""
+    if language != "zh":
+        return next(((fact, True) for fact, pattern in _DOCUMENT_FACTS_EN if pattern.search(question)), (None, False))
+    fact = next((fact for fact, pattern in _DOCUMENT_FACTS_ZH if pattern.search(question)), None)
+    return fact, bool(fact and THIS_DOCUMENT_ZH.search(question))
+
+
 @dataclass(frozen=True)
 class QueryInfo:
     text: str
@@ -132,6 +167,8 @@ class QueryInfo:
     sections: tuple[str, ...] = ()
     en_stems: tuple[str, ...] = ()
     years: tuple[str, ...] = ()
+    document_fact: str | None = None  # "issuer" | "date" | "number": asked of the document itself
+    this_document: bool = False  # the question points at the document (这个通知, "the measures")
 
     @property
     def asks_who(self) -> bool:
@@ -251,4 +288,5 @@ def analyse(question: str) -> QueryInfo:
     if sections:
         kinds.add("section")
     stems = tuple(en_stem(w) for w in en_words(question)) if language != "zh" else ()
-    return QueryInfo(question, language, frozenset(kinds), sections, stems, tuple(YEAR_RE.findall(question)))
+    return QueryInfo(question, language, frozenset(kinds), sections, stems, tuple(YEAR_RE.findall(question)),
+                     *((None, False) if sections else document_fact(question, language)))
