@@ -390,3 +390,50 @@ def test_a_county_or_district_is_the_place_of_its_own_document(title, place):
     from retrieval.ingest.metadata import find_place
 
     assert find_place(title) == place
+
+
+TABBED_GUIDE = """<html><head><meta charset="utf-8"><title>石港市政务服务网</title></head><body>
+<div class="nav"><a href="/">首页</a><a href="/bs">办事服务</a></div>
+<h2>高龄津贴申领</h2>
+<ul class="tabs"><li>基本信息</li><li>受理条件</li><li>申请材料</li><li>常见问题</li></ul>
+<div class="tab-content">
+<div class="panel" style="display:block"><table>
+<tr><th>事项名称</th><td>高龄津贴申领</td><th>事项类型</th><td>公共服务</td></tr>
+<tr><th>实施主体</th><td>石港市各区民政局</td><th>承诺时限</th><td>10个工作日</td></tr>
+</table><p>温馨提示：本事项已实现全程网办，申请人无需到现场提交纸质材料。</p></div>
+<div class="panel" style="display:none"><div class="block-title">受理条件</div>
+<p>同时符合下列条件的老年人，可以申请高龄津贴：</p><p>1. 具有本市户籍；</p><p>2. 年满80周岁。</p></div>
+<div class="panel" style="display:none"><div class="block-title">申请材料</div><table>
+<tr><th>序号</th><th>材料名称</th><th>要求</th></tr>
+<tr><td>1</td><td>居民身份证</td><td>原件核验</td></tr>
+<tr><td>2</td><td>社会保障卡</td><td>已激活金融功能</td></tr></table></div>
+<div class="panel" style="display:none"><div class="block-title">常见问题</div>
+<p>问：津贴多久发一次？</p><p>答：按月发放，每月10日前发放至社会保障卡。</p>
+<p>问：户籍迁出本市后还能领吗？</p><p>答：不能，自迁出次月起停发。</p></div>
+</div></body></html>"""
+
+
+def test_a_service_guide_in_hidden_tabs_is_read_whole(tmp_path):
+    """Every tab but the first is display:none, and the 常见问题 tab holds all the "问：" lines: the guide is
+    still read whole, its label/value rows cited by label, numbered rows and items by number."""
+    path = tmp_path / "shigang-guide.html"
+    path.write_text(TABBED_GUIDE, encoding="utf-8")
+    document = parse_file(path)
+    s = by_section(document)
+    assert ["事项名称", "事项类型", "实施主体", "承诺时限", "温馨提示", "受理条件", "受理条件1", "受理条件2",
+            "申请材料", "申请材料1", "申请材料2", "问1", "问2"] == list(s)
+    assert s["承诺时限"].text == "10个工作日" and s["申请材料2"].text.startswith("社会保障卡")
+    assert s["问2"].subsection == "户籍迁出本市后还能领吗？" and "停发" in s["问2"].text
+    assert document.title == "高龄津贴申领" and document.place == "石港市" and document.issuer == "石港市各区民政局"
+
+
+def test_the_information_table_above_a_regulation_gives_its_number(tmp_path):
+    page = ("<html><body><table class='xxgk'><tr><td>索引号：</td><td>1135/2025-00381</td><td>文号：</td><td>石府规〔2025〕3号</td></tr>"
+            "<tr><td>发布机构：</td><td>石港市人民政府</td><td>成文日期：</td><td>2025-08-28</td></tr></table>"
+            "<div class='content'><h1>石港市高龄津贴管理办法</h1><p>第一条 为做好高龄津贴发放工作，制定本办法。</p>"
+            "<p>第二条 本办法适用于本市户籍老年人。</p><p>第三条 本办法自2025年10月1日起施行。</p></div></body></html>")
+    path = tmp_path / "shigang-measures.html"
+    path.write_text(page, encoding="utf-8")
+    document = parse_file(path)
+    assert document.doc_number == "石府规〔2025〕3号" and document.issuer == "石港市人民政府"
+    assert [m.section for m in document.measures] == ["第一条", "第二条", "第三条"]

@@ -25,6 +25,7 @@ HTML_FURNITURE_RE = re.compile(
     r"navigation|footer|sidebar|breadcrumb|crumb|share|related|relate|comment|recommend"
     r"|(?:^|[-_\s])(?:nav|navbar|menu|foot|side|aside|ad|ads)(?:$|[-_\s])", re.IGNORECASE)
 HTML_CONTENT_RE = re.compile(r"content|article|TRS_Editor|main", re.IGNORECASE)
+RESTORED = "data-policybot-was-hidden"  # a hidden element kept as text (a folded answer, a tab panel)
 HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # A hidden element with at least this share of its sentences in the visible text is a copy.
 HIDDEN_COPY_SHARE = 0.5
@@ -56,6 +57,9 @@ def html_text(markup: str) -> tuple[str, dict[str, str]]:
     headline = meta.get("title") or _html_headline(soup, main)
     if headline:
         meta["title"] = headline
+    page_title = TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip() if soup.title else ""
+    if page_title != headline and SITE_NAME_RE.search(page_title):
+        meta.setdefault("site", page_title)  # "汀澜市政务服务网": where the page is, when its headline is not
     _tables_to_rows(soup, main)
     lines = _block_lines(main)
     if headline and (not lines or lines[0] != headline):
@@ -75,11 +79,25 @@ def _page_meta(soup) -> dict[str, str]:
         value = " ".join(str(tag["content"]).split())
         if key and value and key not in meta:
             meta[key] = value
+    # An information table above the text (gkmlpt's 索引号 | 文号 | 发布机构 | 成文日期 …): label cell, value cell.
+    for cell in soup.find_all(["td", "th"]):
+        label = re.sub(r"[\s:：]", "", cell.get_text())
+        key = INFO_TABLE_LABELS.get(label)
+        value = cell.find_next_sibling(["td", "th"])
+        if key and value is not None and key not in meta:
+            text = " ".join(value.get_text(" ").split())
+            if text and not INFO_TABLE_LABELS.get(re.sub(r"[\s:：]", "", text)):
+                meta[key] = text
     if "title" in meta:
         meta["title"] = re.sub(r"^[（(]转载[)）]\s*", "", meta["title"])
     if meta.get("source") in VAGUE_SOURCES:
         del meta["source"]
     return meta
+
+
+INFO_TABLE_LABELS = {"文号": "doc_number", "发文字号": "doc_number", "发布机构": "source", "发文机关": "source",
+                     "发布机关": "source", "成文日期": "date", "发文日期": "date", "发布日期": "date",
+                     "实施主体": "source"}  # a service guide's 实施主体 is the body whose service it is
 
 
 def _drop_hidden(soup) -> None:
@@ -93,7 +111,8 @@ def _drop_hidden(soup) -> None:
     hidden = [t for t in found if not any(id(parent) in ids for parent in t.parents)]
     if not hidden:
         return
-    pieces = [_pieces(tag.get_text("\n")) for tag in hidden]
+    # A table of short cells (序号 | 材料名称) has no sentence to recognise: its cells stand in for them.
+    pieces = [_pieces(tag.get_text("\n")) or _cells(tag.get_text("\n")) for tag in hidden]
     places = []
     for tag in hidden:  # out of the page while the visible text is read, each leaving a mark
         mark = soup.new_string("")
@@ -105,9 +124,14 @@ def _drop_hidden(soup) -> None:
                 sum(piece in visible for piece in own) < HIDDEN_COPY_SHARE * len(own):
             tag.attrs.pop("style", None)
             tag.attrs.pop("hidden", None)
+            tag[RESTORED] = "1"
             mark.replace_with(tag)
         else:
             mark.extract()
+
+
+def _cells(text: str) -> list[str]:
+    return [p for p in (re.sub(r"\s+", "", x) for x in text.split("\n")) if len(p) >= 2]
 
 
 def _pieces(text: str) -> list[str]:
@@ -173,12 +197,15 @@ def _html_main(soup):
 
 
 def _smallest_holding(root, count):
-    """The smallest element under root that still holds MAIN_SHARE of what count() finds in it."""
+    """The smallest element under root that still holds MAIN_SHARE of what count() finds in it.
+
+    Never one panel that was hidden: a service guide's tabs (基本信息 | 办理流程 | 常见问题 …) are sibling
+    panels, all but one display:none, and the 常见问题 panel may hold all the numbered lines ("问：")."""
     node, total = root, count(root)
     while True:
         best = max(((child, count(child)) for child in node.find_all(True, recursive=False)),
                    key=lambda pair: pair[1], default=(None, 0))
-        if best[0] is None or best[1] < MAIN_SHARE * total or not total:
+        if best[0] is None or best[1] < MAIN_SHARE * total or not total or best[0].has_attr(RESTORED):
             return node
         node, total = best
 
@@ -199,10 +226,16 @@ def _html_headline(soup, main) -> str:
         page_title = TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
     if DOCUMENT_KIND_RE.search(page_title):
         return page_title
-    for tag in soup.find_all(_headline_candidate):
-        text = " ".join(tag.get_text(" ").split())
-        if HEADLINE_CHARS[0] <= len(text) <= HEADLINE_CHARS[1] and "。" not in text and DOCUMENT_KIND_RE.search(text):
-            return text
+    candidates = [text for tag in soup.find_all(_headline_candidate)
+                  if HEADLINE_CHARS[0] <= len(text := " ".join(tag.get_text(" ").split())) <= HEADLINE_CHARS[1]
+                  and "。" not in text]
+    named = next((text for text in candidates if DOCUMENT_KIND_RE.search(text)), "")
+    if named:
+        return named
+    # A <title> that is only the site's name ("汀澜市政务服务网") says nothing of the page: its first heading
+    # does ("灵活就业人员社会保险补贴申领", a service's name without a document kind).
+    if candidates and (not page_title or SITE_NAME_RE.search(page_title)):
+        return candidates[0]
     return page_title
 
 
@@ -210,6 +243,7 @@ def _html_headline(soup, main) -> str:
 DOCUMENT_KIND_RE = re.compile(r"办法|通知|方案|意见|措施|规定|细则|指南|指引|解读|公告|通告|决定|条例|要点|计划|规划|"
                               r"批复|纲要|政策|问答|清单|目录|标准|公示|答复")
 HEADLINE_CHARS = (6, 80)
+SITE_NAME_RE = re.compile(r"(?:网|网站|门户|平台|官网|人民政府|政府|服务中心)$")
 
 
 def _headline_candidate(tag) -> bool:

@@ -126,7 +126,7 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
     the signature block, a promulgation note "（2021年7月27日…国务院令第746号公布）", the page's fields."""
     written = choose_title(prelude, page.get("title", ""), name)  # e.g. X关于印发Y办法的通知
     title = _inner_title(written).strip("《》")  # Y办法: the document, not the notice carrying it
-    doc_number = find_doc_number(prelude + main[:40], written)
+    doc_number = find_doc_number(prelude + main[:40], written) or _page_doc_number(page)
     note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")
     decree = DECREE_RE.match(doc_number)
     issuer = signed[0] or (decree.group(1) if decree else "") or find_issuer(written, prelude, page)
@@ -134,6 +134,12 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
         next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "")
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
             "place": find_place(title, written, issuer, page.get("site", ""))}
+
+
+def _page_doc_number(page: dict[str, str]) -> str:
+    """The 文号 an information table above the text gives, when it is one ("无" is not)."""
+    match = DOC_NUMBER_RE.fullmatch(re.sub(r"\s+", "", page.get("doc_number", "")))
+    return match.group(0) if match else ""
 
 
 def find_issuer(title: str, prelude: list[str], page: dict[str, str]) -> str:

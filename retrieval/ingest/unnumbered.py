@@ -32,6 +32,12 @@ HEADING_RE = re.compile(r"^【?\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,
 # "办理时限 | 即时办结": a two-cell table row whose first cell is a label is a heading and its text.
 ROW_RE = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*\|\s*(.+)$")
 MIN_UNNUMBERED = 2
+# Share of a page's text before its first question above which it is a guide with a 常见问题 part.
+GUIDE_SHARE = 0.4
+_LABEL_RE = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13}")
+# "温馨提示：…" after a guide's table rows is a part of its own; "说明：…" under a table belongs to it.
+INLINE_LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]\s*(\S.{8,})$")
+CONTINUATION_LABELS = frozenset({"说明", "注", "备注", "例如", "举例", "其中", "答", "问", "注意"})
 
 
 def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
@@ -39,9 +45,16 @@ def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
     numbering of its own; None otherwise (the plan parser reads it)."""
     if sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x)) >= 2:
         return None
-    if sum(1 for i in range(len(lines)) if _question(lines, i) is not None) >= MIN_UNNUMBERED:
-        return _parse_questions(lines)
+    questions = [i for i in range(len(lines)) if _question(lines, i) is not None]
     headings = [i for i, x in enumerate(lines) if _heading(lines, i) or ROW_RE.match(x)]
+    if len(questions) >= MIN_UNNUMBERED:
+        # A service guide whose last part is 常见问题 is still a guide: its parts come first and are most
+        # of its text. A page of questions and answers (maybe under group headings) is read as one.
+        before = sum(len(x) for x in lines[:questions[0]])
+        if len([i for i in headings if i < questions[0]]) >= MIN_UNNUMBERED + 1 and \
+                before >= GUIDE_SHARE * sum(len(x) for x in lines):
+            return _parse_headings(lines)
+        return _parse_questions(lines)
     # Items that restart at 1 under several headings (申请材料 1. 2.; 办理流程 1. 2. 3.), or none at all:
     # a notice numbered 1. 2. 3. once through is the plan parser's.
     firsts = sum(1 for x in lines if (m := ITEM_RE.match(x)) and m.group(1) == "1")
@@ -53,7 +66,7 @@ def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
 def _heading(lines: list[str], i: int) -> bool:
     """A short label line followed by text (not the document's last line, not a sentence)."""
     return bool(HEADING_RE.match(lines[i])) and i + 1 < len(lines) and \
-        not HEADING_RE.match(lines[i + 1]) and not ROW_RE.match(lines[i + 1])
+        not HEADING_RE.match(lines[i + 1]) and not _label_pairs(lines[i + 1])
 
 
 def _question(lines: list[str], i: int) -> str | None:
@@ -86,34 +99,67 @@ def _parse_questions(lines: list[str]) -> tuple[list[str], list[Block]]:
 
 def _parse_headings(lines: list[str]) -> tuple[list[str], list[Block]]:
     """Each headed part of a guide is a measure cited by its heading (申请材料); a numbered list under
-    a heading is one measure per item (申请材料1, 申请材料2), as with 注意事项1 in a plan."""
+    a heading, or a table whose rows are numbered, is one measure per item (申请材料1, 申请材料2), as
+    with 注意事项1 in a plan. A row of label/value cells is one measure per label (事项类型 | 公共服务 |
+    办件类型 | 承诺件 → 事项类型, 办件类型); a question with its answer is 问1, 问2 … in page order."""
     prelude: list[str] = []
     blocks: list[Block] = []
     heading = ""
-    items = 0
+    items = asked = 0
+    after_row = False
     for i, line in enumerate(lines):
-        if row := ROW_RE.match(line):
-            heading, items = row.group(1), 0
-            blocks.append(Block(heading, "", heading))
-            blocks[-1].lines.append(row.group(2).strip())
+        question = _question(lines, i)
+        if question is not None:
+            asked += 1
+            heading, items, after_row = f"问{asked}", 0, False
+            blocks.append(Block(heading, "", question, inferred=True))
+            continue
+        if pairs := _label_pairs(line):
+            for label, value in pairs:
+                blocks.append(Block(label, "", label))
+                blocks[-1].lines.append(value)
+            heading, items, after_row = pairs[-1][0], 0, True
             continue
         if _heading(lines, i):
-            heading, items = HEADING_RE.match(line).group(1), 0
+            heading, items, after_row = HEADING_RE.match(line).group(1), 0, False
             blocks.append(Block(heading, "", heading))
+            continue
+        inline = INLINE_LABEL_RE.match(line)
+        if after_row and inline and inline.group(1) not in CONTINUATION_LABELS:
+            heading, items = inline.group(1), 0
+            blocks.append(Block(heading, "", heading))
+            blocks[-1].lines.append(inline.group(2))
             continue
         if not heading:
             prelude.append(line)
             continue
-        item = item_match(line, items + 1)
-        if item and item[1] == str(items + 1):
+        item = item_match(line, items + 1) or _numbered_row(line, items + 1)
+        if item and item[1] == str(items + 1) and not heading.startswith("问"):
             items += 1
             if items == 1 and blocks[-1].section == heading and not blocks[-1].lines:
                 blocks.pop()  # the heading's own block: its items are the measures
             blocks.append(Block(f"{heading}{items}", "", heading))
             blocks[-1].lines.append(item[2])
         else:
-            blocks[-1].lines.append(line)
+            blocks[-1].lines.append(ANSWER_RE.sub("", line) if heading.startswith("问") else line)
     return prelude, [b for b in blocks if b.lines]
+
+
+def _label_pairs(line: str) -> list[tuple[str, str]] | None:
+    """A table row of label | value (or label | value | label | value) cells, else None."""
+    cells = [c.strip() for c in line.split(" | ")]
+    if len(cells) == 2 and ROW_RE.match(line):
+        return [(cells[0], cells[1])]
+    if len(cells) >= 4 and len(cells) % 2 == 0 and all(_LABEL_RE.fullmatch(c) for c in cells[::2]) and \
+            all(cells[1::2]):
+        return list(zip(cells[::2], cells[1::2]))
+    return None
+
+
+def _numbered_row(line: str, expected: int) -> tuple[str, str, str] | None:
+    """A table row whose first cell is its number ("3 | 社会保障卡 | 原件核验"), as item_match gives items."""
+    match = re.match(r"^(\d{1,3})\s*\|\s*(.+)$", line)
+    return ("", match.group(1), match.group(2)) if match and int(match.group(1)) == expected else None
 
 
 def list_items(lines: list[str]) -> list[Block]:
