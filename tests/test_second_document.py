@@ -168,3 +168,21 @@ def test_a_word_inside_a_name_barely_translates_alone():
 
     terms = Bridge(["南京", "南京大学"]).to_chinese([en_stem("Nanjing")])
     assert terms["南京"] > terms.get("南京大学", 0.0)
+
+
+def test_a_short_label_measure_is_covered_by_its_documents_title(tmp_path, embedder):
+    """"承诺时限 | 10个工作日" never names the service; a question about that service's time limit is
+    covered by the title the measure borrows, and is answered."""
+    from retrieval.answer.answerability import coverage
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+    from tests.test_parsing_variants import TABBED_GUIDE
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "shigang-guide.html").write_text(TABBED_GUIDE, encoding="utf-8")
+    shutil.copy(FIXTURE, corpus / FIXTURE.name)
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    result = service.answerer.retrieve("高龄津贴申领的承诺时限是多少")
+    doc = result.prepared.position[next(m.id for m in service.measures() if m.section == "承诺时限")]
+    assert coverage(result.prepared.lex, result.prepared.terms, doc) == pytest.approx(1.0)

@@ -131,7 +131,11 @@ def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
     # Only the longest pieces count: jieba also emits the parts of compounds (临床医学 → 医学); a
     # compound the measure lacks is still covered in part by the pieces it has (优待证 by 优待).
     longest = {t for t in words if not any(t != o and t in o for o in words)} or words
-    doc_terms, text = lex.zh_docs[doc], lex.measures[doc].retrieval_text
+    measure = lex.measures[doc]
+    doc_terms, text = lex.zh_docs[doc], measure.retrieval_text
+    if measure.borrowed_title:
+        # A measure too short to name its subject ("承诺时限 | 10个工作日") is about the document's title.
+        doc_terms, text = doc_terms | _title_terms(measure.borrowed_title), text + "\n" + measure.borrowed_title
     total = found = 0.0
     for word in longest:
         weight = information(word, "zh")
@@ -143,6 +147,11 @@ def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
             pieces = [p for p in words if p != word and p in word and p in doc_terms]
             found += weight * _share_covered(word, pieces)
     return found, total
+
+
+@lru_cache(maxsize=1024)
+def _title_terms(title: str) -> frozenset[str]:
+    return frozenset(zh_tokens(title))
 
 
 def _share_covered(word: str, pieces: list[str]) -> float:
