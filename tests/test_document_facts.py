@@ -54,3 +54,13 @@ def test_a_fact_the_page_does_not_give_is_said_to_be_missing(two):
 def test_questions_about_other_things_are_searched_as_usual(two, question):
     answer = two.ask(question)
     assert not answer.text.startswith("《")
+
+
+def test_this_document_may_be_named_by_its_kind_with_words_between(two):
+    """"这个工作要点", "该实施办法": the pointer and the kind of document need not stand side by side."""
+    from retrieval.search.query import analyse
+
+    info = analyse("该管理办法是什么时候发布的？")
+    assert info.document_fact == "date" and info.this_document
+    answer = two.ask("这个高龄津贴发放通知的文号是多少？")
+    assert not answer.answerable and answer.text.startswith("《北山市民政局关于做好2025年高龄津贴发放工作的通知》")

@@ -17,7 +17,10 @@ from retrieval.text.units import display_name
 DOCUMENT_FACTS = "document facts"  # the verdict's reason: answered from metadata, no model asked
 _LABELS = {"zh": {"issuer": "发布机关", "date": "发布日期", "number": "文号"},
            "en": {"issuer": "Issued by", "date": "Date", "number": "Document number"}}
-_NOT_STATED = {"zh": "文件页面没有写明{label}。", "en": "The document's page does not state its {label}."}
+_NOT_STATED = {"zh": {"issuer": "文件页面没有写明发布机关。", "date": "文件页面没有写明发布日期。", "number": "文件页面没有写明文号。"},
+               "en": {"issuer": "The document's page does not say who issued it.",
+                      "date": "The document's page does not give its date.",
+                      "number": "The document's page does not give its document number."}}
 
 
 def asked_document(prepared: Prepared, hits: list[Hit]) -> Measure | None:
@@ -56,8 +59,7 @@ def document_facts_answer(prepared: Prepared, measure: Measure, language: str, h
                                if values[key]]
     answerable = bool(values[asked])
     if not answerable:
-        lines.append(_NOT_STATED["zh" if language == "zh" else "en"].format(label=labels[asked].lower()
-                                                                            if language != "zh" else labels[asked]))
+        lines.append(_NOT_STATED["zh" if language == "zh" else "en"][asked])
     return Answer(prepared.info.text, "\n".join(lines), answerable, language, "offline",
                   nearest=() if answerable else tuple(hits[:3]))
 
@@ -68,6 +70,8 @@ def _issuer(issuer: str, language: str, names: Mapping[str, str]) -> str:
 
 
 def _date(date: str, language: str) -> str:
+    if language == "zh" and re.fullmatch(r"\d{4}", date or ""):
+        return f"{date}年"  # only the year is known
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date or "")
     if not match or language != "zh":
         return date or ""
