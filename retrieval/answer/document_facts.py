@@ -27,7 +27,8 @@ def asked_document(prepared: Prepared, hits: list[Hit]) -> Measure | None:
     """A measure of the document a document-fact question is about, or None if it asks no such thing.
 
     The document whose title the question writes; else, for a question pointing at "this notice" /
-    "the … measures", the one document it names by place or the corpus's only one, else the best hit's."""
+    "the … measures", the one whose title shares most words with it, the one it names by place, or
+    the best hit's."""
     info = prepared.info
     if not info.document_fact or not hits:
         return None
@@ -36,7 +37,9 @@ def asked_document(prepared: Prepared, hits: list[Hit]) -> Measure | None:
     if len(titled) == 1:
         name = titled[0]
     elif info.this_document:
-        name = prepared.documents[0] if len(prepared.documents) == 1 else hits[0].measure.document
+        loosely = titled_documents(info.text, infos, loose=True)
+        name = loosely[0] if len(loosely) == 1 else \
+            prepared.documents[0] if len(prepared.documents) == 1 else hits[0].measure.document
     else:
         return None
     return next((h.measure for h in hits if h.measure.document == name),

@@ -94,10 +94,11 @@ def english_place_names(infos: dict[str, DocumentInfo], proper_names: dict[str, 
     return {k: tuple(v) for k, v in out.items()}
 
 
-def titled_documents(question: str, infos: dict[str, DocumentInfo]) -> tuple[str, ...]:
+def titled_documents(question: str, infos: dict[str, DocumentInfo], *, loose: bool = False) -> tuple[str, ...]:
     """The document whose title the question writes, whole or in good part: users drop the place, the
     issuer and "关于" (《北山市民政局关于做好高龄津贴发放工作的通知》 as 高龄津贴发放工作的通知). A run of
-    at least six characters of the title's subject, and at least half of it; the closest one wins."""
+    at least six characters of the title's subject, and at least half of it; the closest one wins.
+    ``loose``: any run of four characters will do (the question already points at "this notice")."""
     from difflib import SequenceMatcher
 
     text = _TITLE_BRACKETS_RE.sub("", question)
@@ -107,8 +108,8 @@ def titled_documents(question: str, infos: dict[str, DocumentInfo]) -> tuple[str
         bare = next((title[len(p):] for p in sorted(info.places, key=len, reverse=True) if title.startswith(p)), title)
         subject = bare.rsplit("关于", 1)[-1]
         match = SequenceMatcher(None, text, subject, autojunk=False).find_longest_match(0, len(text), 0, len(subject))
-        if match.size >= 6 and match.size >= 0.5 * len(subject):
-            scored.append((match.size / len(subject), info.name))
+        if (match.size >= 4 and loose) or (match.size >= 6 and match.size >= 0.5 * len(subject)):
+            scored.append((match.size if loose else match.size / len(subject), info.name))
     if not scored:
         return ()
     best = max(score for score, _ in scored)

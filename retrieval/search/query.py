@@ -136,7 +136,7 @@ _DOCUMENT_FACTS_ZH = (
     ("date", re.compile(r"(?:什么时候|何时|哪天|哪一天|哪年|哪一年|几月几[日号])(?:发布|印发|出台|颁布|发文|下发|公布|制定)|"
                         r"(?:发布|印发|成文|公布|发文)(?:日期|时间)")),
 )
-THIS_DOCUMENT_ZH = re.compile(rf"(?:这个|这份|这项|这一|该|本|此|上述)[\u4e00-\u9fff]{{0,4}}?{_DOC_ZH}")  # 这个工作要点
+THIS_DOCUMENT_ZH = re.compile(rf"(?:这个|这份|这项|这一|该|本|此|上述)[\u4e00-\u9fff]{{0,8}}?{_DOC_ZH}")  # 这个工作要点
 _DOC_EN = r"(?:document|notice|measures|regulations?|rules|plan|policy|guide|guidelines|provisions|circular|opinions)"
 _THE_DOC_EN = rf"(?:this|these|that|the)(?: [\w'-]+){{0,6}}? {_DOC_EN}"
 _DOCUMENT_FACTS_EN = (
