@@ -161,15 +161,6 @@ def test_a_glossary_phrase_is_one_term():
     assert terms.get("施行", 0) >= 1.0 and not {"部队", "力量", "未来"} & set(terms)
 
 
-def test_a_word_inside_a_name_barely_translates_alone():
-    """"Nanjing University, NJU" is 南京大学 as a whole; "Nanjing" alone is the city (whose gloss is long)."""
-    from retrieval.text.bridge import Bridge
-    from retrieval.text.textnorm import en_stem
-
-    terms = Bridge(["南京", "南京大学"]).to_chinese([en_stem("Nanjing")])
-    assert terms["南京"] > terms.get("南京大学", 0.0)
-
-
 def test_a_short_label_measure_is_covered_by_its_documents_title(tmp_path, embedder):
     """"承诺时限 | 10个工作日" never names the service; a question about that service's time limit is
     covered by the title the measure borrows, and is answered."""

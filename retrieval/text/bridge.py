@@ -67,19 +67,6 @@ _PLACE_GLOSS_RE = re.compile(r"^([A-Z][\w'-]*(?:\s+[\w'-]+){0,2}?\s+(?:new\s+)?(
                              re.I)
 
 
-# A word inside a name ("Nanjing University", "Ministry of Finance") translates the name
-# only with the rest of it (the phrase table has it whole): alone it weighs this much of its share.
-NAME_WORD_WEIGHT = 0.25
-_NAME_GLUE = frozenset({"of", "and", "the", "for", "in", "on", "at", "to", "&"})
-
-
-def is_name_gloss(gloss: str) -> bool:
-    """A gloss that is a proper name of several words, not a place: every content word capitalised."""
-    bare = re.sub(r"\([^)]*\)", " ", gloss)
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'-]*", bare) if w.lower() not in _NAME_GLUE]
-    return len(words) >= 2 and all(w[0].isupper() for w in words) and not _PLACE_GLOSS_RE.match(" ".join(bare.split()))
-
-
 def gloss_stems(gloss: str) -> list[str]:
     bare = " ".join(re.sub(r"\([^)]*\)", " ", gloss).split())
     place = _PLACE_GLOSS_RE.match(bare)
@@ -151,12 +138,11 @@ class Bridge:
             stems_all: list[str] = []
             for rank, gloss in enumerate(glosses):
                 stems = gloss_stems(gloss)
-                name = is_name_gloss(gloss)
                 stems_all.extend(stems)
                 for stem in stems:
                     # A word that IS the gloss ("clinical" for 临床) beats one buried in a long gloss,
                     # and a word's first senses beat its rare ones (载体 is a carrier before a vehicle).
-                    weight = 1.0 / len(stems) / (1.0 + 0.25 * rank) * (NAME_WORD_WEIGHT if name else 1.0)
+                    weight = 1.0 / len(stems) / (1.0 + 0.25 * rank)
                     slot = self._to_zh.setdefault(stem, {})
                     slot[word] = max(slot.get(word, 0.0), weight)
             self._to_en[word] = tuple(dict.fromkeys(stems_all))
