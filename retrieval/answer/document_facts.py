@@ -10,7 +10,7 @@ import re
 from typing import Mapping
 
 from retrieval.models import Answer, Hit, Measure
-from retrieval.search.documents import document_infos, titled_documents
+from retrieval.search.documents import document_infos, short_title, titled_documents
 from retrieval.search.hybrid import Prepared
 from retrieval.text.units import display_name
 
@@ -50,8 +50,6 @@ def document_facts_answer(prepared: Prepared, measure: Measure, language: str, h
                           names: Mapping[str, str]) -> Answer:
     """The document's title, issuer, date and number as the page gives them; not answerable when the
     one asked for is missing (the others are still shown)."""
-    from retrieval.search.documents import short_title
-
     asked = prepared.info.document_fact
     values = {"issuer": _issuer(measure.issuer, language, names), "date": _date(measure.date, language),
               "number": measure.doc_number}
