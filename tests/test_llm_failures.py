@@ -129,9 +129,9 @@ def test_a_chinese_answer_to_an_english_share_question_with_an_unrelated_quote_i
 
 def test_a_grounded_answer_from_another_measure_does_not_override_a_confident_offline_answer(fake, llm_service):
     # Seen with Qwen2.5-Coder-0.5B: 三(一)1's unit, verbatim from 三(一)1, for a question about 三(一)2.
-    question = "Which office integrates resources in the zone to build open research institutes?"
-    fake.enqueue(cites("三(一)1", "The Municipal Science and Technology Bureau (市科技局).",
-                       "依托大连理工大学和高新区,筹建开放式的人工智能产业研究院。", "Build an open AI institute."))
+    question = "整合区内资源搭建开放式研究院由哪个单位负责?"
+    assert llm_service.answerer.retrieve(question).verdict.confident  # the premise, under the shipped model
+    fake.enqueue(cites("三(一)1", "由市科技局负责。", "依托大连理工大学和高新区,筹建开放式的人工智能产业研究院。", ""))
     assert_offline_with_note(llm_service.ask(question), "三(一)2", "cites other measures")
 
 
@@ -219,8 +219,11 @@ def test_prose_naming_another_unit_is_not_shown(fake, llm_service):
 # -- the translation call ----------------------------------------------------------------------
 def test_translation_is_skipped_when_offline_retrieval_is_confident(fake, service, embedder):
     svc = make_service(service, embedder, translate_queries=True)
-    fake.enqueue(cites("三(四)", "The Municipal Science and Technology Bureau (市科技局).", CLINICAL_SENTENCE, "x"))
-    assert svc.ask(CLINICAL_EN).mode == "llm"
+    question = "Who builds the open artificial intelligence industry research institute?"
+    assert svc.answerer.retrieve(question).verdict.confident  # the premise, under the shipped model
+    fake.enqueue(cites("三(一)1", "The Municipal Science and Technology Bureau (市科技局).",
+                       "依托大连理工大学和高新区,筹建开放式的人工智能产业研究院。", "x"))
+    assert svc.ask(question).mode == "llm"
     assert len(fake.requests) == 1
 
 
