@@ -177,3 +177,20 @@ def test_a_short_label_measure_is_covered_by_its_documents_title(tmp_path, embed
     result = service.answerer.retrieve("高龄津贴申领的承诺时限是多少")
     doc = result.prepared.position[next(m.id for m in service.measures() if m.section == "承诺时限")]
     assert coverage(result.prepared.lex, result.prepared.terms, doc) == pytest.approx(1.0)
+
+
+def test_a_guides_part_named_by_its_label_comes_first(tmp_path, embedder):
+    """"实施主体是哪个部门?" names the guide's part 实施主体, whose text (石港市各区民政局) shares no word with
+    the rest of the question; a regulation on the same allowance sits beside it."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+    from tests.test_parsing_variants import TABBED_GUIDE
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "shigang-guide.html").write_text(TABBED_GUIDE, encoding="utf-8")
+    for name in (FIXTURE.name, "donghu-elderly-care-regulation-2024.txt"):
+        shutil.copy(FIXTURE.parent / name, corpus / name)
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    assert service.search("高龄津贴的实施主体是哪个部门？", 3)[0].measure.section == "实施主体"
+    assert service.search("申领高龄津贴要带哪些申请材料？", 3)[0].measure.section == "申请材料"

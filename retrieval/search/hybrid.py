@@ -283,6 +283,15 @@ class HybridSearcher:
         if terms.info.sections:
             rankings["section"] = np.array([_section_match(m.section, terms.info.sections)
                                             for m in snapshot.measures], dtype=np.float32)
+        labels = snapshot.derived("labels", _label_rows)
+        named = [label for label in labels if label in terms.info.text]
+        if named:
+            # A guide's part named by its label ("实施主体是哪个部门?", "需要哪些申请材料?"): not a lookup,
+            # since several guides share labels, but a strong hint.
+            rankings["label"] = np.zeros(n, dtype=np.float32)
+            for label in named:
+                for row, exact in labels[label]:
+                    rankings["label"][row] = max(rankings["label"][row], 1.0 if exact else 0.9)
         if terms.info.asks_amount:
             rankings["figure"] = lex.has_figure.astype(np.float32)
         if prepared.documents:
@@ -320,6 +329,20 @@ def _document_prior(snapshot: Snapshot, fused: np.ndarray) -> np.ndarray:
     if best <= 0:
         return np.zeros(len(fused), dtype=np.float32)
     return (strength / best).astype(np.float32)[owner]
+
+
+def _label_rows(snapshot: Snapshot) -> dict[str, list[tuple[int, bool]]]:
+    """Label ids of guides (办理时间, 申请材料2 under 申请材料) → (measure row, whether the id is the label
+    itself); labels of three characters or more, so that 问3 and 段2 are not labels, nor 第二部分."""
+    rows: dict[str, list[tuple[int, bool]]] = {}
+    for i, m in enumerate(snapshot.measures):
+        label = re.sub(r"\d+$", "", m.section)
+        if len(label) >= 3 and LABEL_ID_RE.fullmatch(label) and not label.startswith(("第", "附件")):
+            rows.setdefault(label, []).append((i, label == m.section))
+    return rows
+
+
+LABEL_ID_RE = re.compile(r"[\u4e00-\u9fff]+")
 
 
 def _section_match(section: str, wanted: tuple[str, ...]) -> float:
