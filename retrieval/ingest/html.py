@@ -57,7 +57,7 @@ def html_text(markup: str) -> tuple[str, dict[str, str]]:
     headline = meta.get("title") or _html_headline(soup, main)
     if headline:
         meta["title"] = headline
-    page_title = TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip() if soup.title else ""
+    page_title = _page_title(soup)
     if page_title != headline and SITE_NAME_RE.search(page_title):
         meta.setdefault("site", page_title)  # "汀澜市政务服务网": where the page is, when its headline is not
     _tables_to_rows(soup, main)
@@ -221,9 +221,7 @@ def _html_headline(soup, main) -> str:
     h1 = main.find("h1") or soup.find("h1")
     if h1 is not None and h1.get_text(strip=True):
         return " ".join(h1.get_text(" ").split())
-    page_title = ""
-    if soup.title is not None and soup.title.get_text(strip=True):
-        page_title = TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
+    page_title = _page_title(soup)
     if DOCUMENT_KIND_RE.search(page_title):
         return page_title
     candidates = [text for tag in soup.find_all(_headline_candidate)
@@ -244,6 +242,13 @@ DOCUMENT_KIND_RE = re.compile(r"办法|通知|方案|意见|措施|规定|细则
                               r"批复|纲要|政策|问答|清单|目录|标准|公示|答复")
 HEADLINE_CHARS = (6, 80)
 SITE_NAME_RE = re.compile(r"(?:网|网站|门户|平台|官网|人民政府|政府|服务中心)$")
+
+
+def _page_title(soup) -> str:
+    """<title> without the site's name appended ("标题_某市人民政府" → 标题)."""
+    if soup.title is None or not soup.title.get_text(strip=True):
+        return ""
+    return TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
 
 
 def _headline_candidate(tag) -> bool:

@@ -28,13 +28,14 @@ QUESTION_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?(?:【\s*(?:问题?|Q)\s*
                          r"|(?:问题?|Q)\s*[\d一二三四五六七八九十]{0,3}\s*[:：]|Q\s*\d{1,3}\s*[.．、]"
                          r"|问\s*\d{1,3}\s*[.．、])\s*(.*)$", re.I)
 ANSWER_RE = re.compile(r"^(?:【\s*答\s*】|答\s*[:：]|A\s*[:：.．])\s*", re.I)
-HEADING_RE = re.compile(r"^【?\s*([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*】?\s*[:：]?$")
+_LABEL = r"[\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13}"  # 申请材料, 办理时限, 收费标准（元）
+_LABEL_RE = re.compile(_LABEL)
+HEADING_RE = re.compile(rf"^【?\s*({_LABEL})\s*】?\s*[:：]?$")
 # "办理时限 | 即时办结": a two-cell table row whose first cell is a label is a heading and its text.
-ROW_RE = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13})\s*\|\s*(.+)$")
+ROW_RE = re.compile(rf"^({_LABEL})\s*\|\s*(.+)$")
 MIN_UNNUMBERED = 2
 # Share of a page's text before its first question above which it is a guide with a 常见问题 part.
 GUIDE_SHARE = 0.4
-_LABEL_RE = re.compile(r"[\u4e00-\u9fff][\u4e00-\u9fff（）()、/]{1,13}")
 # "温馨提示：…" after a guide's table rows is a part of its own; "说明：…" under a table belongs to it.
 INLINE_LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]\s*(\S.{8,})$")
 CONTINUATION_LABELS = frozenset({"说明", "注", "备注", "例如", "举例", "其中", "答", "问", "注意"})
