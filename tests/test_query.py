@@ -95,7 +95,7 @@ def test_sections_and_years_are_named():
 
 
 @pytest.mark.parametrize("question, sections", [
-    ("What does part 二 of the notice cover?", ("二",)),
+    ("What does part 二 of the notice cover?", ("二", "第二部分")),  # as 第二部分 reads
     ("第二部分讲了什么？", ("二", "第二部分")),  # a chapter, or a part above restarting chapters
     ("第三部分第(二)条讲的是什么", ("三(二)",)),  # a subsection named in words stays one id
     ("What does section 二(三) cover?", ("二(三)",)),
@@ -110,9 +110,29 @@ def test_sections_and_years_are_named():
     ("What does paragraph 2 say?", ("段2",)),
     ("第二部分第（二）项里的第6条是什么政策？", ("二(二)6",)),  # not 第六条
     ("第3问说了什么？", ("问3",)),  # a question-and-answer page's ids
+    ("通知第三条第（二）项说的是什么？", ("第三条", "三(二)")),  # an article, or a notice's 三(二)
     ("What does 问5 say?", ("问5",)),
 ])
 def test_a_chapter_named_alone_is_a_section(question, sections):
+    assert analyse(question).sections == sections
+
+
+@pytest.mark.parametrize("question, sections", [
+    ("What does Article 18 of the measures provide?", ("第十八条",)),
+    ("What does Part One of the work points cover?", ("一", "第一部分")),
+    ("What does Chapter IV say?", ("四", "第四部分")),
+    ("What does the third part say?", ("三", "第三部分")),
+    # The words do not say how the document numbers its parts: every reading is kept.
+    ("What does Part Three, item 2 of the work points say?", ("三(二)", "三2", "第三部分二")),
+    ("What does item 3 of Part Two say?", ("二(三)", "二3", "第二部分三")),
+    ("What does item (3) under point six of the notice say?", ("六(三)", "第六部分三")),  # (3) is no item
+    ("What does point 5 of the key points say?", ("5",)),  # a list's fifth point
+    ("What is item 6 of Annex 1?", ("附件1-6", "附件-6", "附件1")),
+    ("What does Article 5, item (2) require?", ("第五条",)),  # an article's items are cited by the article
+    ("What does section 二(三) cover?", ("二(三)",)),  # written as the document writes it
+    ("Is part of the subsidy paid in advance?", ()),  # no number: no part named
+])
+def test_sections_named_in_english_words(question, sections):
     assert analyse(question).sections == sections
 
 

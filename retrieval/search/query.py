@@ -19,7 +19,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from retrieval.text.sections import cn_to_int, int_to_cn, normalize_section
+from retrieval.search.english_sections import english_sections
+from retrieval.text.sections import cn_to_int, normalize_section
 from retrieval.text.textnorm import detect_language, en_stem, en_words
 
 SECTION_RE = re.compile(
@@ -250,11 +251,10 @@ def _yesno_en(question: str) -> bool:
 
 
 _POINT_ZH_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(?:点|项|个要点)(?!目)")
-_POINT_EN_RE = re.compile(r"\b(point|item|bullet|question|paragraph|para)\s*(?:no\.?\s*)?(\d{1,3})\b", re.I)
-_ARTICLE_EN_RE = re.compile(r"\b(?:article|art\.)\s*(\d{1,3})\b", re.I)
-# A chapter named alone: "第二部分", "part 二", "section 三" (with a subsection it is SECTION_RE's or PART_RE's).
-_CHAPTER_ONLY_RE = re.compile(r"(?:第\s*([一二三四五六七八九十]+)\s*部分|\b(?:part|section|chapter)\s*([一二三四五六七八九十]+))"
-                              r"(?!\s*第?\s*[(（]?\s*[一二三四五六七八九十]+\s*[)）])", re.I)
+_POINT_EN_RE = re.compile(r"\b(bullet|question|paragraph|para)\s*(?:no\.?\s*)?(\d{1,3})\b", re.I)
+_ARTICLE_ITEM_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*条\s*(?:的|中的|里的)?\s*第?\s*[(（]\s*([一二三四五六七八九十]+)\s*[)）]")
+# A chapter named alone: "第二部分" (with a subsection it is SECTION_RE's or PART_RE's).
+_CHAPTER_ONLY_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*部分(?!\s*第?\s*[(（]?\s*[一二三四五六七八九十]+\s*[)）])")
 
 
 # The same words read as a plan whose 一、 chapters restart under each part, where the part prefixes
@@ -269,12 +269,16 @@ def analyse(question: str) -> QueryInfo:
     named = [f"{m.group(1)}({m.group(2)}){m.group(3) or ''}" for m in PART_RE.finditer(question)]
     named += [f"第{m.group(1)}{m.group(2)}{m.group(3)}" + (f"({m.group(4)})" if m.group(4) else "")
               for m in _PREFIXED_RE.finditer(question)]
-    # "Article 47" is how an English reader names 第四十七条.
-    named += [f"第{int_to_cn(int(m.group(1)))}条" for m in _ARTICLE_EN_RE.finditer(question)]
     named += SECTION_RE.findall(PART_RE.sub(" ", question))
+    # "通知第三条第（二）项": a notice's readers call its chapter 三、 an article too; a regulation's
+    # article keeps its items inside (第三条), a notice's 三(二) is an id of its own. Both are kept.
+    named += [f"{m.group(1)}({m.group(2)})" for m in _ARTICLE_ITEM_RE.finditer(question)]
+    if not named:
+        # "Article 47", "Part Three, item 2", "item (3) under point six": parts named in English words.
+        named += english_sections(question)
     if not named:
         for m in _CHAPTER_ONLY_RE.finditer(question):
-            named += [m.group(1) or m.group(2)] + ([f"第{m.group(1)}部分"] if m.group(1) else [])
+            named += [m.group(1), f"第{m.group(1)}部分"]
     # A question-and-answer page's 问3 and a prose page's 段2 ("第3问", "问3", "question 3 of the FAQ").
     named += [f"{m.group(1)}{m.group(2)}" if m.group(1) else f"{m.group(4)}{m.group(3)}"
               for m in _INFERRED_ID_RE.finditer(question)]
