@@ -437,3 +437,21 @@ def test_the_information_table_above_a_regulation_gives_its_number(tmp_path):
     document = parse_file(path)
     assert document.doc_number == "石府规〔2025〕3号" and document.issuer == "石港市人民政府"
     assert [m.section for m in document.measures] == ["第一条", "第二条", "第三条"]
+
+
+def test_an_english_question_names_a_district_the_dictionary_lacks_by_its_pinyin(tmp_path, embedder):
+    """璟湖 and 棠浦 are in no dictionary: English writes them Jinghu and Tangpu."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for district, amount in (("璟湖区", 500), ("棠浦区", 800)):
+        (corpus / f"{district}.txt").write_text(
+            f"楠州市{district}民政局关于印发养老服务补贴办法的通知\n"
+            f"一、补贴标准\n（一）本区居家养老服务补贴标准为每人每月{amount}元。\n"
+            f"（二）本区高龄津贴按月发放。\n", encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    for district, english in (("璟湖区", "Jinghu"), ("棠浦区", "Tangpu")):
+        hits = service.search(f"How much is the home-care service subsidy in {english} District?", 2)
+        assert hits[0].measure.document == district and hits[0].measure.section == "一(一)"

@@ -68,7 +68,7 @@ def named_documents(question: str, infos: dict[str, DocumentInfo], english_place
     best_len, chosen = 0, []
     for info in infos.values():
         names = list(info.places) + [w for p in info.places for w in english_places.get(p, ())]
-        matched = [n for n in names if (n.lower() in lowered if n.isascii() else n in question)]
+        matched = [n for n in names if (re.search(rf"\b{re.escape(n.lower())}\b", lowered) if n.isascii() else n in question)]
         title = info.short_title
         if len(title) >= 6 and title in question:
             matched.append(title * 2)  # the whole title named: stronger than any place
@@ -84,14 +84,30 @@ def named_documents(question: str, infos: dict[str, DocumentInfo], english_place
 
 def english_place_names(infos: dict[str, DocumentInfo], proper_names: dict[str, tuple[str, ...]]
                         ) -> dict[str, tuple[str, ...]]:
-    """Chinese place → its English names, from the dictionary's proper names (天河 → Tianhe)."""
+    """Chinese place → its English names: the dictionary's proper names (天河 → Tianhe), or the pinyin
+    English writing uses for a place the dictionary lacks (a district, a county, a new town)."""
     wanted = {p for info in infos.values() for p in info.places}
     out: dict[str, list[str]] = {}
     for english, chinese in proper_names.items():
         for zh in chinese:
             if zh in wanted:
                 out.setdefault(zh, []).append(english)
+    for place in wanted - set(out):
+        spelled = pinyin_name(place)
+        if spelled:
+            out[place] = [spelled]
     return {k: tuple(v) for k, v in out.items()}
+
+
+def pinyin_name(place: str) -> str | None:
+    """A short place name (望湖, not 望湖区) as English writes it in pinyin ("wanghu"); None for a full
+    name with its suffix, whose English adds "District", "County" (read from the short name then)."""
+    if _PLACE_SUFFIX_RE.search(place) or not 2 <= len(place) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in place):
+        return None
+    from pypinyin import Style, lazy_pinyin
+
+    spelled = "".join(lazy_pinyin(place, style=Style.NORMAL))
+    return spelled if spelled.isascii() and len(spelled) >= 4 else None
 
 
 def titled_documents(question: str, infos: dict[str, DocumentInfo], *, loose: bool = False) -> tuple[str, ...]:

@@ -15,14 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.text.abbreviations import Abbreviations
-from retrieval.text.bridge import Bridge, phrase_index, proper_names
+from retrieval.text.bridge import Bridge, cedict, phrase_index, proper_names
 from retrieval.config import RetrievalSettings
 from retrieval.index.versions import Index, Snapshot
 from retrieval.search import lexcache
 from retrieval.search.bm25 import BM25
 from retrieval.models import Hit, Measure
 from retrieval.text.sections import in_section
-from retrieval.search.documents import document_infos, english_place_names, named_documents
+from retrieval.search.documents import document_infos, english_place_names, named_documents, pinyin_name, place_variants
 from retrieval.search.query import QueryInfo, analyse
 from retrieval.index.store import StoreError
 from retrieval.search.support import tag_measure
@@ -59,7 +59,8 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
     # reaching them ("management" → 管委会) would favour one unit's measures on every question.
     content_words = {t for m in measures for t in zh_tokens(m.content_text)}
     corpus_text = "\n".join(m.retrieval_text for m in measures)
-    bridge = Bridge(content_words, settings.glossary, functools.partial(phrase_index, cache_dir), corpus_text)
+    bridge = Bridge(content_words, settings.glossary | place_glossary(measures), functools.partial(phrase_index, cache_dir),
+                    corpus_text)
     en_docs = []
     for measure, tokens in zip(measures, zh_docs):
         english = [stem for token in tokens for stem in bridge.to_english(token)]
@@ -74,6 +75,14 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
         bridge=bridge, units=UnitMatcher({u for m in measures for u in m.units}, settings.unit_names),
         has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool),
         offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool))
+
+
+def place_glossary(measures: tuple[Measure, ...]) -> dict[str, str]:
+    """The documents' places as English writes them ("wanghu" → 望湖): a county or a district the
+    dictionary lacks is still found by an English question naming it."""
+    places = {v for m in measures if getattr(m, "place", "") for v in place_variants(m.place)}
+    known = cedict()  # a place the dictionary has is bridged by its glosses already, at their weights
+    return {spelled: place for place in sorted(places) if place not in known and (spelled := pinyin_name(place))}
 
 
 def abbreviations(lex: LexicalIndex) -> Abbreviations:
