@@ -77,8 +77,9 @@ def group_of(row: dict, split: dict) -> str:
         return "fresh2"
     if doc in split.get("fresh3", ()):
         return "fresh3"
-    if doc in split.get("fresh4", ()):
-        return "fresh4"
+    for group in ("fresh4", "fresh5"):
+        if doc in split.get(group, ()):
+            return group
     return "heldout" if doc in split["heldout"] else "tuning"
 
 
@@ -106,7 +107,7 @@ def build(data: Path, rename: str | None):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--misses", choices=["seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4"], action="append", default=[])
+    parser.add_argument("--misses", choices=["seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"], action="append", default=[])
     parser.add_argument("--signals", type=Path, help="write answerability signals per question (JSON lines)")
     parser.add_argument("--rename-seed", metavar="CITY", help="rename the seed's city in corpus and questions")
     parser.add_argument("--data", type=Path, default=ROOT / ".devset", help="where the corpus copy and index live")
@@ -120,7 +121,7 @@ def main() -> None:
     if args.only:
         rows = [r for r in rows if r["id"].startswith(args.only)]
     results, signal_rows = {}, []
-    for group in ("seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4"):
+    for group in ("seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"):
         chosen = [r for r in rows if group_of(r, split) == group]
         if not chosen:
             continue
