@@ -439,6 +439,31 @@ def test_the_information_table_above_a_regulation_gives_its_number(tmp_path):
     assert [m.section for m in document.measures] == ["第一条", "第二条", "第三条"]
 
 
+def test_a_standards_table_writes_each_figure_with_the_unit_its_header_names():
+    text = ("石港市人才安居补贴实施细则\n第一条 补贴标准按照附件执行。\n第二条 本细则自2025年7月1日起施行。\n"
+            "附件\n石港市人才安居补贴标准表\n序号 | 人才类别 | 购房补贴（万元） | 租房补贴（元/月） | 最长期限（月）\n"
+            "1 | A类 | 200 | 10000 | 60\n2 | B类 | — | 6000 | 36\n注：重点企业人才的租房补贴上浮20%。\n")
+    s = {m.section: m for m in parse_text(text, "x").measures}
+    assert list(s) == ["第一条", "第二条", "附件", "附件-1", "附件-2"]
+    assert s["附件-1"].text == "1 | A类 | 购房补贴200万元 | 租房补贴10000元/月 | 最长期限60个月"
+    assert "—" in s["附件-2"].text and "租房补贴6000元/月" in s["附件-2"].text
+    assert s["附件"].text == "注：重点企业人才的租房补贴上浮20%。"  # the table's note, not its last row's
+
+
+def test_an_official_accounts_post_is_titled_by_the_notice_it_carries(tmp_path):
+    page = ("<html><body><h1 class='rich_media_title'>最高补贴1.5万元！石港市以旧换新活动4月10日启动</h1>"
+            "<div id='js_content'><section>近日，两部门联合印发通知。通知全文如下：</section>"
+            "<section>石港市商务局 石港市财政局</section><section>关于开展2025年汽车以旧换新补贴活动的通知</section>"
+            "<section>一、活动时间</section><section>2025年4月10日至12月31日。</section>"
+            "<section>二、补贴标准</section><section>每辆补贴8000元。</section>"
+            "<section>三、申请方式</section><section>通过小程序申请。</section></div></body></html>")
+    path = tmp_path / "post.html"
+    path.write_text(page, encoding="utf-8")
+    document = parse_file(path)
+    assert document.title == "石港市商务局 石港市财政局关于开展2025年汽车以旧换新补贴活动的通知"
+    assert [m.section for m in document.measures] == ["一", "二", "三"]
+
+
 def test_an_english_question_names_a_district_the_dictionary_lacks_by_its_pinyin(tmp_path, embedder):
     """璟湖 and 棠浦 are in no dictionary: English writes them Jinghu and Tangpu."""
     from retrieval.service import build_service

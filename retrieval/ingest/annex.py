@@ -86,19 +86,24 @@ def cells_of(line: str) -> list[str]:
     return [c.strip() for c in line.split(" | ")]
 
 
-def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow]]:
-    """An annex's table: (header cells, numbered rows). Rows without a number continue the one above."""
+def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow], list[str]]:
+    """An annex's table: (header cells, numbered rows, notes below the table). Rows without a number
+    continue the one above; a 注：/说明 line after the table speaks of the whole table, not its last row."""
     header: list[str] = []
     rows: list[AnnexRow] = []
+    notes: list[str] = []
     for line in annex.lines:
         if " | " not in line:
-            if rows:
+            if notes or (rows and NOTE_RE.match(line)):
+                notes.append(line)
+            elif rows:
                 rows[-1].lines.append(line)
             continue
         cells = cells_of(line)
         number = _row_number(cells)
         if number is None and not rows:
-            if not header and any(_column_role(c) for c in cells) or any(c in TITLE_COLUMNS for c in cells):
+            if not header and (any(_column_role(c) for c in cells) or any(c in TITLE_COLUMNS for c in cells)
+                               or cells[0] in NUMBER_COLUMNS):
                 header = cells
             continue
         if number is not None and (not rows or rows[-1].section != f"{annex.label}-{number}"):
@@ -106,8 +111,31 @@ def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow]]:
         row = rows[-1]
         shown = _drop_repeated(cells, row.cells[-1] if row.cells else [])
         row.cells.append(cells)
-        row.lines.append(" | ".join(shown))
-    return header, rows
+        row.lines.append(" | ".join(_with_units(header, cells, shown)))
+    return header, rows, notes
+
+
+NOTE_RE = re.compile(r"^(?:注|备注|说明|附注)\s*\d?\s*[:：]")
+NUMBER_COLUMNS = ("序号", "编号", "序", "No.", "NO.")
+# A column whose header carries the unit ("购房补贴（万元）", "期限（月）"): its cells are bare figures.
+_HEADER_UNIT_RE = re.compile(r"^(.+?)\s*[(（]\s*([^()（）]{1,6})\s*[)）]\s*$")
+_BARE_FIGURE_RE = re.compile(r"^\d+(?:\.\d+)?$")
+_SPOKEN_UNITS = {"月": "个月", "人": "人", "个": "个"}
+
+
+def _with_units(header: list[str], cells: list[str], shown: list[str]) -> list[str]:
+    """A bare figure under a header that names its unit is written with it ("购房补贴（万元）" over 200 →
+    "购房补贴200万元"): the row then states the amount, as the text would, and a question's 200万元 finds it."""
+    offset = len(cells) - len(shown)
+    out = []
+    for i, cell in enumerate(shown):
+        column = header[i + offset] if i + offset < len(header) and len(header) == len(cells) else ""
+        unit = _HEADER_UNIT_RE.match(column)
+        if unit and _BARE_FIGURE_RE.match(cell):
+            out.append(f"{unit.group(1)}{cell}{_SPOKEN_UNITS.get(unit.group(2), unit.group(2))}")
+        else:
+            out.append(cell)
+    return out
 
 
 def _row_number(cells: list[str]) -> str | None:
@@ -159,13 +187,16 @@ def annex_measures(annexes, name: str, main: list[Measure]) -> list[Measure]:
     """Each annex as its own part: numbered table rows as 附件N-n, else the annex as 附件N."""
     out: list[Measure] = []
     for annex in annexes:
-        header, rows = annex_rows(annex)
+        header, rows, notes = annex_rows(annex)
         heading = f"{annex.label} {annex.lines[0]}" if annex.lines else annex.label
         if not rows:
             body = "\n".join(annex.lines[1:]) or annex.lines[0]
             out.append(Measure(document=name, title="", section=annex.label, chapter=heading, subsection="",
                                text=body))
             continue
+        if notes:  # the table's notes are the annex's own words, cited as the annex
+            out.append(Measure(document=name, title="", section=annex.label, chapter=heading, subsection="",
+                               text="\n".join(notes)))
         for row in rows:
             roles = row_roles(header, row)
             out.append(Measure(document=name, title="", section=row.section, chapter=heading, subsection="",

@@ -62,9 +62,31 @@ def html_text(markup: str) -> tuple[str, dict[str, str]]:
         meta.setdefault("site", page_title)  # "汀澜市政务服务网": where the page is, when its headline is not
     _tables_to_rows(soup, main)
     lines = _block_lines(main)
+    formal = _formal_title(headline, lines)
+    if formal:
+        meta["title"], meta["headline"] = formal, headline
     if headline and (not lines or lines[0] != headline):
         lines.insert(0, headline)
     return "\n".join(lines), meta
+
+
+# "棠浦市商务局 棠浦市财政局关于开展…活动的通知": a document's own title, as its first lines write it.
+FORMAL_TITLE_RE = re.compile(r"^(?:\S.{1,60})?关于.{2,60}的(?:通知|通告|公告|意见|实施意见|办法|方案|决定|批复|函|规定|细则)$")
+# The issuers on a line of their own above "关于…的通知" (the red-headed layout of a 文件).
+ISSUER_LINE_RE = re.compile(r"^[\u4e00-\u9fff\s]{2,40}(?:局|委|委员会|办公室|办公厅|政府|厅|院|中心|部|会|处|所)$")
+
+
+def _formal_title(headline: str, lines: list[str]) -> str | None:
+    """The document's formal title when the page's headline is a news headline of its own ("最高补贴1.5万元！
+    …活动4月10日启动", as an official account posts a notice): citations name the document, not the post."""
+    if not headline or DOCUMENT_KIND_RE.search(headline):
+        return None
+    for i, line in enumerate(lines[:8]):
+        if FORMAL_TITLE_RE.match(line):
+            if line.startswith("关于") and i and ISSUER_LINE_RE.match(lines[i - 1]):
+                return f"{lines[i - 1]}{line}"
+            return line
+    return None
 
 
 def charset(data: bytes) -> str | None:
