@@ -79,6 +79,14 @@ def test_item_number_followed_by_digits_and_inline_enumeration():
     assert "2.失踪的" in s["一(二)"].text and "一(二)1" not in s
 
 
+def test_a_first_item_opening_with_a_number_is_told_from_a_decimal_by_the_second():
+    text = ("方案\n一、标准\n（一）助餐补贴\n1.60岁以上老人每餐补贴2元。\n2.80岁以上老人每餐补贴5元。\n"
+            "（二）资金\n1.5亿元资金用于建设。\n加强领导。\n")
+    s = by_section(parse_text(text, "x"))
+    assert s["一(一)1"].text == "60岁以上老人每餐补贴2元。" and s["一(一)2"].text == "80岁以上老人每餐补贴5元。"
+    assert s["一(二)"].text.startswith("1.5亿元")  # no second item: a decimal
+
+
 def test_regulation_parts_digits_and_spaces():
     text = "条例\n第一编 总则\n第一章 一般规定\n第1条\xa0\xa0目的。\n第２条 范围。\n第二节 细则\n第3条　施行。\n"
     document = parse_text(text, "x")

@@ -67,7 +67,28 @@ def _clean_lines(text: str) -> list[str]:
         if TRAILER_RE.match(line):
             break
         lines.append(line)
-    return lines
+    return _first_items_before_digits(lines)
+
+
+FIRST_ITEM_DIGITS_RE = re.compile(r"^1\s*([.．])(\d)")
+SECOND_ITEM_RE = re.compile(r"^2\s*[.．、]")
+
+
+def _first_items_before_digits(lines: list[str]) -> list[str]:
+    """"1.60岁以上老人每餐补贴2元" reads as 1.60 until "2.80岁以上…" follows: a first item whose text opens
+    with a number is told from a decimal by the second item below it (before the next heading). Later
+    items are told by their expected number (``item_match``)."""
+    out = list(lines)
+    for i, line in enumerate(lines):
+        if not FIRST_ITEM_DIGITS_RE.match(line):
+            continue
+        for later in lines[i + 1:i + 9]:
+            if SUBSECTION_RE.match(later) or CHAPTER_RE.match(later):
+                break
+            if SECOND_ITEM_RE.match(later):
+                out[i] = FIRST_ITEM_DIGITS_RE.sub(r"1\1 \2", line, count=1)
+                break
+    return out
 
 
 class _PlanState:
