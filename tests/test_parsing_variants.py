@@ -342,6 +342,14 @@ def test_chapter_lines_that_are_statements_are_measures():
     assert doc.measures[3].text == "本通知自2024年1月1日起施行。"
 
 
+def test_a_statement_chapter_keeps_its_words_when_lines_follow_it():
+    text = ("关于做好就业工作的通知\n一、" + _THREE[0] + "\n二、" + _THREE[1] + "\n三、本通知自2025年5月1日起施行，有效期2年。"
+            "\n石港市人力资源和社会保障局\n2025年4月18日\n（此件公开发布）\n咨询电话：12333")
+    last = parse_text(text, "notice").measures[-1]
+    assert last.section == "三" and last.text.startswith("本通知自2025年5月1日起施行，有效期2年。")
+    assert "咨询电话：12333" in last.text
+
+
 def test_a_bare_chapter_title_is_no_measure():
     doc = parse_text(_LEAD + "一、总体要求\n二、主要任务\n（一）" + _THREE[0], "titles")
     assert [m.section for m in doc.measures] == ["二(一)"]

@@ -128,8 +128,8 @@ class _PlanState:
         its own when it says something; a bare title (``一、总体要求``) is not."""
         if not self.chapter_heading or len(self.blocks) > self.chapter_start:
             return
-        body = CHAPTER_RE.match(self.chapter_heading).group(2).strip()
-        if STATEMENT_RE.search(body) or len(body) >= MIN_STATEMENT_CHARS:
+        body = _statement(self.chapter_heading)
+        if body:
             self.blocks.append(Block(self.part + self.chapter_id, self.part_heading, "", [body]))
             self.ids.add(self.part + self.chapter_id)
 
@@ -201,8 +201,19 @@ def _text_line(st: _PlanState, prelude: list[str], started: bool, line: str) -> 
         prelude.append(line)
         return
     if st.current is None:
-        st.open_block((st.part + st.chapter_id) or st.part_label)
+        block = st.open_block((st.part + st.chapter_id) or st.part_label)
+        statement = _statement(st.chapter_heading)
+        if statement and not st.subsection_id:
+            # "八、本通知自2025年5月1日起施行，有效期2年。" with lines below it: the chapter line says the most.
+            block.chapter, block.lines = st.part_heading, [statement]
     st.current.lines.append(line)
+
+
+def _statement(chapter_heading: str) -> str:
+    """What a chapter line says when it is a statement, not a title ("" for 一、总体要求)."""
+    m = CHAPTER_RE.match(chapter_heading) if chapter_heading else None
+    body = m.group(2).strip() if m else ""
+    return body if body and (STATEMENT_RE.search(body) or len(body) >= MIN_STATEMENT_CHARS) else ""
 
 
 def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
