@@ -194,3 +194,19 @@ def test_a_guides_part_named_by_its_label_comes_first(tmp_path, embedder):
     service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
     assert service.search("高龄津贴的实施主体是哪个部门？", 3)[0].measure.section == "实施主体"
     assert service.search("申领高龄津贴要带哪些申请材料？", 3)[0].measure.section == "申请材料"
+
+
+def test_a_year_the_question_names_picks_that_years_document():
+    from retrieval.models import Measure
+    from retrieval.search.documents import document_infos, named_documents
+
+    measures = tuple(Measure(document=name, title=title, section="一", chapter="", subsection="", text=text, place="石港市")
+                     for name, title, text in (
+                         ("plan-2018", "石港市2018年科技工作要点", "2018年发布重点产业紧缺人才目录。"),
+                         ("plan-2025", "石港市人才安居补贴实施细则", "2025年7月1日起施行。"),
+                         ("plan-2025b", "石港市以旧换新补贴活动的通知", "2025年4月10日启动。")))
+    infos = document_infos(measures)
+    assert infos["plan-2018"].years == ("2018",) and infos["plan-2025"].years == ("2025",)
+    assert named_documents("Who publishes the 2018 catalogue of talent shortages?", infos, {}) == ("plan-2018",)
+    assert named_documents("2025年的补贴有哪些？", infos, {}) == ("plan-2025", "plan-2025b")
+    assert named_documents("石港市有哪些补贴？", infos, {}) == ()  # every document's place: none named

@@ -7,9 +7,11 @@ document is about is not answered from another city's rule.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from retrieval.models import Measure
+from retrieval.search.query import YEAR_RE
 
 # Administrative suffixes: "广州市" is also written "广州", "天河区" also "天河".
 _PLACE_SUFFIX_RE = re.compile(r"(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省|镇|街道)$")
@@ -22,6 +24,7 @@ class DocumentInfo:
     title: str
     short_title: str  # for citations: the title without the issuer's preamble
     places: tuple[str, ...]  # Chinese place names, full and short (广州市, 广州)
+    years: tuple[str, ...] = ()  # the years its title names, else the year its text writes most (its plan year)
 
 
 def place_variants(place: str) -> tuple[str, ...]:
@@ -46,12 +49,17 @@ def short_title(title: str) -> str:
 
 def document_infos(measures: tuple[Measure, ...]) -> dict[str, DocumentInfo]:
     infos: dict[str, DocumentInfo] = {}
+    written: dict[str, Counter] = {}
+    for m in measures:
+        written.setdefault(m.document, Counter()).update(YEAR_RE.findall(m.text))
     for m in measures:
         if m.document in infos:
             continue
         place = getattr(m, "place", "") or ""
         places = place_variants(place) if place else ()
-        infos[m.document] = DocumentInfo(m.document, m.title, short_title(m.title) or m.document, places)
+        years = tuple(dict.fromkeys(YEAR_RE.findall(m.title or ""))) or \
+            tuple(y for y, _ in written[m.document].most_common(1))
+        infos[m.document] = DocumentInfo(m.document, m.title, short_title(m.title) or m.document, places, years)
     return infos
 
 
@@ -79,6 +87,13 @@ def named_documents(question: str, infos: dict[str, DocumentInfo], english_place
             best_len, chosen = length, [info.name]
         elif length == best_len:
             chosen.append(info.name)
+    # "the 2018 catalogue": a year the question names picks, among the documents so far (or all), those
+    # of that year, when it is not every one's.
+    years = set(YEAR_RE.findall(question))
+    if years:
+        dated = [name for name in (chosen or infos) if years & set(infos[name].years)]
+        if dated and len(dated) < len(chosen or infos):
+            chosen = dated
     return tuple(chosen) if len(chosen) < len(infos) else ()
 
 
