@@ -32,7 +32,7 @@ def corpus_files(rename: str | None) -> dict[str, bytes]:
     files = {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir() if p.is_file()}
     files |= {p.name: p.read_bytes() for p in CORPUS_DEV.iterdir()
               if p.suffix in (".html", ".md") and p.name != "SOURCES.md"}
-    files |= {p.name: p.read_bytes() for p in (HERE / "docs").iterdir() if p.suffix in (".txt", ".html")}
+    files |= {p.name: p.read_bytes() for p in (HERE / "docs").iterdir() if p.suffix in (".txt", ".html", ".docx")}
     if rename:
         for name in list(files):
             if name.startswith(yaml.safe_load((HERE / "split.yaml").read_text())["seed"]):
@@ -77,7 +77,7 @@ def group_of(row: dict, split: dict) -> str:
         return "fresh2"
     if doc in split.get("fresh3", ()):
         return "fresh3"
-    for group in ("fresh4", "fresh5"):
+    for group in ("fresh4", "fresh5", "fresh6"):
         if doc in split.get(group, ()):
             return group
     return "heldout" if doc in split["heldout"] else "tuning"
@@ -107,7 +107,7 @@ def build(data: Path, rename: str | None):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--misses", choices=["seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"], action="append", default=[])
+    parser.add_argument("--misses", choices=["seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"], action="append", default=[])
     parser.add_argument("--signals", type=Path, help="write answerability signals per question (JSON lines)")
     parser.add_argument("--rename-seed", metavar="CITY", help="rename the seed's city in corpus and questions")
     parser.add_argument("--data", type=Path, default=ROOT / ".devset", help="where the corpus copy and index live")
@@ -121,7 +121,7 @@ def main() -> None:
     if args.only:
         rows = [r for r in rows if r["id"].startswith(args.only)]
     results, signal_rows = {}, []
-    for group in ("seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"):
+    for group in ("seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"):
         chosen = [r for r in rows if group_of(r, split) == group]
         if not chosen:
             continue
