@@ -496,3 +496,20 @@ def test_an_english_question_names_a_district_the_dictionary_lacks_by_its_pinyin
     for district, english in (("璟湖区", "Jinghu"), ("棠浦区", "Tangpu")):
         hits = service.search(f"How much is the home-care service subsidy in {english} District?", 2)
         assert hits[0].measure.document == district and hits[0].measure.section == "一(一)"
+
+
+def test_questions_and_answers_in_a_two_column_table(tmp_path):
+    rows = "".join(f"<tr><td><p><strong>{i}.{q}</strong></p></td><td><p>{a}</p></td></tr>" for i, (q, a) in enumerate((
+        ("企业开办需要多长时间？", "企业开办全流程压缩至1个工作日内办结。"),
+        ("开办企业需要交哪些费用？", "新设立企业的首套印章由财政免费提供。"),
+        ("企业注销有什么便利措施？", "简易注销公示期为20日。")), 1))
+    page = ("<html><head><title>《石港市优化营商环境若干措施》政策问答_政策问答_石港市人民政府门户网站</title></head><body>"
+            "<div class='content'><h1>《石港市优化营商环境若干措施》政策问答</h1><p>现就热点问题解答如下。</p>"
+            f"<table><tr><td><strong>问题</strong></td><td><strong>解答</strong></td></tr>{rows}</table></div></body></html>")
+    path = tmp_path / "qa.html"
+    path.write_text(page, encoding="utf-8")
+    document = parse_file(path)
+    s = {m.section: m for m in document.measures}
+    assert list(s) == ["问1", "问2", "问3"]
+    assert s["问1"].subsection == "企业开办需要多长时间？" and s["问1"].text == "企业开办全流程压缩至1个工作日内办结。"
+    assert document.title == "《石港市优化营商环境若干措施》政策问答"  # a page about the measures, brackets whole

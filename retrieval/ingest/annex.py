@@ -87,17 +87,15 @@ def cells_of(line: str) -> list[str]:
 
 
 def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow], list[str]]:
-    """An annex's table: (header cells, numbered rows, notes below the table). Rows without a number
-    continue the one above; a 注：/说明 line after the table speaks of the whole table, not its last row."""
+    """An annex's table: (header cells, numbered rows, lines below the table). Rows without a number
+    continue the one above; a 注： or 联系人 line after the table speaks of the whole table, not its last row."""
     header: list[str] = []
     rows: list[AnnexRow] = []
     notes: list[str] = []
     for line in annex.lines:
         if " | " not in line:
-            if notes or (rows and NOTE_RE.match(line)):
+            if rows:  # a table's rows are one line each: what follows them speaks of the whole table
                 notes.append(line)
-            elif rows:
-                rows[-1].lines.append(line)
             continue
         cells = cells_of(line)
         number = _row_number(cells)
@@ -115,7 +113,6 @@ def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow], list[str]]:
     return header, rows, notes
 
 
-NOTE_RE = re.compile(r"^(?:注|备注|说明|附注)\s*\d?\s*[:：]")
 NUMBER_COLUMNS = ("序号", "编号", "序", "No.", "NO.")
 # A column whose header carries the unit ("购房补贴（万元）", "期限（月）"): its cells are bare figures.
 _HEADER_UNIT_RE = re.compile(r"^(.+?)\s*[(（]\s*([^()（）]{1,6})\s*[)）]\s*$")

@@ -120,12 +120,18 @@ def _inner_title(title: str) -> str:
     return title
 
 
+def _unbracketed(title: str) -> str:
+    """《Y办法》 → Y办法; 《Y办法》政策问答 stays whole (a page about Y, not Y)."""
+    whole = re.fullmatch(r"《([^《》]+)》", title.strip())
+    return whole.group(1) if whole else title.strip()
+
+
 def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, signed: tuple[str, str],
                   name: str) -> dict[str, str]:
     """title, doc_number, issuer, date, place from what the text and the page say, best source first:
     the signature block, a promulgation note "（2021年7月27日…国务院令第746号公布）", the page's fields."""
     written = choose_title(prelude, page.get("title", ""), name)  # e.g. X关于印发Y办法的通知
-    title = _inner_title(written).strip("《》")  # Y办法: the document, not the notice carrying it
+    title = _unbracketed(_inner_title(written))  # Y办法: the document, not the notice carrying it
     doc_number = find_doc_number(prelude + main[:40], written) or _page_doc_number(page)
     note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")
     decree = DECREE_RE.match(doc_number)

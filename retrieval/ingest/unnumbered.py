@@ -75,9 +75,21 @@ def _question(lines: list[str], i: int) -> str | None:
     is marked as its answer (答：); None for any other line."""
     if m := QUESTION_RE.match(lines[i]):
         return m.group(1).strip()
+    if row := _row_question(lines[i]):
+        return row[0]
     if lines[i].rstrip().endswith(("？", "?")) and i + 1 < len(lines) and ANSWER_RE.match(lines[i + 1]):
         return lines[i].strip()
     return None
+
+
+# A 问题 | 解答 table's row: "1.企业开办需要多长时间？ | 全流程压缩至1个工作日…".
+ROW_QUESTION_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?([^|]{2,100}?[？?])\s*\|\s*(.+)$")
+
+
+def _row_question(line: str) -> tuple[str, str] | None:
+    """(question, answer) of a table row whose first cell asks and whose other cells answer."""
+    m = ROW_QUESTION_RE.match(line)
+    return (m.group(1).strip(), m.group(2).replace(" | ", "\n").strip()) if m else None
 
 
 def _parse_questions(lines: list[str]) -> tuple[list[str], list[Block]]:
@@ -88,6 +100,8 @@ def _parse_questions(lines: list[str]) -> tuple[list[str], list[Block]]:
         question = _question(lines, i)
         if question is not None:
             blocks.append(Block(f"问{len(blocks) + 1}", "", question, inferred=True))
+            if row := _row_question(line):
+                blocks[-1].lines.append(row[1])
             continue
         if not blocks:
             prelude.append(line)

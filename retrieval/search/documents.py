@@ -39,10 +39,13 @@ def place_variants(place: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in out if p))
 
 
+_ABOUT_RE = re.compile(r"(?:解读|问答|解答|答问|答记者问|图解)$")
+
+
 def short_title(title: str) -> str:
     """The document's own name: 《…》 inside an issuing notice's title when there is one."""
     inner = re.findall(r"《([^》]{4,})》", title)
-    if inner:
+    if inner and not _ABOUT_RE.search(title):  # 《X》政策解读 is a page about X, not X
         return inner[-1]
     return _TITLE_BRACKETS_RE.sub("", title).strip()
 
