@@ -148,6 +148,7 @@ def test_sections_named_in_english_words(question, sections):
     ("We're moving our registered address to another district. Where do we apply?", "contact"),
     ("公司变更注册地址需要提交哪些材料？", "contact"),
     ("What will be done to give enterprise employees a bigger share of talent programmes?", "percentage"),
+    ("重点产业链企业员工的租房补贴能上浮多少？", "amount"),  # by a share as often as by a sum
     ("这几年有哪些新的补贴政策？", "count"),  # 这几年: "these few years"
     ("好几天没收到短信，补贴发了吗？", "duration"),
 ])

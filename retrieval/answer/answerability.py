@@ -27,6 +27,7 @@ from pathlib import Path
 from retrieval.answer.compose import pick_quote, quote_terms
 from retrieval.models import Hit, Measure
 from retrieval.search.hybrid import LexicalIndex, Prepared, QueryTerms, abbreviations
+from retrieval.search.documents import spelled_places
 from retrieval.search.query import YEAR_RE
 from retrieval.text.figures import has_kind
 from retrieval.text.textnorm import en_stem, en_words, zh_tokens
@@ -197,10 +198,13 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
     from retrieval.text.bridge import proper_names
 
     names = proper_names()
+    spelled = None
     for word in re.findall(r"(?<!^)(?<![.?!]\s)\b[A-Z][a-z]{2,}\b", question):
         chinese = names.get(word.lower())
         if chinese and not any(c in corpus_text for c in chinese):
-            return word
+            spelled = spelled_places(corpus_text) if spelled is None else spelled
+            if word.lower() not in spelled:  # "Jinghu" is the text's 璟湖, not the dictionary's 镜湖
+                return word
     return None
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 from retrieval.models import Measure
+from retrieval.search.documents import spelled_places
 from retrieval.text.textnorm import HAN_RE, en_stem, en_words
 from retrieval.text.units import english_name
 
@@ -230,7 +231,7 @@ def _places_named(stated: str, source: str) -> str | None:
         if word in MONTHS:  # checked as dates
             continue
         chinese = names.get(word.lower())
-        if chinese and not any(c in source for c in chinese):
+        if chinese and not any(c in source for c in chinese) and word.lower() not in spelled_places(source):
             return f"names {word}, which the cited measures do not"
     return None
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from dataclasses import dataclass
 
 from retrieval.models import Measure
@@ -148,3 +149,14 @@ def titled_documents(question: str, infos: dict[str, DocumentInfo], *, loose: bo
         return ()
     best = max(score for score, _ in scored)
     return tuple(name for score, name in scored if score == best)
+
+
+# A place as a text writes it: two or three characters and what kind of place it is (芦湾区, 璟湖街道).
+_PLACE_IN_TEXT_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:特别行政区|自治区|自治州|自治县|新区|区|县|市|镇|乡|街道)")
+
+
+@lru_cache(maxsize=8)  # the corpus's text is asked again for every question that names a foreign place
+def spelled_places(text: str) -> frozenset[str]:
+    """The pinyin of every place the text names ("luwan" for 芦湾区): an English question or answer
+    writing "Luwan" names a place of the text, though the dictionary's Luwan is another (卢湾)."""
+    return frozenset(n for m in _PLACE_IN_TEXT_RE.finditer(text) if (n := pinyin_name(m.group(1))))

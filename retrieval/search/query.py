@@ -225,6 +225,9 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
         kinds.add("amount")  # "能拿到多少一次性奖励": how much, of money
     if "who" in kinds:
         kinds -= {"count", "number"}  # "由哪几个部门负责" counts departments, it wants their names
+    if zh and _CHANGE_BY_ZH.search(question):
+        kinds.discard("amount")  # "补贴能上浮多少": by a share (20%) as often as by a sum
+        kinds.add("number")
     if "duration" in kinds and "date" in kinds and not zh and re.search(r"\bhow long\b", question, re.I):
         kinds.discard("date")
     if "duration" in kinds and zh and re.search(r"多长|多久|几天|几个月|几年|多少天|工作日", question):
@@ -236,6 +239,8 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
     return frozenset(kinds)
 
 
+# How much a figure moves: "上浮多少", "提高了多少", "降低几个百分点" are answered by a share or a sum.
+_CHANGE_BY_ZH = re.compile(r"(?:上浮|下浮|上调|下调|提高|降低|增加|减少|增长|下降|浮动|涨|降)了?(?:多少|几)(?![钱元块])")
 _INFERRED_ID_RE = re.compile(r"(?<![\u4e00-\u9fff])([问段])\s*(\d{1,3})(?!\d)|第\s*(?:(\d{1,3})\s*([问段]))")
 
 
