@@ -212,3 +212,20 @@ def test_a_year_the_question_names_picks_that_years_document():
     assert named_documents("Who publishes the 2018 catalogue of talent shortages?", infos, {}) == ("plan-2018",)
     assert named_documents("2025年的补贴有哪些？", infos, {}) == ("plan-2025", "plan-2025b")
     assert named_documents("石港市有哪些补贴？", infos, {}) == ()  # every document's place: none named
+
+
+def test_an_item_numbered_on_across_subsections_is_named_by_its_number(tmp_path, embedder):
+    """A work plan numbers its items on (一(一) has 1–2, 一(二) 3–4 …): "item 4 of the Shigang work points"
+    is 一(二)4, in the document the question names."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "shigang-points.txt").write_text(
+        "石港市2025年工作要点\n一、发展经济\n（一）工业\n1.新增规上企业20家。\n2.技术改造投资增长10%。\n"
+        "（二）商贸\n3.举办消费季活动50场。\n4.建设夜间经济街区2个。\n二、民生\n（一）教育\n5.新增学位3000个。\n"
+        "6.改造薄弱学校8所。\n", encoding="utf-8")
+    shutil.copy(FIXTURE, corpus / FIXTURE.name)
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    assert service.search("What does item 4 of the Shigang work points say?", 3)[0].measure.section == "一(二)4"

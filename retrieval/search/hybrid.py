@@ -292,6 +292,13 @@ class HybridSearcher:
         if terms.info.sections:
             rankings["section"] = np.array([_section_match(m.section, terms.info.sections)
                                             for m in snapshot.measures], dtype=np.float32)
+            # "item 19 of the Jinghu work points": in a document the question names, an item numbered on
+            # across subsections is named by its number alone.
+            run_on = snapshot.derived("run_on_items", _run_on_items) if prepared.documents else {}
+            for wanted in (w for w in terms.info.sections if w.isdigit()):
+                for row in run_on.get(wanted, ()):
+                    if snapshot.measures[row].document in prepared.documents:
+                        rankings["section"][row] = max(rankings["section"][row], 0.9)
         labels = snapshot.derived("labels", _label_rows)
         named = [label for label in labels if label in terms.info.text]
         if named:
@@ -352,6 +359,22 @@ def _label_rows(snapshot: Snapshot) -> dict[str, list[tuple[int, bool]]]:
 
 
 LABEL_ID_RE = re.compile(r"[\u4e00-\u9fff]+")
+_ITEM_TAIL_RE = re.compile(r"^(?!第)(?:.*[)\u4e00-\u9fff])(\d{1,3})$")
+
+
+def _run_on_items(snapshot: Snapshot) -> dict[str, list[int]]:
+    """Item number → rows, for documents whose items are numbered on across their subsections
+    (一(一)1–3, 一(二)4–6 …): there "item 19" or "第19项" names one measure, 三(二)19."""
+    by_document: dict[str, dict[str, list[int]]] = {}
+    for i, m in enumerate(snapshot.measures):
+        if match := _ITEM_TAIL_RE.match(m.section):
+            by_document.setdefault(m.document, {}).setdefault(match.group(1), []).append(i)
+    rows: dict[str, list[int]] = {}
+    for numbers in by_document.values():
+        if len(numbers) >= 4 and all(len(r) == 1 for r in numbers.values()):
+            for number, (row,) in numbers.items():
+                rows.setdefault(number, []).append(row)
+    return rows
 
 
 def _section_match(section: str, wanted: tuple[str, ...]) -> float:
