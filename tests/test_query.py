@@ -69,6 +69,9 @@ def test_kinds(question, kind):
     ("居家护理每天最多报销多少钱？", "amount"),  # 报销多少 is a share, 报销多少钱 a sum  # 几号 beside a subsidy asks a day, not a sum
     ("坐地铁能打几折？", "percentage"),
     ("市、区两级财政按什么比例分担？", "percentage"),
+    ("What is the monthly rent per square metre for a public rental flat?", "amount"),  # a sum, no "how much"
+    ("公租房租金每平方米多少？", "amount"),
+    ("重点产业链企业员工的租房补贴能上浮多少？", "number"),  # a share (20%) or a sum
 ])
 def test_the_one_kind_of_content_an_answer_needs(question, wanted):
     assert analyse(question).wanted == wanted

@@ -53,8 +53,9 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("amount",
      re.compile(r"多少钱|多少元|金额|额度|几块|多少费用|费用是多少|标准是多少|标准多少|多少补|补助多少|补贴多少|奖励多少|"
                 r"资助多少|罚款多少|缴(?:纳|费)?多少|交多少|付多少|发多少|领多少|拿多少|每月多少|每人多少|最高.{0,6}多少|上限"),
+     # "What is the monthly rent per square metre?", "the price per head": a sum asked without "how much".
      re.compile(r"\bhow much\b|\bamount\b|\byuan\b|\brmb\b|\bcost\b|\bfee\b|\bfine[sd]?\b|\bmaximum\b|\bcap\b|"
-                r"\bup to\b|\bsum\b", re.I)),
+                r"\bup to\b|\bsum\b|\bprices?\b|\brent\b|\bper (?:square|sq\.?) (?:metre|meter|m)\b", re.I)),
     ("count",
      re.compile(r"几[个家项名次期所人条类种批级套档倍岁户张间]|多少[个家项名次期所人条类种批位级套档倍户张间]|数量|几成"),
      re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)),
@@ -112,7 +113,7 @@ _REQUEST_EN = re.compile(r"^\s*(?:can|could|would|will) you (?:please )?(?:tell|
 _REQUEST_ZH = re.compile(r"(?:能|可以|可否|能否|能不能|可不可以|麻烦|请)\s*(?:帮我|给我)?\s*(?:告诉|介绍|说明|解释|讲讲|讲一下|"
                          r"说说|说一下|列出|列举|概括|总结|查一下|看看)")
 _WH_EN = re.compile(r"^\s*(?:what|which|who|whom|whose|why|how)\b", re.I)
-_MONEY_WORDS_ZH = r"补助|补贴|奖励|奖金|资助|金额|钱|费用|津贴|额度|资金|罚款|罚|工资|收入|保费|报酬|薪|元|费"
+_MONEY_WORDS_ZH = r"补助|补贴|奖励|奖金|资助|金额|钱|费用|津贴|额度|资金|罚款|罚|工资|收入|保费|报酬|薪|元|费|租金|房租|价格|单价|售价"
 # The money word must stand by the figure cue: "能拿到多少一次性奖励", "补贴是多少", "罚多少"; in
 # "残疾等级要几级才能领护理补贴" the figure asked (几级) is no sum, though a subsidy is named.
 # "几号" / "几点" ask a date or an hour, never a sum ("补贴每个月几号前发到账").
