@@ -94,3 +94,20 @@ def test_a_document_with_a_place_is_served_without_chroma_too(tmp_path, embedder
     svc.index.snapshot()
     assert svc.index.snapshot().measures[0].place
     assert probe(settings)["chromadb"] is False
+
+
+def test_the_building_process_searches_its_vectors_exactly_as_a_new_process_does(fresh_service):
+    """The process that ingested serves from Chroma; its dense scores are the exact ones snapcache gives a
+    new process (Chroma's HNSW graph, rebuilt by every ingest, may return another top 30)."""
+    from retrieval.index import snapcache
+
+    index = fresh_service.index
+    snapshot = index.snapshot()
+    assert not isinstance(snapshot.collection, snapcache.LocalCollection)  # this process built it
+    serving = snapcache.read(fresh_service.settings.data_dir)
+    exact = snapcache.LocalCollection([m.id for m in serving.measures], serving.vectors)
+    vector = index.embed_query(QUESTION)
+    got = index.dense(snapshot, vector, 30)
+    want = exact.query([vector.tolist()], 30)
+    assert [m.id for m, _ in got] == want["ids"][0]
+    assert [score for _, score in got] == [1.0 - d for d in want["distances"][0]]

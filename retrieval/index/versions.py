@@ -152,14 +152,30 @@ class Index:
         if not snapshot.measures:
             return []
         vector = self._embedder.embed_query(query) if isinstance(query, str) else query
+        collection = snapshot.derived("exact", self._exact) or snapshot.collection
         try:
-            got = snapshot.collection.query(query_embeddings=[vector.tolist()],
+            got = collection.query(query_embeddings=[vector.tolist()],
                                             n_results=min(k, len(snapshot.measures)),
                                             include=["distances"])
         except Exception as exc:
             raise StoreError(f"dense search failed: {exc}") from exc
         return [(snapshot.by_id[i], 1.0 - float(d))
                 for i, d in zip(got["ids"][0], got["distances"][0]) if i in snapshot.by_id]
+
+    def _exact(self, snapshot: Snapshot) -> snapcache.LocalCollection | None:
+        """The version's vectors searched exactly, as snapcache does: Chroma's HNSW graph is built anew
+        by every ingest and may return a slightly different top 30, which moved answers on the edge of
+        the answerability threshold between two ingests of the same documents. None: ask Chroma."""
+        if isinstance(snapshot.collection, snapcache.LocalCollection):
+            return snapshot.collection
+        if snapshot.version.embedder != self._embedder.name:
+            return None
+        hashes = [m.embedding_hash for m in snapshot.measures]
+        found = self._cache.get_many(self._embedder.name, hashes)
+        if len(found) != len(set(hashes)):
+            return None  # embedded elsewhere (a shared Chroma server): its own search it is
+        vectors = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
+        return snapcache.LocalCollection([m.id for m in snapshot.measures], vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._embedder.embed_query(text)
