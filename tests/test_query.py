@@ -114,6 +114,11 @@ def test_sections_and_years_are_named():
     ("第二部分第（二）项里的第6条是什么政策？", ("二(二)6",)),  # not 第六条
     ("第3问说了什么？", ("问3",)),  # a question-and-answer page's ids
     ("通知第三条第（二）项说的是什么？", ("第三条", "三(二)")),  # an article, or a notice's 三(二)
+    # A plan whose parts start at （一） has ids without a chapter; "第（一）项" is an item of something else.
+    ("岚埠区老年助餐实施方案的第（五）部分主要讲什么？", ("(五)",)),
+    ("What does item (四)2 of the meal assistance plan say?", ("(四)2",)),
+    ("符合第（一）项条件的人能领多少？", ()),
+    ("这份政策问答的第9个问题讲的是什么？", ("问9",)),
     ("What does 问5 say?", ("问5",)),
 ])
 def test_a_chapter_named_alone_is_a_section(question, sections):

@@ -258,6 +258,9 @@ def _yesno_en(question: str) -> bool:
 
 _POINT_ZH_RE = re.compile(r"第\s*([一二三四五六七八九十\d]{1,3})\s*(?:点|项|个要点)(?!目)")
 _POINT_EN_RE = re.compile(r"\b(bullet|question|paragraph|para)\s*(?:no\.?\s*)?(\d{1,3})\b", re.I)
+_BARE_SUBSECTION_RE = re.compile(r"(?<![一二三四五六七八九十\d])第?\s*[(（]\s*([一二三四五六七八九十]{1,3})\s*[)）](?!\s*[项款目条])\s*(?:部分)?"
+                                 r"(\d{1,2}(?![\d.%万元个年月日天]))?")
+_NTH_QUESTION_RE = re.compile(r"第\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*个\s*问题")
 _ARTICLE_ITEM_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*条\s*(?:的|中的|里的)?\s*第?\s*[(（]\s*([一二三四五六七八九十]+)\s*[)）]")
 # A chapter named alone: "第二部分" (with a subsection it is SECTION_RE's or PART_RE's).
 _CHAPTER_ONLY_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*部分(?!\s*第?\s*[(（]?\s*[一二三四五六七八九十]+\s*[)）])")
@@ -276,6 +279,10 @@ def analyse(question: str) -> QueryInfo:
     named += [f"第{m.group(1)}{m.group(2)}{m.group(3)}" + (f"({m.group(4)})" if m.group(4) else "")
               for m in _PREFIXED_RE.finditer(question)]
     named += SECTION_RE.findall(PART_RE.sub(" ", question))
+    if not named:
+        # "(四)2", "第（五）部分" of a plan whose parts start at （一）: ids of their own, without a chapter
+        # ("第（一）项" is an item of something else, an article's or a list's).
+        named += [f"({m.group(1)}){m.group(2) or ''}" for m in _BARE_SUBSECTION_RE.finditer(question)]
     # "通知第三条第（二）项": a notice's readers call its chapter 三、 an article too; a regulation's
     # article keeps its items inside (第三条), a notice's 三(二) is an id of its own. Both are kept.
     named += [f"{m.group(1)}({m.group(2)})" for m in _ARTICLE_ITEM_RE.finditer(question)]
@@ -285,6 +292,8 @@ def analyse(question: str) -> QueryInfo:
     if not named:
         for m in _CHAPTER_ONLY_RE.finditer(question):
             named += [m.group(1), f"第{m.group(1)}部分"]
+    # "第9个问题": a question-and-answer page's 问9.
+    named += [f"问{cn_to_int(m.group(1))}" for m in _NTH_QUESTION_RE.finditer(question)]
     # A question-and-answer page's 问3 and a prose page's 段2 ("第3问", "问3", "question 3 of the FAQ").
     named += [f"{m.group(1)}{m.group(2)}" if m.group(1) else f"{m.group(4)}{m.group(3)}"
               for m in _INFERRED_ID_RE.finditer(question)]
