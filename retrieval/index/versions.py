@@ -165,15 +165,16 @@ class Index:
     def _exact(self, snapshot: Snapshot) -> snapcache.LocalCollection | None:
         """The version's vectors searched exactly, as snapcache does: Chroma's HNSW graph is built anew
         by every ingest and may return a slightly different top 30, which moved answers on the edge of
-        the answerability threshold between two ingests of the same documents. None: ask Chroma."""
+        the answerability threshold between two ingests of the same documents. None: ask Chroma (a
+        shared server is the truth for every process using it; when it is down, searches say so)."""
         if isinstance(snapshot.collection, snapcache.LocalCollection):
             return snapshot.collection
-        if snapshot.version.embedder != self._embedder.name:
+        if not self._local or snapshot.version.embedder != self._embedder.name:
             return None
         hashes = [m.embedding_hash for m in snapshot.measures]
         found = self._cache.get_many(self._embedder.name, hashes)
         if len(found) != len(set(hashes)):
-            return None  # embedded elsewhere (a shared Chroma server): its own search it is
+            return None
         vectors = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
         return snapcache.LocalCollection([m.id for m in snapshot.measures], vectors)
 
