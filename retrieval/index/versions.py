@@ -137,15 +137,22 @@ class Index:
 
     def _remember(self, snapshot: Snapshot) -> None:
         """Write snapcache for the version just switched to (called under the ingest lock)."""
+        vectors = self._local_vectors(snapshot)
+        if vectors is not None:
+            snapcache.write(self._settings.data_dir, snapshot.version, snapshot.measures, vectors)
+
+    def _local_vectors(self, snapshot: Snapshot) -> np.ndarray | None:
+        """A local version's measure vectors from the embedding cache, in the snapshot's order; None for a
+        shared server, another embedder's version or a vector the cache lacks."""
         if not self._local or snapshot.version.embedder != self._embedder.name:
-            return
+            return None
         # Vectors are cached by what was embedded (embedding_hash), not by what is indexed for words
         # (content_hash adds the document's place): with the wrong key no page with a place got a snapcache.
         hashes = [m.embedding_hash for m in snapshot.measures]
         found = self._cache.get_many(self._embedder.name, hashes)
-        if len(found) == len(set(hashes)):
-            vectors = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
-            snapcache.write(self._settings.data_dir, snapshot.version, snapshot.measures, vectors)
+        if len(found) != len(set(hashes)):
+            return None
+        return np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
 
     def dense(self, snapshot: Snapshot, query: str | np.ndarray, k: int) -> list[tuple[Measure, float]]:
         """The k measures nearest to a question (its text, or its vector from ``embed_query``)."""
@@ -169,14 +176,8 @@ class Index:
         shared server is the truth for every process using it; when it is down, searches say so)."""
         if isinstance(snapshot.collection, snapcache.LocalCollection):
             return snapshot.collection
-        if not self._local or snapshot.version.embedder != self._embedder.name:
-            return None
-        hashes = [m.embedding_hash for m in snapshot.measures]
-        found = self._cache.get_many(self._embedder.name, hashes)
-        if len(found) != len(set(hashes)):
-            return None
-        vectors = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
-        return snapcache.LocalCollection([m.id for m in snapshot.measures], vectors)
+        vectors = self._local_vectors(snapshot)
+        return None if vectors is None else snapcache.LocalCollection([m.id for m in snapshot.measures], vectors)
 
     def embed_query(self, text: str) -> np.ndarray:
         return self._embedder.embed_query(text)
