@@ -25,6 +25,7 @@ from retrieval.config import load_settings  # noqa: E402
 from retrieval.evaluation import evaluate, failed  # noqa: E402
 
 CORPUS_DEV = ROOT.parent / "shared" / "corpus-dev"
+GROUPS = ("seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
 SEED_CITY = {"大连": "Dalian"}  # only for --rename-seed: the benchmark may know the seed, the product not
 
 
@@ -32,7 +33,7 @@ def corpus_files(rename: str | None) -> dict[str, bytes]:
     files = {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir() if p.is_file()}
     files |= {p.name: p.read_bytes() for p in CORPUS_DEV.iterdir()
               if p.suffix in (".html", ".md") and p.name != "SOURCES.md"}
-    files |= {p.name: p.read_bytes() for p in (HERE / "docs").iterdir() if p.suffix in (".txt", ".html", ".docx")}
+    files |= {p.name: p.read_bytes() for p in (HERE / "docs").iterdir() if p.suffix in (".txt", ".html", ".docx", ".md") and not p.name.startswith("EXPECTED")}
     if rename:
         for name in list(files):
             if name.startswith(yaml.safe_load((HERE / "split.yaml").read_text())["seed"]):
@@ -77,7 +78,7 @@ def group_of(row: dict, split: dict) -> str:
         return "fresh2"
     if doc in split.get("fresh3", ()):
         return "fresh3"
-    for group in ("fresh4", "fresh5", "fresh6"):
+    for group in GROUPS[3:]:
         if doc in split.get(group, ()):
             return group
     return "heldout" if doc in split["heldout"] else "tuning"
@@ -107,7 +108,7 @@ def build(data: Path, rename: str | None):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--misses", choices=["seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"], action="append", default=[])
+    parser.add_argument("--misses", choices=GROUPS, action="append", default=[])
     parser.add_argument("--signals", type=Path, help="write answerability signals per question (JSON lines)")
     parser.add_argument("--rename-seed", metavar="CITY", help="rename the seed's city in corpus and questions")
     parser.add_argument("--data", type=Path, default=ROOT / ".devset", help="where the corpus copy and index live")
@@ -121,7 +122,7 @@ def main() -> None:
     if args.only:
         rows = [r for r in rows if r["id"].startswith(args.only)]
     results, signal_rows = {}, []
-    for group in ("seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"):
+    for group in GROUPS:
         chosen = [r for r in rows if group_of(r, split) == group]
         if not chosen:
             continue
