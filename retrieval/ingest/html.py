@@ -333,9 +333,34 @@ def _int(value) -> int:
         return 1
 
 
+# A cell this long, or holding this many paragraphs, is a page's layout (old CMS templates put the
+# whole document in one <td>), not a value: its lines keep their breaks.
+LAYOUT_CELL_CHARS = 1000
+LAYOUT_CELL_BLOCKS = 10
+
+
+def _layout_cells(table) -> list | None:
+    """The table's own cells when it only lays out the page, else None."""
+    cells = [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
+    for cell in cells:
+        blocks = len(cell.find_all(("p", "div", "li", "br")))
+        if len(cell.get_text()) >= LAYOUT_CELL_CHARS or blocks >= LAYOUT_CELL_BLOCKS:
+            return cells
+    return None
+
+
 def _tables_to_rows(soup, root) -> None:
-    """Each table → one paragraph per row, cells joined with " | " (inner tables first)."""
+    """Each table → one paragraph per row, cells joined with " | " (inner tables first); a layout
+    table → its cells one below the other, their paragraphs kept."""
     for table in reversed(root.find_all("table")):
+        layout = _layout_cells(table)
+        if layout is not None:
+            holder = soup.new_tag("div")
+            for cell in layout:
+                cell.name = "div"
+                holder.append(cell.extract())
+            table.replace_with(holder)
+            continue
         holder = soup.new_tag("div")
         for cells in _table_rows(table):
             while cells and not cells[-1]:

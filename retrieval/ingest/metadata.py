@@ -92,6 +92,9 @@ def find_doc_number(lines: list[str], title: str = "") -> str:
     return ""
 
 
+SENTENCE_MARK_RE = re.compile(r"[，。；]")
+
+
 def choose_title(prelude: list[str], page_title: str, name: str) -> str:
     """The title line as written: the page's own title, else the first prelude line that reads like a
     document title (not its 文号, a date or an addressee), else the first prelude line, else the file name."""
@@ -100,7 +103,8 @@ def choose_title(prelude: list[str], page_title: str, name: str) -> str:
     for line in prelude[:30]:
         if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")):
             continue
-        if 4 <= len(line) <= 80 and any(word in line for word in TITLE_WORDS):
+        # A sentence ("《X条例》已由…通过，现予公布") names the document but is not its title line.
+        if 4 <= len(line) <= 80 and not SENTENCE_MARK_RE.search(line) and any(word in line for word in TITLE_WORDS):
             return line
     for line in prelude:
         if not DOC_NUMBER_RE.fullmatch(line):
@@ -114,7 +118,9 @@ def _inner_title(title: str) -> str:
     if match:
         return match.group(1)
     # Without brackets only when what is issued is named as a document: 关于印发广州市…试行办法的通知.
-    match = re.search(rf"关于印发([{_CJK}\d（）()]{{4,80}}?(?:{'|'.join(DOCUMENT_KINDS)}))的?(?:通知|决定)$", title)
+    # The kind may be followed by the years it covers: …行动方案（2025—2026年）.
+    match = re.search(rf"关于印发([{_CJK}\d（）()]{{4,80}}?(?:{'|'.join(DOCUMENT_KINDS)})"
+                      rf"(?:[（(][\d年至—–\-]+[)）])?)的?(?:通知|决定)$", title)
     if match and not match.group(1).startswith(("我市", "本市", "我区", "本区")):
         return match.group(1)
     return title

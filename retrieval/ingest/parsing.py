@@ -24,6 +24,7 @@ from retrieval.ingest.annex import annex_measures, split_annexes
 from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE: read by tests and loaders)
     BULLET_RE, CHAPTER_RE, CIRCLED, ITEM_RE, SUBSECTION_RE, Block, chapter_id, item_match)
 from retrieval.ingest.metadata import document_meta, signature
+from retrieval.ingest.pages import drop_running_heads, unwrap
 from retrieval.ingest.unit_tags import (merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
 from retrieval.ingest.unnumbered import MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs, unnumbered_layout
@@ -59,15 +60,21 @@ class NoMeasuresError(ValueError):
 
 def _clean_lines(text: str) -> list[str]:
     lines = []
-    text = text.translate(FULL_WIDTH_DIGITS).replace("\xa0", " ")
+    page_marks = text.count("\f")
+    text = text.translate(FULL_WIDTH_DIGITS).replace("\xa0", " ").replace("\f", "\n")
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw.strip().strip("\u3000\ufeff\u200b").strip()
-        if not line or URL_LINE_RE.match(line) or PAGE_NUMBER_RE.match(line):
+        if line and PAGE_NUMBER_RE.match(line):
+            page_marks += 1
+            continue
+        if not line or URL_LINE_RE.match(line):
             continue
         if TRAILER_RE.match(line):
             break
         lines.append(line)
-    return _first_items_before_digits(lines)
+    if page_marks >= 2:  # printed pages: their running heads go
+        lines = drop_running_heads(lines)
+    return _first_items_before_digits(unwrap(lines))
 
 
 FIRST_ITEM_DIGITS_RE = re.compile(r"^1\s*([.．])(\d)")

@@ -1,0 +1,74 @@
+"""Text laid out on printed pages: running heads, and lines broken wherever the page was full.
+
+A PDF's extracted text, or a 公报 saved as plain text, keeps the page's furniture: the bulletin's name
+at the top of every page, a column label such as "地方性法规", and a line break at the right margin in
+the middle of a word ("停\\n放"), a number ("三\\n十日") or a year ("20\\n25年"). Left in, the heads end
+up inside measures and the breaks split words for search and figures for answers.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+
+# A short line seen on this many pages is a running head or foot, not text.
+MIN_RUNNING = 3
+MAX_RUNNING_CHARS = 40
+# Lines this wide (display columns) or wider are candidates for a fixed right margin.
+MIN_WRAP_COLUMNS = 24
+# The margin is the most common width of the long lines when this many of them (and this share) share it.
+MIN_AT_MARGIN = 8
+MIN_MARGIN_SHARE = 0.25
+MARGIN_SLACK = 2  # columns: a line that ends in a half-width digit or letter stops a column short
+# A sentence or clause that ends at the margin ends the paragraph too.
+PARAGRAPH_END_RE = re.compile(r"[。！？；：:;!?][”’」』）)]?$")
+LEADERS_RE = re.compile(r"(?:…|\.{3}|·{3})")  # a table of contents' dot leaders
+TABLE_ROW = " | "
+
+
+def columns(line: str) -> int:
+    """Display width: CJK characters and full-width forms take two columns."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def drop_running_heads(lines: list[str], *, keep_first: int = 5) -> list[str]:
+    """Without the short lines repeated on many pages (a bulletin's name, "地方性法规"). An occurrence in
+    the first ``keep_first`` lines stays: there it is the document's own heading."""
+    counts = Counter(lines)
+    heads = {line for line, n in counts.items() if n >= MIN_RUNNING and 4 <= len(line) <= MAX_RUNNING_CHARS
+             and not line.endswith(("：", ":")) and TABLE_ROW not in line}
+    if not heads:
+        return lines
+    return [line for i, line in enumerate(lines) if line not in heads or i < keep_first]
+
+
+def margin(lines: list[str]) -> int | None:
+    """The right margin the text was broken at, in columns, or None when its lines are paragraphs."""
+    widths = [columns(line) for line in lines if TABLE_ROW not in line]
+    long = [w for w in widths if w >= MIN_WRAP_COLUMNS]
+    if not long:
+        return None
+    width, _ = Counter(long).most_common(1)[0]
+    # Neighbouring widths count too: a line with half-width digits ends a column short or over.
+    at = sum(1 for w in long if abs(w - width) <= 1)
+    if at < MIN_AT_MARGIN or at < MIN_MARGIN_SHARE * len(long):
+        return None
+    return max(w for w in long if abs(w - width) <= 1)
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Lines broken at a fixed right margin joined again: a line that reaches the margin without
+    ending its sentence or clause goes on in the next line."""
+    right = margin(lines)
+    if right is None:
+        return lines
+    out: list[str] = []
+    carry = False
+    for line in lines:
+        if carry and out:
+            out[-1] += line
+        else:
+            out.append(line)
+        carry = (columns(line) >= right - MARGIN_SLACK and not PARAGRAPH_END_RE.search(line)
+                 and not LEADERS_RE.search(line) and TABLE_ROW not in line)
+    return out
