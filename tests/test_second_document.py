@@ -109,6 +109,19 @@ def test_only_place_names_are_places(question, missing):
     assert _missing_place(question, "en", "生育津贴 11月30日前 广州市 黄埔区 璟湖区 互联网") == missing
 
 
+@pytest.mark.parametrize("question, missing", [
+    ("沈阳市的补贴标准是多少？", "沈阳市"),
+    ("深圳的人才补贴有多少?", "深圳"),
+    # jieba tags these as places; they are a verb ("to set off") and "to return to one's country".
+    ("骑还没上牌的电动车上路被查到，罚多少钱？", None),
+    ("留学回国人员来创业，有没有启动资金？", None),
+])
+def test_only_place_names_are_places_in_chinese(question, missing):
+    from retrieval.answer.answerability import _missing_place
+
+    assert _missing_place(question, "zh", "生育津贴 广州市 黄埔区 电动自行车") == missing
+
+
 def test_coverage_ignores_asking_words_and_credits_the_parts_of_compounds(second):
     """"多长时间", "几个" and "我们" are how a question asks, not what about; a compound the measure
     lacks (见习补贴标准) is covered in part by the pieces it has."""
@@ -212,6 +225,25 @@ def test_a_year_the_question_names_picks_that_years_document():
     assert named_documents("Who publishes the 2018 catalogue of talent shortages?", infos, {}) == ("plan-2018",)
     assert named_documents("2025年的补贴有哪些？", infos, {}) == ("plan-2025", "plan-2025b")
     assert named_documents("石港市有哪些补贴？", infos, {}) == ()  # every document's place: none named
+    # A year in the asker's own story names no document.
+    assert named_documents("Our cloud spending in 2025 was only 15,000 yuan. Can we still claim?", infos, {}) == ()
+    assert named_documents("我们公司是2025年8月注册成立的，能申报吗？", infos, {}) == ()
+
+
+def test_a_documents_place_is_one_word_for_the_segmenter_and_no_search_word():
+    """An unknown place glued to its neighbour ("在琅屿", "棠浦有") matched nothing; named, the place picks
+    the document and is not a word to rank its measures by (the ones repeating it would lead)."""
+    from retrieval.config import RetrievalSettings
+    from retrieval.models import Measure
+    from retrieval.search.hybrid import segmenter_words
+    from retrieval.text.textnorm import add_words, zh_tokens
+
+    measures = (Measure(document="d", title="琅屿市人才安居补贴实施细则", section="第一条", chapter="", subsection="",
+                        text="人才安居补贴。", place="琅屿市"),)
+    words = segmenter_words(measures, RetrievalSettings())
+    assert {"琅屿市", "琅屿"} <= words
+    add_words(words)
+    assert "琅屿" in zh_tokens("我在琅屿一家企业上班")
 
 
 def test_an_item_numbered_on_across_subsections_is_named_by_its_number(tmp_path, embedder):

@@ -192,7 +192,7 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
 
         for token in pseg.lcut(question):
             if token.flag in _PLACE_TAGS and len(token.word) >= 2 and not _GENERIC_PLACE_RE.fullmatch(token.word) \
-                    and token.word not in corpus_text:
+                    and token.word not in corpus_text and _is_place_name(token.word):
                 return token.word
         return None
     from retrieval.text.bridge import proper_names
@@ -206,6 +206,19 @@ def _missing_place(question: str, language: str, corpus_text: str) -> str | None
             if word.lower() not in spelled:  # "Jinghu" is the text's 璟湖, not the dictionary's 镜湖
                 return word
     return None
+
+
+_PLACE_NAME_SUFFIX_RE = re.compile(r"(?:省|市|区|县|州|镇|乡|村|旗|盟|街道|新区|开发区|高新区)$")
+
+
+def _is_place_name(word: str) -> bool:
+    """jieba tags some verbs and nouns as places (上路, "to set off"): a place is written with its
+    suffix (沈阳市, 天河区) or is one the dictionary names as a place (沈阳, 巴黎)."""
+    if _PLACE_NAME_SUFFIX_RE.search(word):
+        return True
+    from retrieval.text.bridge import chinese_place_names
+
+    return word in chinese_place_names()
 
 
 def _quote(prepared: Prepared, measure: Measure) -> str:

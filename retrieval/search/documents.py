@@ -67,6 +67,10 @@ def document_infos(measures: tuple[Measure, ...]) -> dict[str, DocumentInfo]:
     return infos
 
 
+_QUALIFYING_YEAR_RE = re.compile(r"\b(?:the|its|this|that)\s+((?:19|20)\d\d)\b(?!\s*(?:yuan|rmb|元))"
+                                 r"|((?:19|20)\d\d)'s\b|((?:19|20)\d\d)年(?:的|版)", re.IGNORECASE)
+
+
 def named_documents(question: str, infos: dict[str, DocumentInfo], english_places: dict[str, tuple[str, ...]]
                     ) -> tuple[str, ...]:
     """Documents whose place or distinctive title the question names; () when it names none.
@@ -91,9 +95,11 @@ def named_documents(question: str, infos: dict[str, DocumentInfo], english_place
             best_len, chosen = length, [info.name]
         elif length == best_len:
             chosen.append(info.name)
-    # "the 2018 catalogue": a year the question names picks, among the documents so far (or all), those
-    # of that year, when it is not every one's.
-    years = set(YEAR_RE.findall(question))
+    # "the 2018 catalogue", "2025年的补贴": a year that qualifies what is asked about picks, among the
+    # documents named so far (or all), those of that year. A year in the asker's own story ("we spent
+    # 15,000 yuan in 2024", "2024年8月注册") names no document; among documents named by place or title
+    # any year the question writes picks.
+    years = set(YEAR_RE.findall(question)) if chosen else {y for found in _QUALIFYING_YEAR_RE.findall(question) for y in found if y}
     if years:
         dated = [name for name in (chosen or infos) if years & set(infos[name].years)]
         if dated and len(dated) < len(chosen or infos):

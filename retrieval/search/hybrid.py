@@ -51,9 +51,16 @@ class LexicalIndex:
     offers_support: np.ndarray
 
 
+def segmenter_words(measures, settings: RetrievalSettings) -> set[str]:
+    """Names jieba must keep whole: units, glossary terms and the documents' places. An unknown place
+    is otherwise glued to its neighbour ("在琅屿", "棠浦有"), and the question's words match nothing."""
+    places = {p for m in measures if getattr(m, "place", "") for p in place_variants(m.place) if len(p) >= 2}
+    return {u for m in measures for u in m.units} | set(settings.glossary.values()) | places
+
+
 def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Path | None = None) -> LexicalIndex:
     measures = snapshot.measures
-    add_words({u for m in measures for u in m.units} | set(settings.glossary.values()))
+    add_words(segmenter_words(measures, settings))
     zh_docs = [list(zh_tokens(m.retrieval_text)) for m in measures]
     # Words that occur only inside unit names (管委会) are no translation targets: English words
     # reaching them ("management" → 管委会) would favour one unit's measures on every question.
@@ -137,11 +144,16 @@ class HybridSearcher:
         return snapshot.derived("lexical", lambda s: lexcache.lexical(
             s, self._settings, self._cache_dir, lambda: build_lexical(s, self._settings, self._cache_dir)))
 
-    def terms(self, info: QueryInfo, lex: LexicalIndex, extra_zh: str = "") -> QueryTerms:
+    def terms(self, info: QueryInfo, lex: LexicalIndex, extra_zh: str = "",
+              named_places: tuple[str, ...] = ()) -> QueryTerms:
+        """``named_places``: the places of the documents the question names. Picking the document is
+        the document signal's work; as words they would favour the measures that repeat the place."""
         question = info.text
         composed: list[str] = []
         zh: dict[str, float] = {}
         for token in zh_tokens(question + " " + extra_zh):
+            if any(token in place for place in named_places):
+                continue
             zh[token] = zh.get(token, 0.0) + 1.0
         # A short form the corpus never writes (公租房) reads as the terms it abbreviates (公共租赁住房).
         expansions = abbreviations(lex)
@@ -168,7 +180,7 @@ class HybridSearcher:
         if info.language == "en" and len(infos) > 1:
             english = snapshot.derived("documents_en", lambda s: english_place_names(infos, proper_names()))
         named = named_documents(info.text, infos, english)
-        terms = self.terms(info, lex, extra_zh)
+        terms = self.terms(info, lex, extra_zh, tuple(p for d in named if d in infos for p in infos[d].places))
         # Embedded with the Chinese the question was bridged to: e5 matches Chinese text better so.
         vector = self._index.embed_query(_dense_text(info, terms.extra_zh)) if snapshot.measures else None
         return Prepared(info, snapshot, lex, terms, named, vector)

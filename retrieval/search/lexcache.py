@@ -83,7 +83,9 @@ def lexical(snapshot, settings, cache_dir: Path | None, build: Callable[[], T]) 
         return lex
     lex.measures = snapshot.measures  # equal by the key; share the snapshot's objects
     # jieba's user words are process state, not part of the pickle: taught again, loaded lazily.
-    add_words({u for m in snapshot.measures for u in m.units} | set(settings.glossary.values()))
+    from retrieval.search.hybrid import segmenter_words
+
+    add_words(segmenter_words(snapshot.measures, settings))
     log.debug("lexical index of version %d read from %s", snapshot.version.version, path)
     return lex
 

@@ -263,6 +263,12 @@ def proper_names() -> dict[str, tuple[str, ...]]:
     return lexcache.cached_global("proper-names", 4, _proper_names)
 
 
+@lru_cache(maxsize=1)
+def chinese_place_names() -> frozenset[str]:
+    """The Chinese side of ``proper_names``: 沈阳, 巴黎, 天河区 …"""
+    return frozenset(c for chinese in proper_names().values() for c in chinese)
+
+
 def _proper_names() -> dict[str, tuple[str, ...]]:
     import jieba.posseg as pseg
 
