@@ -513,3 +513,22 @@ def test_questions_and_answers_in_a_two_column_table(tmp_path):
     assert list(s) == ["问1", "问2", "问3"]
     assert s["问1"].subsection == "企业开办需要多长时间？" and s["问1"].text == "企业开办全流程压缩至1个工作日内办结。"
     assert document.title == "《石港市优化营商环境若干措施》政策问答"  # a page about the measures, brackets whole
+
+
+def test_a_unit_line_under_several_items_serves_each_of_them():
+    """"以上任务责任单位：…" after items 8–10 is every one's; a lead noted per item ("（第12项）") is that
+    item's only; a note of which part a unit handles ("（充电设施）") is not part of its name."""
+    text = "\n".join([
+        "芷汀市提振消费专项行动方案", "一、主要任务", "（一）培育文旅消费",
+        "1.丰富文旅消费供给。发放文旅消费券2000万元。", "2.发展演出经济。每场最高奖励30万元。",
+        "以上任务责任单位：市文化广电旅游局、市体育局，各区政府",
+        "（二）扩大服务消费", "3.发展养老服务消费。每人每月300元。（责任单位：市民政局）",
+        "4.支持普惠托育服务。每人每月400元运营补助。", "5.扩大家政服务消费。每人每年1000元社会保险补贴。",
+        "牵头单位：市卫生健康委（第4项）、市商务局（第5项）；配合单位：市财政局",
+        "6.推动绿色消费。新建公共充电桩2000个。", "牵头单位：市发展改革委（充电设施）、市商务局（绿色商场）"])
+    units = {m.section: m.units for m in parse_text(text, "plan").measures}
+    assert units["一(一)1"] == units["一(一)2"] == ("市文化广电旅游局", "市体育局", "各区政府")
+    assert units["一(二)3"] == ("市民政局",)
+    assert units["一(二)4"] == ("市卫生健康委", "市财政局")
+    assert units["一(二)5"] == ("市商务局", "市财政局")
+    assert units["一(二)6"] == ("市发展改革委", "市商务局")

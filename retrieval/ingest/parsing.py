@@ -25,7 +25,7 @@ from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE:
     BULLET_RE, CHAPTER_RE, CIRCLED, ITEM_RE, SUBSECTION_RE, Block, chapter_id, item_match)
 from retrieval.ingest.metadata import document_meta, signature
 from retrieval.ingest.pages import drop_running_heads, unwrap
-from retrieval.ingest.unit_tags import (merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
+from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
 from retrieval.ingest.unnumbered import MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs, unnumbered_layout
 from retrieval.models import Document, Measure
@@ -300,6 +300,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         prelude, blocks = layout
     else:
         prelude, blocks = _parse_plan(main)
+    distribute_shared_units(blocks)
     measures, warnings = _measures(blocks, name)
     if not measures and not annexes:
         measures, warnings = _unstructured(main, name)

@@ -36,6 +36,59 @@ VAGUE_UNIT_RE = re.compile(r"^(?:(?:各|其他|其它)?(?:有关|相关|其他|�
 NONE_NAMES = {"/", "无", "—", "-", "／"}
 
 
+# A unit line for several items above it: "以上任务责任单位：…", "上述措施牵头单位：…".
+SHARED_UNIT_LINE_RE = re.compile(rf"^(?:以上|上述)(?:各项|几项|\d+项)?(?:任务|措施|工作|事项)?((?:{_ROLES})\s*[:：].*)$")
+# "市卫生健康委（第12项）": a unit for one of the items the line covers.
+ITEM_NOTE_RE = re.compile(r"[(（]\s*第\s*(\d{1,3})\s*项\s*[)）]")
+# "市发展改革委（充电设施）": which part of the item the unit handles; the unit is the name before it.
+TOPIC_NOTE_RE = re.compile(r"[(（][^()（）]*[)）]$")
+
+
+def distribute_shared_units(blocks: list) -> None:
+    """A unit line under several items serves each of them: "以上任务责任单位：…" every item above it in
+    its subsection that names no unit of its own, and a line whose units say which item they lead
+    ("牵头单位：市卫生健康委（第12项）、市商务局（第13项）") those items. Rewrites the blocks' lines so
+    each item carries its own unit line."""
+    for i, block in enumerate(blocks):
+        for j, line in enumerate(block.lines):
+            stripped = line.strip()
+            shared = SHARED_UNIT_LINE_RE.match(stripped)
+            noted = UNIT_LINE_RE.match(stripped) and ITEM_NOTE_RE.search(stripped)
+            if not (shared or noted):
+                continue
+            clause = shared.group(1) if shared else stripped
+            covered = [block]
+            for earlier in reversed(blocks[:i]):
+                if earlier.subsection != block.subsection or earlier.chapter != block.chapter or _own_units(earlier):
+                    break
+                covered.insert(0, earlier)
+            del block.lines[j]
+            for target in covered:
+                target.lines.append(_for_item(clause, target.section))
+            break
+
+
+def _own_units(block) -> bool:
+    return any(split_units("\n".join(block.lines))[1].values())
+
+
+def _for_item(clause: str, section: str) -> str:
+    """The clause as it reads for one item: units noted for other items left out, the notes dropped."""
+    number = re.search(r"(\d+)$", section)
+    parts = []
+    for piece in re.split(r"([、,，;；])", clause):
+        note = ITEM_NOTE_RE.search(piece)
+        if note and (number is None or note.group(1) != number.group(1)):
+            role = re.match(rf"^\s*((?:{_ROLES})\s*[:：])", piece)
+            if role:  # "牵头单位：A（第12项）" for item 13: the role stays for the units after it
+                parts.append(role.group(1))
+            continue
+        parts.append(ITEM_NOTE_RE.sub("", piece))
+    text = "".join(parts)
+    text = re.sub(r"([:：])[、,，]+", r"\1", text)  # "牵头单位：、市商务局" after a unit left out
+    return re.sub(r"[、,，]+([;；]|$)", r"\1", text)
+
+
 def parse_units(clause: str) -> dict[str, list[str]]:
     """``责任单位:市科技局、市卫生计生委`` / ``牵头单位：A，配合单位：B`` → units by role.
 
@@ -55,6 +108,9 @@ def split_names(names: str) -> list[str]:
     out = []
     for name in UNIT_SPLIT_RE.split(names.strip(" 。.")):
         name = name.strip(" 。.:：")
+        note = TOPIC_NOTE_RE.search(name)
+        if note and not UNIT_END_RE.search(note.group(0)[1:-1]):
+            name = name[:note.start()].strip()  # 市商务局（绿色商场）: the unit, not the part it handles
         if name and name not in NONE_NAMES and name not in out:
             out.append(name)
     return out
