@@ -54,6 +54,7 @@ def test_kinds(question, kind):
     ("What share of the costs does the fund pay?", "percentage"),
     ("居住证的办理地点和联系电话是什么？", "contact"),
     ("What is the address of the service centre?", "contact"),
+    ("What is the phone number of the district office?", "contact"),
     ("正常情况下，居住证受理后几个工作日能拿到？", "duration"),  # 后几: after acceptance, how many
     ("见习期限一般多长？最长不能超过多久？", "duration"),  # not a date: the text says 3个月 … 12个月
     ("How many start-ups will be given start-up funding?", "count"),  # not an amount: 500家
@@ -85,6 +86,18 @@ def test_a_share_may_be_a_ratio_or_a_discount(text, holds):
     from retrieval.text.figures import has_kind
 
     assert has_kind("percentage", text) is holds
+
+
+@pytest.mark.parametrize("kind, text, holds", [
+    ("number", "行驶速度不得超过每小时十五公里", True),  # laws write figures in words
+    ("number", "整车质量不超过五十五公斤", True),
+    ("duration", "应当每月至少开展一次安全检查", True),  # "how often"
+    ("duration", "每人每月300元", False),  # a sum per month, no length of time
+])
+def test_figures_written_in_words_and_frequencies(kind, text, holds):
+    from retrieval.text.figures import has_kind
+
+    assert has_kind(kind, text) is holds
 
 
 def test_mixed_language_question_is_read_by_both_sides():
@@ -158,6 +171,7 @@ def test_sections_named_in_english_words(question, sections):
     ("What will be done to give enterprise employees a bigger share of talent programmes?", "percentage"),
     ("重点产业链企业员工的租房补贴能上浮多少？", "amount"),  # by a share as often as by a sum
     ("这几年有哪些新的补贴政策？", "count"),  # 这几年: "these few years"
+    ("Is my new phone eligible for the digital product subsidy?", "contact"),  # the phone bought, not its number
     ("好几天没收到短信，补贴发了吗？", "duration"),
 ])
 def test_words_that_only_look_like_a_kind(question, kind):

@@ -261,3 +261,11 @@ def test_an_item_numbered_on_across_subsections_is_named_by_its_number(tmp_path,
     shutil.copy(FIXTURE, corpus / FIXTURE.name)
     service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
     assert service.search("What does item 4 of the Shigang work points say?", 3)[0].measure.section == "一(二)4"
+
+
+def test_a_verb_jieba_glued_to_a_modal_is_still_covered():
+    """"要罚", "被查" are no words: jieba's HMM made them from 要+罚, 被+查; the text's 罚款 has the verb."""
+    from retrieval.answer.answerability import _glued_in
+
+    assert _glued_in("要罚", "处五十元罚款") and _glued_in("被查", "经检查发现")
+    assert not _glued_in("可以", "以上")  # a word of the dictionary is itself

@@ -30,7 +30,7 @@ from retrieval.search.hybrid import LexicalIndex, Prepared, QueryTerms, abbrevia
 from retrieval.search.documents import spelled_places
 from retrieval.search.query import YEAR_RE
 from retrieval.text.figures import has_kind
-from retrieval.text.textnorm import en_stem, en_words, zh_tokens
+from retrieval.text.textnorm import en_stem, en_words, in_dictionary, zh_tokens
 from retrieval.text.units import english_name
 
 log = logging.getLogger(__name__)
@@ -142,12 +142,23 @@ def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
         weight = information(word, "zh")
         total += weight
         if word in doc_terms or word in text or _parts_in(word, doc_terms) or \
-                any(full in doc_terms for full in abbreviations(lex).expand(word)):
+                any(full in doc_terms for full in abbreviations(lex).expand(word)) or _glued_in(word, text):
             found += weight
         else:
             pieces = [p for p in words if p != word and p in word and p in doc_terms]
             found += weight * _share_covered(word, pieces)
     return found, total
+
+
+# jieba glues a modal or a "most" to the verb after it in spoken questions (要罚, 被查, 能补, 最多补):
+# the verb is the word, and the text writes it in its own compounds (罚款, 检查, 补贴).
+_GLUED_PREFIX_RE = re.compile(r"^(?:最多|最高|最少|至少|一共|要|被|能|会|可|就|都|也|还|再|才|去|来|让|给|把|将|多)+")
+
+
+def _glued_in(word: str, text: str) -> bool:
+    """A token jieba made up (no dictionary word: 可以, 就业, 要求 are words) whose verb the text has."""
+    rest = _GLUED_PREFIX_RE.sub("", word)
+    return bool(rest) and rest != word and rest in text and not in_dictionary(word)
 
 
 @lru_cache(maxsize=1024)

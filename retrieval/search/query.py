@@ -90,7 +90,8 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      # An address the question is about ("变更注册地址", "moving our registered address") is no address asked for.
      re.compile(r"电话|联系方式|联系人|(?<!注册)(?<!经营)(?<!住所)(?<!居住)(?<!家庭)(?<!户籍)(?<!变更)(?<![新原])地址(?!变更|迁移)|"
                 r"邮箱|网址|热线|传真"),
-     re.compile(r"\b(?:phone|telephone|contact|e-?mail|website|hotline|fax)\b|(?<!registered )(?<!business )(?<!home )"
+     # A phone alone may be what is bought ("is my new phone eligible for the subsidy?"): its number is asked.
+     re.compile(r"\bphone (?:number|no\b|line)|\b(?:telephone|contact|e-?mail|website|hotline|fax)\b|(?<!registered )(?<!business )(?<!home )"
                 r"(?<!residential )(?<!our )(?<!my )(?<!their )(?<!its )(?<!new )(?<!old )(?<!current )\baddress\b", re.I)),
     ("list",
      re.compile(r"(负责|承担|要完成|有|做|管)(的)?(哪些|什么|全部|所有)(工作|任务|事|措施)?|哪些(工作|任务|措施)|职责|"
@@ -122,7 +123,7 @@ _MONEY_ZH = re.compile(rf"{_HOW_MANY_ZH}[^，,。？?；]{{0,6}}(?:{_MONEY_WORDS
 _MONEY_EN = re.compile(r"\b(?:subsid\w*|grant\w*|bonus\w*|reward\w*|award\w*|yuan|rmb|money|cash|allowance\w*|"
                        r"fund\w*|budget\w*|cost\w*|fee\w*|fine\w*|pay\w*|salar\w*|wage\w*|reimburs\w*|premium\w*)\b", re.I)
 _FIGURE_ASKED = re.compile(r"多少|多久|多长|几[个天年月次家项名级]|\bhow (?:much|many|long)\b|\bwhat (?:amount|rate|percentage)\b|"
-                           r"电话|联系方式|地址|\bphone\b|\bcontact\b|\baddress\b", re.I)
+                           r"电话|联系方式|地址|\bphone number\b|\bcontact\b|\baddress\b", re.I)
 FIGURE_KINDS = frozenset({"amount", "percentage", "count", "duration", "number"})
 
 

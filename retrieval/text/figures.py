@@ -16,18 +16,21 @@ CONTENT_RE: dict[str, re.Pattern] = {
     # A share is also a discount (八折, 半价) or a ratio (按5∶5比例, 1比1).
     "percentage": re.compile(r"\d+(?:\.\d+)?\s*[%％‰]|百分之|[一二三四五六七八九]成|(?:\d+(?:\.\d+)?|[一二三四五六七八九])\s*折(?!叠|旧|算|合)|"
                              r"半价|\d+\s*[∶比]\s*\d+|\d+\s*[:：]\s*\d+(?=\s*的?(?:比例|分担|配套))"),
-    "count": re.compile(rf"\d|[{CN_NUMERAL}]+\s*(?:个|家|项|名|次|类|种|所|人|批|条|户|套|位|张|件|级)"),
+    "count": re.compile(rf"\d|[{CN_NUMERAL}]+\s*(?:个|家|项|名|次|类|种|所|人|批|条|户|套|位|张|件|级|辆|台|座|部|处|间)"),
     # A length of time, not a point in it: "11月30日" is a date and "2025年" a year, "12月" a month.
     "duration": re.compile(rf"{_YEAR_SPAN}|(?<![月\d]){_NUM}\s*(?:个)?\s*(?:工作日|自然日|日|天|周|星期|个月|小时|分钟|周岁)|"
                            rf"(?<!\d)(?!(?:19|20)\d\d)(?:\d{{1,3}}|[{CN_NUMERAL}]+)\s*(?:个)?\s*年|长期|终身|永久|"
                            r"当月|当年|次月|次年|季度|半年|"  # "how often": 每季度, 每半年
+                           r"每(?:日|天|周|星期|月|年|季度?|半年)[^，,。；;]{0,8}次|"  # "how often": 每月至少开展一次
                            # a period given by its end answers "how long" too: "有效期至2027年12月31日"
                            r"(?:至|到|截至)\s*(?:19|20)\d\d\s*年"),
     "date": re.compile(rf"{_YEAR_SPAN}|\d{{4}}\s*年|{_NUM}\s*月\s*(?:{_NUM}\s*[日号])?|{_NUM}\s*[日号]前|月底|月初|年底|年初|"
                        r"[一二三四]季度|上半年|下半年|即日起|"
                        # dates written in words: "自公告次月起", "营业执照签发日期为成立日期", "届满前一个月内"
                        r"次月|当月|次年|当年|之日起|起施行|起执行|日期为|为.{0,8}日期|届满前|期满前|到期前"),
-    "number": re.compile(rf"\d|[{CN_NUMERAL}]+\s*(?:个|家|项|名|次|类|种|所|人|批|条|户|倍|成|元|年|月|日|天)"),
+    # Laws write their figures in words: 每小时十五公里, 五十元, 十二周岁, 二十五公斤.
+    "number": re.compile(rf"\d|[{CN_NUMERAL}]+\s*(?:个|家|项|名|次|类|种|所|人|批|条|户|倍|成|元|年|月|日|天|辆|台|座|部|处|间|"
+                         r"公里|千米|米|平方米|立方米|公斤|千克|克|吨|度|千瓦|瓦|伏|岁|周岁|小时|分钟|周|层|万|亿)"),
     # Contact details themselves: a number to call, an address, a mailbox or a website.
     "contact": re.compile(r"\d{3,4}-?\d{7,8}|(?<!\d)\d{5,}(?!\d)|@|https?://|www\.|地址[:：]|电话[:：]|[路街道巷]\d+号"),
     "procedure": re.compile(r"材料|流程|程序|手续|提交|提出|申请表|申请|受理|办理|登记|报名|审核|审批|渠道|途径|窗口|网上|"

@@ -117,6 +117,12 @@ def add_words(words) -> None:
     zh_tokens.cache_clear()
 
 
+def in_dictionary(word: str) -> bool:
+    """Whether jieba's dictionary (or a word taught to it) has the word: tokens it does not have were
+    put together by its HMM from unknown characters ("要罚", "被查")."""
+    return bool(_jieba().dt.FREQ.get(word))
+
+
 @lru_cache(maxsize=8192)
 def zh_tokens(text: str) -> tuple[str, ...]:
     """Search-style segmentation: long words and their parts, so 临床医学 also matches 医学."""
