@@ -532,3 +532,15 @@ def test_a_unit_line_under_several_items_serves_each_of_them():
     assert units["一(二)4"] == ("市卫生健康委", "市财政局")
     assert units["一(二)5"] == ("市商务局", "市财政局")
     assert units["一(二)6"] == ("市发展改革委", "市商务局")
+
+
+def test_units_a_regulation_names_in_its_sentences():
+    """The body in charge ("X是…主管部门"), a short name the text defines, a list's markers, 会 inside a
+    name (社会保障局) and the bodies of every district (各区…部门) are all read."""
+    from retrieval.ingest.unit_tags import units_in_prose
+
+    text = ("市卫生健康委员会（以下简称市卫生健康委）是本市育儿补贴工作的主管部门，负责统筹协调。\n"
+            "（一）市人力资源和社会保障局（以下简称市人社局）负责人才类别认定；\n"
+            "（二）市财政局负责资金拨付；\n"
+            "各区卫生健康部门负责本辖区补贴的审核和发放；各有关部门按照职责做好相关工作。")
+    assert units_in_prose(text)["units"] == ["市卫生健康委员会", "市人力资源和社会保障局", "市财政局", "各区卫生健康部门"]

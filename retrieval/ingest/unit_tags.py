@@ -21,18 +21,26 @@ UNIT_SPLIT_RE = re.compile(r"[、,，;；/\s]+|(?<=[局委办府会厅])(?:和|�
 # Units named in prose, used only in an article with no unit clause (inferred):
 # 区民政局负责… / 由区民政局负责… / 由区财政局按季度拨付… / 区民政局会同区财政局… / 区残联予以配合.
 # A unit name: no function words (由, 报, 向, 对 …) inside, ending like a government body.
-_UNIT = r"(?:(?![由报向对在的将按为从经与把被给让使于或会])[\u4e00-\u9fff（）()]){1,14}?" \
+# 会 may be inside a name (社会保障局, 委员会): only 会同 ("together with") ends one.
+_UNIT = r"(?:(?![由报向对在的将按为从经与把被给让使于或是])(?!会同)[\u4e00-\u9fff（）()]){1,14}?" \
     r"(?:局|委员会|委|办事处|分局|政府|残联|中心|办公室|部门|机构)"
 _UNITS = rf"{_UNIT}(?:[、和及]{_UNIT})*"
-SUBJECT_UNIT_RE = re.compile(rf"(?:^|[。；;：:，,\n])\s*(?:由|本办法由|本规定由|本条例由)?({_UNITS})"
+# "市人力资源和社会保障局（以下简称市人社局）负责…": the short name a text defines is no break.
+_SHORT_NAME = r"(?:[（(]以下[简统]?称[^）)]{1,20}[）)])?"
+SUBJECT_UNIT_RE = re.compile(rf"(?:^|[。；;：:，,\n])\s*(?:由|本办法由|本规定由|本条例由)?({_UNITS}){_SHORT_NAME}"
                              rf"(?:会同({_UNITS}))?(?:统一|具体|共同)?(?:负责|主管)")
+# "市卫生健康委员会（以下简称市卫生健康委）是本市育儿补贴工作的主管部门"
+IN_CHARGE_RE = re.compile(rf"(?:^|[。；;：:，,\n])\s*({_UNITS}){_SHORT_NAME}是[^。；;，,]{{0,30}}"
+                          r"(?:主管部门|牵头部门|责任部门|主管单位|牵头单位|责任单位|行政主管)")
 BY_UNIT_RE = re.compile(rf"由(?:所在)?({_UNITS})(?:会同({_UNITS}))?")
 COOPERATE_RE = re.compile(rf"(?:^|[。；;，,\n])\s*({_UNITS})会同({_UNITS})")
 PARTNER_RE = re.compile(rf"(?:^|[。；;，,\n])\s*({_UNITS})(?:予以|积极|做好)?(?:配合|协助)")
 QUOTED_RE = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\"")
 UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|中心|院|处|科|站|街道|镇|残联|联合会|管委会|机关)$")
 # "各有关部门", "相关机构", "其他部门", "其主管部门" name nobody in particular.
-VAGUE_UNIT_RE = re.compile(r"^(?:(?:各|其他|其它)?(?:有关|相关|其他|其它|各级|各)|其|本单位|本部门)")
+# "各区卫生健康部门", "各区政府" name the bodies of every district; "各部门", "各单位" nobody.
+VAGUE_UNIT_RE = re.compile(r"^(?:(?:各|其他|其它)?(?:有关|相关)|其他|其它|各级|各(?:部门|单位|机构|地)|其|本单位|本部门)")
+ENUMERATION_RE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])\s*")
 NONE_NAMES = {"/", "无", "—", "-", "／"}
 
 
@@ -144,6 +152,8 @@ def units_in_prose(text: str) -> dict[str, list[str]]:
     """Units a regulation's article names in prose, by role (inferred: it wrote no unit clause)."""
     roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
     text = QUOTED_RE.sub("", text)  # quoted words are not the document's own assignment of a task
+    for match in IN_CHARGE_RE.finditer(text):
+        _add_names(roles["units"], match.group(1))
     for regex in (SUBJECT_UNIT_RE, BY_UNIT_RE, COOPERATE_RE):
         for match in regex.finditer(text):
             _add_names(roles["units"], match.group(1))
@@ -157,7 +167,7 @@ def units_in_prose(text: str) -> dict[str, list[str]]:
 def _add_names(into: list[str], names: str) -> None:
     # 和/及 join two units only after a complete name: 区自然资源和规划分局 is one unit.
     for name in re.split(r"、|(?<=[局委会处府联心室])[和及]", names):
-        name = name.strip()
+        name = ENUMERATION_RE.sub("", name.strip())  # "（一）市财政局负责…": the list's marker is no part of it
         name = name[2:] if name.startswith("所在") else name
         if 2 <= len(name) <= 20 and UNIT_END_RE.search(name) and not VAGUE_UNIT_RE.match(name) and name not in into:
             into.append(name)
