@@ -269,3 +269,15 @@ def test_a_verb_jieba_glued_to_a_modal_is_still_covered():
 
     assert _glued_in("要罚", "处五十元罚款") and _glued_in("被查", "经检查发现")
     assert not _glued_in("可以", "以上")  # a word of the dictionary is itself
+
+
+def test_a_quoted_title_is_the_document_not_words_to_search():
+    from retrieval.search.documents import DocumentInfo
+    from retrieval.search.hybrid import _without_quoted_titles
+
+    info = DocumentInfo("d", "琅屿市人才安居补贴实施细则", "琅屿市人才安居补贴实施细则", ("琅屿市", "琅屿"), ("2025",))
+    assert _without_quoted_titles("《琅屿市人才安居补贴实施细则》由哪个部门负责解释？", [info]) == "由哪个部门负责解释？"
+    # Little else left: the title stays, it is all the question says.
+    assert _without_quoted_titles("《琅屿市人才安居补贴实施细则》讲了什么？", [info]) == "《琅屿市人才安居补贴实施细则》讲了什么？"
+    # A title of no document named stays.
+    assert _without_quoted_titles("《中华人民共和国消防法》由谁负责解释？", [info]) == "《中华人民共和国消防法》由谁负责解释？"

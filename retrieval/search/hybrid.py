@@ -108,6 +108,11 @@ class QueryTerms:
     en: dict[str, float]
     units: tuple[str, ...]
     extra_zh: str = ""
+    text: str = ""  # the words searched for: the question without a document title it quotes
+
+    @property
+    def searched(self) -> str:
+        return self.text or self.info.text
 
 
 @dataclass(frozen=True)
@@ -145,10 +150,11 @@ class HybridSearcher:
             s, self._settings, self._cache_dir, lambda: build_lexical(s, self._settings, self._cache_dir)))
 
     def terms(self, info: QueryInfo, lex: LexicalIndex, extra_zh: str = "",
-              named_places: tuple[str, ...] = ()) -> QueryTerms:
+              named_places: tuple[str, ...] = (), text: str = "") -> QueryTerms:
         """``named_places``: the places of the documents the question names. Picking the document is
-        the document signal's work; as words they would favour the measures that repeat the place."""
-        question = info.text
+        the document signal's work; as words they would favour the measures that repeat the place.
+        ``text``: the question without a document title it quotes (see ``_without_quoted_titles``)."""
+        question = text or info.text
         composed: list[str] = []
         zh: dict[str, float] = {}
         for token in zh_tokens(question + " " + extra_zh):
@@ -168,7 +174,8 @@ class HybridSearcher:
                 zh[term] = zh.get(term, 0.0) + weight
             composed = lex.bridge.compose(list(info.en_stems))
         # Composed phrases reach the character-bigram index, where "新基" only occurs inside 创新基金.
-        return QueryTerms(info, zh, en, tuple(lex.units.find(question)), " ".join([extra_zh, *composed]).strip())
+        return QueryTerms(info, zh, en, tuple(lex.units.find(info.text)), " ".join([extra_zh, *composed]).strip(),
+                          text if text != info.text else "")
 
     def prepare(self, question: str | QueryInfo, *, extra_zh: str = "", snapshot: Snapshot | None = None) -> Prepared:
         """Analyse a question once against the serving version (or the one given)."""
@@ -180,9 +187,10 @@ class HybridSearcher:
         if info.language == "en" and len(infos) > 1:
             english = snapshot.derived("documents_en", lambda s: english_place_names(infos, proper_names()))
         named = named_documents(info.text, infos, english)
-        terms = self.terms(info, lex, extra_zh, tuple(p for d in named if d in infos for p in infos[d].places))
+        terms = self.terms(info, lex, extra_zh, tuple(p for d in named if d in infos for p in infos[d].places),
+                           _without_quoted_titles(info.text, [infos[d] for d in named if d in infos]))
         # Embedded with the Chinese the question was bridged to: e5 matches Chinese text better so.
-        vector = self._index.embed_query(_dense_text(info, terms.extra_zh)) if snapshot.measures else None
+        vector = self._index.embed_query(_dense_text(terms, terms.extra_zh)) if snapshot.measures else None
         return Prepared(info, snapshot, lex, terms, named, vector)
 
     def closeness(self, prepared: Prepared, measure: Measure) -> dict[str, float]:
@@ -285,7 +293,7 @@ class HybridSearcher:
         dense = np.zeros(n, dtype=np.float32)
         cosine = np.zeros(n, dtype=np.float32)
         vector = prepared.vector if prepared.vector is not None else \
-            self._index.embed_query(_dense_text(terms.info, terms.extra_zh))
+            self._index.embed_query(_dense_text(terms, terms.extra_zh))
         found = self._index.dense(snapshot, vector, max(self._settings.candidates, 1))
         if found:
             floor = min(score for _, score in found)
@@ -294,7 +302,7 @@ class HybridSearcher:
                 dense[position[measure.id]] = max(score - floor, 0.0)
                 cosine[position[measure.id]] = score  # raw, for answerability; not fused
         bigrams: dict[str, float] = {}
-        for pair in han_bigrams(terms.info.text + " " + terms.extra_zh):
+        for pair in han_bigrams(terms.searched + " " + terms.extra_zh):
             bigrams[pair] = bigrams.get(pair, 0.0) + 1.0
         rankings = {"dense": dense, "cosine": cosine, "bm25_zh": lex.zh.scores(terms.zh), "bm25_en": lex.en.scores(terms.en),
                     "bm25_bigram": lex.bigrams.scores(bigrams)}
@@ -332,9 +340,24 @@ class HybridSearcher:
         return rankings, vector
 
 
-def _dense_text(info: QueryInfo, extra_zh: str) -> str:
+def _dense_text(terms: QueryTerms, extra_zh: str) -> str:
     """What is embedded for a question: its text, and its Chinese rendering when there is one."""
-    return info.text + ("\n" + extra_zh if extra_zh else "")
+    return terms.searched + ("\n" + extra_zh if extra_zh else "")
+
+
+QUOTED_TITLE_RE = re.compile(r"《([^《》]{4,})》")
+MIN_LEFT_CHARS = 4
+
+
+def _without_quoted_titles(question: str, named) -> str:
+    """The question without the title of a document it names in 《》: "《X实施细则》由哪个部门负责解释？"
+    is about who interprets it, and X's words, in nearly every measure of X, would pick its longest
+    measures. Kept when little else is left ("《X》讲了什么？")."""
+    titles = {t for info in named for t in (info.title, info.short_title) if t}
+    out = QUOTED_TITLE_RE.sub(lambda m: "" if any(m.group(1) == t or m.group(1) in t for t in titles) else m.group(0),
+                              question)
+    left = re.sub(r"[\s\W]|[多少什么哪个吗呢谁几]", "", out)
+    return out if len(left) >= MIN_LEFT_CHARS and out != question else question
 
 
 def _document_rows(snapshot: Snapshot) -> tuple[np.ndarray, list[np.ndarray]]:
