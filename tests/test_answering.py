@@ -125,3 +125,20 @@ def test_no_unit_line_only_where_units_are_a_thing(tmp_path):
     answer = service.ask("失业保险金每月能领多少？")
     assert answer.answerable and "1710元" in answer.text and NO_UNIT["zh"] not in answer.text
     assert NO_UNIT["zh"] in service.ask("失业保险金由哪个部门负责发放？").text  # asked who: it says so
+
+
+def test_units_of_measures_from_two_documents_are_never_pooled():
+    """"Who leads the charging piles work?" cited a district's work points and a city's action plan:
+    their units were one list under one "see 三(一)16、二(六)19"; each document now says its own."""
+    from retrieval.answer.compose import who_line
+    from retrieval.models import Citation
+
+    cited = [Citation("district", "三(一)16", "", "建成公共充电桩1500个。", ("区交通运输局", "区城市管理局"), "璟湖区工作要点",
+                      ("区交通运输局",), ("区城市管理局",)),
+             Citation("city", "二(六)19", "", "新建公共充电桩2000个。", ("市发展改革委",), "芷汀市行动方案")]
+    line = who_line(cited, "zh", {}, {"district": "璟湖区工作要点", "city": "芷汀市行动方案"})
+    first, second = line.split("\n")
+    assert first.startswith("《璟湖区工作要点》") and "区交通运输局" in first and "市发展改革委" not in first
+    assert second.startswith("《芷汀市行动方案》") and "市发展改革委" in second and "区交通运输局" not in second
+    # One document: one line, as before.
+    assert "\n" not in who_line(cited[:1], "zh", {}, {})

@@ -217,12 +217,27 @@ def units_line(units: Sequence[str], language: str, names: Mapping[str, str],
     return ("责任单位:" + "、".join(shown)) if language == "zh" else "Responsible: " + "; ".join(shown)
 
 
-def who_line(cited: Sequence[Citation], language: str, names: Mapping[str, str]) -> str:
-    """Every unit of every cited measure, lead units first: "which departments" wants them all."""
+def who_line(cited: Sequence[Citation], language: str, names: Mapping[str, str],
+             titles: Mapping[str, str] | None = None) -> str:
+    """Every unit of every cited measure, lead units first: "which departments" wants them all. Units
+    of measures from several documents are never pooled: each document says who does what in it."""
     with_units = [c for c in cited if c.units]
     first = cited[0]
     if not with_units:
         return f"{first.section}:{NO_UNIT['zh']}" if language == "zh" else f"{first.section}: {NO_UNIT['en']}"
+    documents = list(dict.fromkeys(c.document for c in with_units))
+    if len({c.document for c in cited}) > 1:  # the answer cites several documents: say whose units these are
+        titles = titles or {}
+        lines = []
+        for document in documents:
+            title = titles.get(document) or next(c.title for c in with_units if c.document == document)
+            line = _units_of([c for c in with_units if c.document == document], language, names)
+            lines.append(f"《{title}》{line}" if language == "zh" else f"In 《{title}》: {line}")
+        return ("\n" if language == "zh" else "\n").join(lines)
+    return _units_of(with_units, language, names)
+
+
+def _units_of(with_units: Sequence[Citation], language: str, names: Mapping[str, str]) -> str:
     lead = list(dict.fromkeys(u for c in with_units for u in (c.lead_units or c.units)))
     partners = [u for u in dict.fromkeys(u for c in with_units for u in c.partner_units) if u not in lead]
     sections = "、".join(dict.fromkeys(c.section for c in with_units))
@@ -265,7 +280,7 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
         return f"{'Yes' if yes else 'No'} — according to measure {_ref(first, titles, language)}:"
     if info.asks_who:
         if any(c.units for c in cited):
-            return who_line(cited, language, names)
+            return who_line(cited, language, names, titles)
         # "由谁承担" may be answered in the text (由长护险基金支付) though no unit is tagged: say so, and
         # point to the text instead of heading the answer with a bare "no unit".
         refs = _refs(cited, titles, language)
