@@ -74,6 +74,11 @@ def test_a_short_measure_is_quoted_whole():
     ("能申请两次吗？", "每人每年只能申请一次。", False),
     ("Can I apply in 2025?", "每人只能申请一次。", True),  # a year is no count
     ("孤儿可以享受护理补贴吗？", "孤儿不享受生活补贴，可享受护理补贴。", True),
+    # An age against the one age limit the text sets.
+    ("我儿子今年15岁，能自己骑电动自行车上路吗？", "驾驶电动自行车应当年满十六周岁。", False),
+    ("我65岁，坐公交免费吗？", "年满65周岁的老年人免费乘坐公共汽车。", True),
+    ("My dad is 58. Can he get the elderly allowance?", "60周岁以上老年人可以申请。", False),
+    ("My child is 13. Can she ride on the back seat?", "可以搭载一名十二周岁以下的未成年人。", False),
 ])
 def test_yes_or_no_reads_a_limit_as_a_limit(question, quote, yes):
     from retrieval.answer.yesno import yes_or_no

@@ -1,7 +1,8 @@
 """Yes or no, read from the clause of a quote that the question asks about.
 
 "是否需要…?" against "无需…" is a no; in "孤儿不享受生活补贴，可享受护理补贴" a question about
-护理补贴 is a yes; "只能登记一个名称" answers "能同时登记两个名称吗?" with no.
+护理补贴 is a yes; "只能登记一个名称" answers "能同时登记两个名称吗?" with no; "应当年满十六周岁"
+answers "我儿子15岁，能骑电动车吗?" with no.
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     it does not deny anything.
     """
     clause = _asked_clause(question, quote, terms or {}) or quote
-    if _beyond_limit(question, clause):
+    if _beyond_limit(question, clause) or _age_outside(question, clause):
         return False
     return bool(_STRONG_NEG_RE.search(question)) == bool(_STRONG_NEG_RE.search(clause))
 
@@ -53,6 +54,29 @@ def _beyond_limit(question: str, clause: str) -> bool:
         if count > limit:
             return True
     return False
+
+
+_CN_OR_DIGITS = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
+# The asker's age: "我65岁", "儿子今年15岁", "I am 17", "a 70-year-old".
+_AGE_ASKED_ZH_RE = re.compile(rf"{_CN_OR_DIGITS}\s*周?岁(?!以上|以下|及以上|及以下|至|到|-)")
+_AGE_ASKED_EN_RE = re.compile(r"\b(?:I am|I'm|he is|she is|he's|she's|aged?|(?:my|our) (?:father|mother|dad|mum|mom|son|"
+                             r"daughter|child|kid|grandmother|grandfather|grandma|grandpa|wife|husband|parents?) (?:is|are))"
+                             r"\s+(\d{1,3})\b|\b(\d{1,3})[- ]years?[- ]old\b", re.I)
+# An age the text sets: at least ("年满十六周岁", "60周岁以上", "未满十六周岁的…不得") or at most ("12周岁以下").
+_AGE_MIN_RE = re.compile(rf"(?:年满|满|未满|不满){_CN_OR_DIGITS}\s*周?岁|{_CN_OR_DIGITS}\s*周?岁(?:以上|及以上)")
+_AGE_MAX_RE = re.compile(rf"{_CN_OR_DIGITS}\s*周?岁(?:以下|及以下)")
+
+
+def _age_outside(question: str, clause: str) -> bool:
+    """The asker's one age falls outside the one age limit the text sets."""
+    asked = [g for m in _AGE_ASKED_ZH_RE.finditer(question) for g in m.groups() if g] + \
+        [g for m in _AGE_ASKED_EN_RE.finditer(question) for g in m.groups() if g]
+    limits = [(m, "min") for m in _AGE_MIN_RE.finditer(clause)] + [(m, "max") for m in _AGE_MAX_RE.finditer(clause)]
+    if len(asked) != 1 or len(limits) != 1:
+        return False
+    match, kind = limits[0]
+    age, limit = cn_to_int(asked[0]), cn_to_int(next(g for g in match.groups() if g))
+    return age < limit if kind == "min" else age > limit
 
 
 def _asked_clause(question: str, quote: str, terms: Mapping[str, float]) -> str | None:
