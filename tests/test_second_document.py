@@ -281,3 +281,23 @@ def test_a_quoted_title_is_the_document_not_words_to_search():
     assert _without_quoted_titles("《琅屿市人才安居补贴实施细则》讲了什么？", [info]) == "《琅屿市人才安居补贴实施细则》讲了什么？"
     # A title of no document named stays.
     assert _without_quoted_titles("《中华人民共和国消防法》由谁负责解释？", [info]) == "《中华人民共和国消防法》由谁负责解释？"
+
+
+def test_a_place_the_best_measures_never_mention_is_refused(tmp_path, embedder):
+    """The corpus mentions 东湖区 (in another document); the measure that would answer never does:
+    answering would speak of the wrong place."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURE, corpus / FIXTURE.name)
+    (corpus / "donghu-notice.txt").write_text(
+        "东湖区养老服务补贴通知\n一、东湖区户籍老年人每人每月发放养老服务补贴200元。\n二、申请人向街道办事处提出申请。\n",
+        encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    question = "东湖区招用高校毕业生的一次性扩岗补助是多少？"
+    verdict = service.answerer.retrieve(question).verdict
+    assert not verdict.answerable and verdict.gap == "place" and verdict.detail == "东湖区", verdict.reason
+    answer = service.ask(question)
+    assert not answer.answerable and "东湖区" in answer.text

@@ -410,6 +410,12 @@ def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
         return Verdict(False, 0.0, dense, "no content words", probability=0.0, signals=values)
     if values["place_missing"]:
         return Verdict(False, 0.0, dense, f"no document mentions {detail}", "place", detail, 0.0, values)
+    # A place the question names that the measures it would be answered from never mention (another
+    # document does): an answer would speak of the wrong place. 19 of the 20 such development
+    # questions had no answer; the one that had, had its measure ranked out of reach.
+    if values["place_missing_best"]:
+        return Verdict(False, values["coverage"], dense, f"the best measures do not mention {detail}", "place",
+                       detail, 0.0, values)
     # What the question pins down and the best measures plainly lack: a year they never mention, or
     # contact details when they hold none at all. The model weighs the other kinds softly, since they are
     # written in too many ways to be sure (a date may be "次月" or "营业执照签发日期"); these two are not.
