@@ -73,6 +73,7 @@ def test_kinds(question, kind):
     ("What is the monthly rent per square metre for a public rental flat?", "amount"),  # a sum, no "how much"
     ("公租房租金每平方米多少？", "amount"),
     ("重点产业链企业员工的租房补贴能上浮多少？", "number"),  # a share (20%) or a sum
+    ("Does a resale flat qualify, and how much of the ownership has to be in my name?", "percentage"),
 ])
 def test_the_one_kind_of_content_an_answer_needs(question, wanted):
     assert analyse(question).wanted == wanted

@@ -49,7 +49,10 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      # "what share / the share of the costs" asks for a share; "a bigger share of talent programmes" does not.
      re.compile(r"\bpercent\w*|\b(?:what|which)\s+(?:\w+\s+)?share\b|\bshare of (?:the |their |its |our |my )?"
                 r"(?:costs?|fees?|expenses?|spending|prices?|investments?|funding|premiums?|bills?|payments?)\b|"
-                r"\bratio\b|\brates?\b|\bproportion\b|%", re.I)),
+                r"\bratio\b|\brates?\b|\bproportion\b|%|"
+                # "how much of the ownership has to be in my name?", "how much of the cost is covered?"
+                r"\bhow much of (?:the |my |its |their |our |his |her )?(?:ownership|property|title|costs?|prices?|fees?|"
+                r"investments?|expenses?|spending|bills?|premiums?|payments?|tuition|loans?)\b", re.I)),
     ("amount",
      re.compile(r"多少钱|多少元|金额|额度|几块|多少费用|费用是多少|标准是多少|标准多少|多少补|补助多少|补贴多少|奖励多少|"
                 r"资助多少|罚款多少|缴(?:纳|费)?多少|交多少|付多少|发多少|领多少|拿多少|每月多少|每人多少|最高.{0,6}多少|上限"),
