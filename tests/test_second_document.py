@@ -301,3 +301,21 @@ def test_a_place_the_best_measures_never_mention_is_refused(tmp_path, embedder):
     assert not verdict.answerable and verdict.gap == "place" and verdict.detail == "东湖区", verdict.reason
     answer = service.ask(question)
     assert not answer.answerable and "东湖区" in answer.text
+
+
+def test_a_suffix_in_the_glossary_reaches_every_corpus_word_ending_in_it():
+    """"voucher: '*券'" reaches the corpus's 消费券 and 创新券 (jieba cuts them as 消费 + 券), never 有价证券
+    (securities, as the dictionary knows it)."""
+    from retrieval.config import RetrievalSettings
+    from retrieval.models import Measure
+    from retrieval.search.hybrid import suffixed_words
+    from retrieval.text.bridge import Bridge
+
+    settings = RetrievalSettings(glossary={"voucher": "*券"})
+    measures = (Measure(document="d", title="t", section="一", chapter="", subsection="",
+                        text="发放一次性育儿消费券，推行科技创新券，不得用于购买有价证券。"),)
+    words = suffixed_words(measures, settings)
+    assert {"消费券", "创新券"} <= words
+    bridge = Bridge(words | {"有价证券"}, settings.glossary)
+    assert {"消费券", "创新券"} <= set(bridge.to_chinese(["voucher"], per_word=10))
+    assert "有价证券" not in bridge.to_chinese(["voucher"], per_word=10)

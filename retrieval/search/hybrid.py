@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.text.abbreviations import Abbreviations
-from retrieval.text.bridge import Bridge, cedict, phrase_index, proper_names
+from retrieval.text.bridge import SUFFIX_MARK, Bridge, cedict, phrase_index, proper_names
 from retrieval.config import RetrievalSettings
 from retrieval.index.versions import Index, Snapshot
 from retrieval.search import lexcache
@@ -55,7 +55,24 @@ def segmenter_words(measures, settings: RetrievalSettings) -> set[str]:
     """Names jieba must keep whole: units, glossary terms and the documents' places. An unknown place
     is otherwise glued to its neighbour ("在琅屿", "棠浦有"), and the question's words match nothing."""
     places = {p for m in measures if getattr(m, "place", "") for p in place_variants(m.place) if len(p) >= 2}
-    return {u for m in measures for u in m.units} | set(settings.glossary.values()) | places
+    terms = {t for t in settings.glossary.values() if not t.startswith(SUFFIX_MARK)}
+    return {u for m in measures for u in m.units} | terms | places | suffixed_words(measures, settings)
+
+
+def suffixed_words(measures, settings: RetrievalSettings) -> set[str]:
+    """The corpus's words ending in a glossary suffix ("*券" → 消费券, 创新券): the word before the suffix
+    and the suffix, kept whole so the bridge can reach them (jieba cuts them as 消费 + 券)."""
+    from retrieval.text.textnorm import segment
+
+    suffixes = [t[1:] for t in settings.glossary.values() if t.startswith(SUFFIX_MARK) and len(t) > 1]
+    found: set[str] = set()
+    for measure in measures:
+        for suffix in suffixes:
+            for match in re.finditer(re.escape(suffix), measure.text):
+                before = segment(measure.text[max(0, match.start() - 6):match.start()])
+                if before and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", before[-1]):
+                    found.add(before[-1] + suffix)
+    return found
 
 
 def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Path | None = None) -> LexicalIndex:

@@ -132,7 +132,7 @@ def _prewarm_frequencies(lex, settings) -> None:
     from retrieval.text import frequency
 
     vocabulary = set().union(*lex.zh_docs) if lex.zh_docs else set()
-    frequency.prewarm(vocabulary | set(settings.glossary.values()), "zh")
+    frequency.prewarm(vocabulary | {t for t in settings.glossary.values() if not t.startswith("*")}, "zh")
     frequency.prewarm_common()
 
 

@@ -117,6 +117,18 @@ class PhraseMatch:
     present: tuple[str, ...]  # its Chinese forms that occur in the corpus
 
 
+SUFFIX_MARK = "*"  # a glossary value "*券" stands for every corpus word ending in 券
+
+
+def _other_sense(word: str, stem: str, dictionary: Mapping[str, tuple[str, ...]]) -> bool:
+    """A word whose ending the dictionary knows as something else: 有价证券 ends in 证券, "securities"."""
+    for start in range(len(word) - 1):
+        glosses = dictionary.get(word[start:])
+        if glosses:
+            return not any(stem in gloss_stems(g) for g in glosses)
+    return False
+
+
 class Bridge:
     """Term translation restricted to one corpus vocabulary."""
 
@@ -131,6 +143,7 @@ class Bridge:
         self._phrase_source = phrases
         self._phrase_loader = phrases if callable(phrases) else None
         self._text = corpus_text
+        vocabulary = list(vocabulary)
         for word in sorted(set(vocabulary)):  # sorted: the same corpus must give the same bridge
             glosses = dictionary.get(word)
             if not glosses:
@@ -147,8 +160,16 @@ class Bridge:
                     slot[word] = max(slot.get(word, 0.0), weight)
             self._to_en[word] = tuple(dict.fromkeys(stems_all))
         self._glossary: dict[tuple[str, ...], tuple[str, ...]] = {}
+        vocabulary = sorted(set(vocabulary))
         for english, chinese in (glossary or {}).items():
             stems = tuple(en_stem(w) for w in en_words(english))
+            if chinese.startswith(SUFFIX_MARK) and len(stems) == 1:
+                # "*券": every word of the corpus ending in it (消费券, 创新券, 服务券) is a voucher.
+                for word in (w for w in vocabulary if w.endswith(chinese[1:]) and len(w) > len(chinese) - 1
+                             and not _other_sense(w, stems[0], dictionary)):
+                    self._to_zh.setdefault(stems[0], {})[word] = 1.0
+                    self._to_en[word] = tuple(dict.fromkeys(self._to_en.get(word, ()) + stems))
+                continue
             if len(stems) == 1:
                 self._to_zh.setdefault(stems[0], {})[chinese] = 1.0
             elif stems:  # "sub-fund" is one term, not "sub" + "fund"

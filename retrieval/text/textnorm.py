@@ -117,6 +117,11 @@ def add_words(words) -> None:
     zh_tokens.cache_clear()
 
 
+def segment(text: str) -> list[str]:
+    """jieba's plain (not search-mode) cut: the words as written, in order."""
+    return _jieba().lcut(text) if text else []
+
+
 def in_dictionary(word: str) -> bool:
     """Whether jieba's dictionary (or a word taught to it) has the word: tokens it does not have were
     put together by its HMM from unknown characters ("要罚", "被查")."""
