@@ -163,6 +163,8 @@ def test_sections_named_in_english_words(question, sections):
     ("What forms does a person who is not in a low-income family submit?", "who"),  # a relative "who"
     ("残疾等级要几级才能领护理补贴？", "amount"),  # 几级 asks a grade; the subsidy named is no sum asked
     ("生育津贴发给谁？", "who"),  # the recipient, not the body responsible
+    ("Who can apply for long-term care insurance benefits?", "who"),  # who qualifies
+    ("Who is eligible for the rent subsidy?", "who"),
     ("谁可以申请公租房？", "who"),
     ("Can I hire an agent to handle the registration for me?", "who"),  # "to handle" is no "who handles"
     ("How often must the list of recipients be published?", "list"),  # "the list" is no "list the …"

@@ -41,7 +41,9 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"(?<![给予发])谁(?!可以|能|有资格|符合|适用)|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|"
                 r"什么部门|什么单位|什么机构|哪个机构|哪些机构|责任单位|牵头|主管|负责部门"),
      # "who" asks who only as the clause's question word, not as the relative pronoun of "a person who …".
-     re.compile(r"(?:^|[.?!,;:]\s*|\b(?:and|so|then|but|or)\s+)who(?:s|m)?\b|\bby whom\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
+     # "Who can apply / who is eligible / who qualifies" asks who qualifies, not which body is responsible.
+     re.compile(r"(?:^|[.?!,;:]\s*|\b(?:and|so|then|but|or)\s+)who(?:s|m)?\b(?!\s+(?:can|may|could|is eligible|are eligible|"
+                r"qualif\w*|is entitled|are entitled|gets?|receives?|is covered|are covered)\b)|\bby whom\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
                 r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
                 r"\bresponsible\b|\bin charge\b|(?<!\bto )\b(?:leads?|handles?)\b", re.I)),  # "an agent to handle it": no who
     ("percentage",
