@@ -87,3 +87,12 @@ def test_the_years_a_plan_covers_stay_in_its_title():
     text = "\n".join(["某某市人民政府办公室关于印发某某市提振消费专项行动方案（2025—2026年）的通知",
                       "一、总体要求", "（一）扩大消费。发放消费券1亿元。", "（二）提升服务。新建社区便民网点50个。"])
     assert parse_text(text, "plan").title == "某某市提振消费专项行动方案（2025—2026年）"
+
+
+def test_a_value_listed_with_line_breaks_stays_in_its_row():
+    """A guide's 申请材料 cell with a dozen <br>-separated items is a value, not the page's layout."""
+    items = "<br>".join(f"{i}.材料{i}" for i in range(1, 13))
+    page = f"""<html><body><h1>办事指南</h1><table><tr><td>申请材料</td><td>{items}</td></tr>
+        <tr><td>办理时限</td><td>5个工作日</td></tr></table></body></html>"""
+    lines = html_text(page)[0].splitlines()
+    assert "办理时限 | 5个工作日" in lines and lines[1].startswith("申请材料 | 1.材料1 2.材料2")

@@ -343,7 +343,7 @@ def _layout_cells(table) -> list | None:
     """The table's own cells when it only lays out the page, else None."""
     cells = [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
     for cell in cells:
-        blocks = len(cell.find_all(("p", "div", "li", "br")))
+        blocks = len(cell.find_all(("p", "div", "li")))  # a value's <br>-separated list is still one value
         if len(cell.get_text()) >= LAYOUT_CELL_CHARS or blocks >= LAYOUT_CELL_BLOCKS:
             return cells
     return None
