@@ -233,7 +233,7 @@ def who_line(cited: Sequence[Citation], language: str, names: Mapping[str, str],
             title = titles.get(document) or next(c.title for c in with_units if c.document == document)
             line = _units_of([c for c in with_units if c.document == document], language, names)
             lines.append(f"《{title}》{line}" if language == "zh" else f"In 《{title}》: {line}")
-        return ("\n" if language == "zh" else "\n").join(lines)
+        return "\n".join(lines)
     return _units_of(with_units, language, names)
 
 
