@@ -319,3 +319,13 @@ def test_a_suffix_in_the_glossary_reaches_every_corpus_word_ending_in_it():
     bridge = Bridge(words | {"有价证券"}, settings.glossary)
     assert {"消费券", "创新券"} <= set(bridge.to_chinese(["voucher"], per_word=10))
     assert "有价证券" not in bridge.to_chinese(["voucher"], per_word=10)
+
+
+def test_the_lexical_index_keeps_the_words_jieba_was_taught(second):
+    """A process reading the index from disk teaches jieba the words it was built with (units, places,
+    suffix-glossary words), so its questions are cut as the measures were."""
+    import pickle
+
+    lex = second.searcher.lexical(second.index.snapshot())
+    assert {"临江市", "临江"} <= lex.taught and "市人力资源社会保障局" in lex.taught
+    assert pickle.loads(pickle.dumps(lex)).taught == lex.taught

@@ -49,6 +49,9 @@ class LexicalIndex:
     units: UnitMatcher
     has_figure: np.ndarray
     offers_support: np.ndarray
+    # The words jieba was taught before segmenting the measures; a process reading this index from
+    # disk teaches the same ones, so its questions are cut as the measures were.
+    taught: frozenset[str] = frozenset()
 
 
 def segmenter_words(measures, settings: RetrievalSettings) -> set[str]:
@@ -77,7 +80,8 @@ def suffixed_words(measures, settings: RetrievalSettings) -> set[str]:
 
 def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Path | None = None) -> LexicalIndex:
     measures = snapshot.measures
-    add_words(segmenter_words(measures, settings))
+    taught = frozenset(segmenter_words(measures, settings))
+    add_words(taught)
     zh_docs = [list(zh_tokens(m.retrieval_text)) for m in measures]
     # Words that occur only inside unit names (管委会) are no translation targets: English words
     # reaching them ("management" → 管委会) would favour one unit's measures on every question.
@@ -98,7 +102,7 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
         zh_docs=[frozenset(d) for d in zh_docs], en_docs=[frozenset(d) for d in en_docs],
         bridge=bridge, units=UnitMatcher({u for m in measures for u in m.units}, settings.unit_names),
         has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool),
-        offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool))
+        offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool), taught=taught)
 
 
 def place_glossary(measures: tuple[Measure, ...]) -> dict[str, str]:

@@ -82,10 +82,8 @@ def lexical(snapshot, settings, cache_dir: Path | None, build: Callable[[], T]) 
         _prune(Path(cache_dir), keep=path)
         return lex
     lex.measures = snapshot.measures  # equal by the key; share the snapshot's objects
-    # jieba's user words are process state, not part of the pickle: taught again, loaded lazily.
-    from retrieval.search.hybrid import segmenter_words
-
-    add_words(segmenter_words(snapshot.measures, settings))
+    # jieba's user words are process state: the ones the index was built with are taught again.
+    add_words(lex.taught)
     log.debug("lexical index of version %d read from %s", snapshot.version.version, path)
     return lex
 
