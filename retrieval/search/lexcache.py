@@ -73,7 +73,7 @@ def lexical(snapshot, settings, cache_dir: Path | None, build: Callable[[], T]) 
     if lex is None:
         use_full_dictionary()  # segmenting every measure: the whole dictionary in memory beats lookups
         lex = build()
-        _prewarm_frequencies(lex, settings)
+        _prewarm_frequencies(lex)
         from retrieval.text.bridge import PHRASE_CACHE_VERSION, phrase_index
 
         if not (Path(cache_dir) / f"cedict-phrases-v{PHRASE_CACHE_VERSION}.pickle").exists():
@@ -124,13 +124,13 @@ def _packages_digest() -> str:
     return hashlib.sha256(" ".join(versions).encode()).hexdigest()
 
 
-def _prewarm_frequencies(lex, settings) -> None:
+def _prewarm_frequencies(lex) -> None:
     """Word frequencies of the corpus vocabulary, computed now (beside the index build) rather than
     by the first question, which would otherwise load wordfreq."""
     from retrieval.text import frequency
 
     vocabulary = set().union(*lex.zh_docs) if lex.zh_docs else set()
-    frequency.prewarm(vocabulary | {t for t in settings.glossary.values() if not t.startswith("*")}, "zh")
+    frequency.prewarm(vocabulary | lex.taught, "zh")  # taught: units, places, glossary terms
     frequency.prewarm_common()
 
 

@@ -143,8 +143,8 @@ class Bridge:
         self._phrase_source = phrases
         self._phrase_loader = phrases if callable(phrases) else None
         self._text = corpus_text
-        vocabulary = list(vocabulary)
-        for word in sorted(set(vocabulary)):  # sorted: the same corpus must give the same bridge
+        vocabulary = sorted(set(vocabulary))  # sorted: the same corpus must give the same bridge
+        for word in vocabulary:
             glosses = dictionary.get(word)
             if not glosses:
                 continue
@@ -160,7 +160,6 @@ class Bridge:
                     slot[word] = max(slot.get(word, 0.0), weight)
             self._to_en[word] = tuple(dict.fromkeys(stems_all))
         self._glossary: dict[tuple[str, ...], tuple[str, ...]] = {}
-        vocabulary = sorted(set(vocabulary))
         for english, chinese in (glossary or {}).items():
             stems = tuple(en_stem(w) for w in en_words(english))
             if chinese.startswith(SUFFIX_MARK) and len(stems) == 1:
