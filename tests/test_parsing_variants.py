@@ -544,3 +544,60 @@ def test_units_a_regulation_names_in_its_sentences():
             "（二）市财政局负责资金拨付；\n"
             "各区卫生健康部门负责本辖区补贴的审核和发放；各有关部门按照职责做好相关工作。")
     assert units_in_prose(text)["units"] == ["市卫生健康委员会", "市人力资源和社会保障局", "市财政局", "各区卫生健康部门"]
+
+
+def test_units_written_as_verbs_under_a_heading_serve_its_items():
+    """"（市公安局牵头，市发展改革委、市住房城乡建设局配合）" under a subsection's heading is the lead and the
+    partners of each item below it that names none; the same clause after an item is that item's. A
+    parenthesis that names no body (（含技工院校）) stays in the text."""
+    text = "\n".join([
+        "檀溆市人民政府关于深入推进农业转移人口市民化的实施意见", "一、全面放开城镇落户限制",
+        "（一）实行城镇落户“零门槛”。", "（市公安局牵头，市发展改革委、市住房城乡建设局配合）",
+        "1. 全面取消落户限制。有落户意愿的人员均可落户。", "2. 放开亲属投靠。职业院校（含技工院校）毕业生可以落户。",
+        "3. 推行一站式办理。3个工作日内办结。（市数据局负责）",
+        "（二）推进改革。全面推进户籍制度改革。（国家发展改革委牵头，财政部等按职责分工负责）"])
+    s = by_section(parse_text(text, "plan"))
+    assert s["一(一)1"].lead_units == s["一(一)2"].lead_units == ("市公安局",)
+    assert s["一(一)1"].support_units == ("市发展改革委", "市住房城乡建设局")
+    assert "（含技工院校）" in s["一(一)2"].text
+    assert s["一(一)3"].units == ("市数据局",) and "市数据局负责" not in s["一(一)3"].text
+    assert s["一(二)"].lead_units == ("国家发展改革委",) and s["一(二)"].units == ("国家发展改革委", "财政部")
+
+
+def test_a_plan_laid_out_as_one_task_table():
+    """序号 | 重点任务 | 具体措施 | 牵头单位 | 配合单位 | 完成时限, its parts as rows spanning the table and its
+    numbers running on across them: row 3 under 三、 is 三3, with its units and deadline."""
+    text = "\n".join([
+        "芦湫市2025年生活垃圾分类工作方案", "一、总体要求", "（一）工作目标。到2025年底，分类覆盖率保持100%。",
+        "序号 | 重点任务 | 具体措施 | 牵头单位 | 配合单位 | 完成时限",
+        "二、健全分类投放体系",
+        "1 | 优化投放点位设置 | 每300户至500户设置1个分类投放点。 | 市城市管理局 | 各区人民政府 | 2025年9月底前",
+        "2 | 推行定时定点投放 | 每个小区至少保留1处误时投放点。 | 各区人民政府 | 市城市管理局、市住房和城乡建设局 | 2025年12月底前",
+        "三、完善分类收运体系",
+        "3 | 配齐分类运输车辆 | 新增厨余垃圾运输车45辆。 | 市城市管理局 | 市财政局 | 2025年10月底前",
+        "七、保障措施", "（一）加强组织领导。市领导小组统筹推进全市工作。"])
+    s = by_section(parse_text(text, "plan"))
+    assert [m for m in s] == ["一(一)", "二1", "二2", "三3", "七(一)"]
+    assert s["二2"].lead_units == ("各区人民政府",)
+    assert s["二2"].support_units == ("市城市管理局", "市住房和城乡建设局")
+    assert s["三3"].text == "配齐分类运输车辆：新增厨余垃圾运输车45辆。\n完成时限：2025年10月底前"
+
+
+def test_a_question_page_grouped_under_chapter_headings():
+    """"1. 问：…" numbered on through 一、申请条件 / 二、补贴标准, answers listing （一）（二）: each question is
+    问N, under its group; a guide whose last part (四、常见问题) holds the questions keeps its parts."""
+    questions = ["1. 问：什么是医疗救助？", "答：医疗救助是对困难群众的医疗费用帮助。",
+                 "2. 问：主要有哪些变化？", "答：扩大了救助范围。", "一、救助对象",
+                 "3. 问：哪些人可以享受医疗救助？", "答：下列人员可以享受：", "（一）特困人员；", "（二）低保对象。",
+                 "4. 问：低保边缘家庭怎么认定？", "答：由民政部门认定。", "二、救助标准",
+                 "5. 问：住院救助比例是多少？", "答：特困人员救助比例90%。",
+                 "6. 问：年度限额是多少？", "答：年度救助限额6万元。"]
+    s = by_section(parse_text("\n".join(["榆埭市医疗救助政策热点问答", *questions]), "qa"))
+    assert list(s) == ["问1", "问2", "问3", "问4", "问5", "问6"]
+    assert s["问3"].chapter == "一、救助对象" and "（二）低保对象。" in s["问3"].text
+    assert "二、救助标准" not in s["问4"].text
+    guide = ["困难残疾人生活补贴申领", "一、受理条件", "具有本市户籍的困难残疾人。", "二、申请材料", "1. 身份证。",
+             "2. 残疾人证。", "三、常见问题", "问：补贴什么时候发？", "答：每月15日前。", "问：能代办吗？", "答：可以。",
+             "问：要交费吗？", "答：不收费。", "问：多久办完？", "答：20个工作日。", "问：在哪里办？", "答：街道。"]
+    ids = [m.section for m in parse_text("\n".join(guide), "guide").measures]
+    assert ids[:3] == ["一", "二1", "二2"]

@@ -25,6 +25,7 @@ from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE:
     BULLET_RE, CHAPTER_RE, CIRCLED, ITEM_RE, SUBSECTION_RE, Block, chapter_id, item_match)
 from retrieval.ingest.metadata import document_meta, signature
 from retrieval.ingest.pages import drop_running_heads, unwrap
+from retrieval.ingest.task_table import task_table_lines
 from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
 from retrieval.ingest.unnumbered import MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs, unnumbered_layout
@@ -293,6 +294,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         raise NoMeasuresError("the document is empty")
     main, annexes = split_annexes(lines)
     main, signed_issuer, signed_date = signature(main)
+    main = task_table_lines(main)
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
     if articles >= 2:
         prelude, blocks = _parse_articles(main)
@@ -358,6 +360,14 @@ def _block_units(block: Block) -> tuple[str, dict[str, list[str]], bool]:
         # A heading-only subsection is itself the policy statement; its unit clause may sit on the heading.
         body, heading_roles = split_units(_heading_body(block.subsection))
         merge_roles(roles, heading_roles)
+    elif body and not any(roles.values()):
+        # A unit clause under a subsection's heading, before its items, serves each item that names
+        # none: "（一）实行城镇落户“零门槛”。\n（市公安局牵头，市发展改革委配合）\n1. … 2. …".
+        for heading in (block.subsection, block.chapter):
+            heading_roles = split_units(heading)[1] if heading else {}
+            if any(heading_roles.values()):
+                roles = heading_roles
+                break
     inferred = False
     if body and not any(roles.values()) and block.section.endswith("条"):
         prose = units_in_prose(body)

@@ -17,6 +17,13 @@ UNIT_LINE_RE = re.compile(rf"^((?:{_ROLES})\s*[:：].*)$")
 # A table row "措施 | 责任单位：市科技局": the unit clause is a cell of its own.
 UNIT_CELL_RE = re.compile(rf"\s*\|\s*((?:{_ROLES})\s*[:：][^|]*)(?=\||$)")
 ROLE_RE = re.compile(rf"({_ROLES}){_SEP}*")
+# The verb form of a unit clause, as State Council style writes it after a task:
+# （市公安局牵头，市发展改革委、市住房城乡建设局配合）, （国家发展改革委牵头，财政部等按职责分工负责）.
+VERB_ROLES = {"牵头": "lead", "负责": "units", "配合": "support", "参与": "support", "协助": "support"}
+_VERB = r"(?:按职责分工负责|分工负责|按职责负责|共同负责|牵头|负责|配合|参与|协助)"
+_VERB_NAMES = r"(?:[^()（），,；;。：:“”]|[(（][^()（）]{1,6}[)）])+?"
+VERB_CLAUSE_RE = re.compile(rf"[(（]\s*({_VERB_NAMES}{_VERB}(?:\s*[，,；;]\s*{_VERB_NAMES}{_VERB})*)\s*[)）]")
+_VERB_SEGMENT_RE = re.compile(rf"({_VERB_NAMES})({_VERB})")
 UNIT_SPLIT_RE = re.compile(r"[、,，;；/\s]+|(?<=[局委办府会厅])(?:和|及)")
 # Units named in prose, used only in an article with no unit clause (inferred):
 # 区民政局负责… / 由区民政局负责… / 由区财政局按季度拨付… / 区民政局会同区财政局… / 区残联予以配合.
@@ -124,10 +131,34 @@ def split_names(names: str) -> list[str]:
     return out
 
 
+def verb_clause_units(clause: str) -> dict[str, list[str]] | None:
+    """``市公安局牵头，市发展改革委、市住房城乡建设局配合`` → units by role; None unless every name
+    is a body's name (（含技工院校）, （按规定负责） are no unit clauses)."""
+    roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
+    for names, verb in _VERB_SEGMENT_RE.findall(clause):
+        role = VERB_ROLES[verb[-2:]]
+        names = re.sub(r"^[由和及]|等$|(?:分别|共同|按职责分工|按职责)$", "", names.strip())
+        found = split_names(names)
+        if not found or not all(UNIT_END_RE.search(n) or re.search(r"[行司院所部署]$", n) for n in found):
+            return None
+        merge_roles(roles, {role: found})
+    return roles if any(roles.values()) else None
+
+
 def split_units(text: str) -> tuple[str, dict[str, list[str]]]:
     """Remove the responsible-unit clause(s) from a measure's text and return them parsed."""
     clauses = UNIT_CLAUSE_RE.findall(text)
     body = UNIT_CLAUSE_RE.sub("", text)
+    verb_roles = []
+
+    def _verb_clause(match: re.Match) -> str:
+        roles = verb_clause_units(match.group(1))
+        if roles is None:
+            return match.group(0)
+        verb_roles.append(roles)
+        return ""
+
+    body = VERB_CLAUSE_RE.sub(_verb_clause, body)
     kept_lines = []
     for line in body.split("\n"):
         clauses.extend(UNIT_CELL_RE.findall(line))
@@ -140,6 +171,8 @@ def split_units(text: str) -> tuple[str, dict[str, list[str]]]:
     roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
     for clause in clauses:
         merge_roles(roles, parse_units(clause))
+    for more in verb_roles:
+        merge_roles(roles, more)
     return "\n".join(kept_lines).strip(), roles
 
 

@@ -44,9 +44,16 @@ CONTINUATION_LABELS = frozenset({"说明", "注", "备注", "例如", "举例", 
 def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
     """A question-and-answer page or a headed service guide, when the document has no 一、/（一）
     numbering of its own; None otherwise (the plan parser reads it)."""
-    if sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x)) >= 2:
-        return None
     questions = [i for i in range(len(lines)) if _question(lines, i) is not None]
+    numbered = sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x))
+    # A question page grouped under 一、申请条件 / 二、补贴标准, its answers listing （一）（二）: the
+    # questions, numbered on through the groups, are what readers cite.
+    # A guide whose last part (四、常见问题) holds the questions is a plan's parts, not such a page.
+    groups = [i for i, x in enumerate(lines) if _group_heading(x)]
+    grouped = len(questions) >= QUESTION_PAGE_MIN and len(questions) > 2 * len(groups) and \
+        len({sum(1 for g in groups if g < q) for q in questions}) >= 2
+    if numbered >= 2 and not grouped:
+        return None
     headings = [i for i, x in enumerate(lines) if _heading(lines, i) or ROW_RE.match(x)]
     if len(questions) >= MIN_UNNUMBERED:
         # A service guide whose last part is 常见问题 is still a guide: its parts come first and are most
@@ -62,6 +69,15 @@ def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
     if len(headings) >= MIN_UNNUMBERED + 1 and firsts != 1:
         return _parse_headings(lines)
     return None
+
+
+QUESTION_PAGE_MIN = 5
+
+
+def _group_heading(line: str) -> bool:
+    """一、申请条件: a chapter line that only names a group (no sentence of its own)."""
+    m = CHAPTER_RE.match(line)
+    return bool(m) and len(m.group(2)) <= 20 and not re.search(r"[。；;，,？?]", m.group(2))
 
 
 def _heading(lines: list[str], i: int) -> bool:
@@ -96,10 +112,14 @@ def _parse_questions(lines: list[str]) -> tuple[list[str], list[Block]]:
     """Each question with its answer is a measure, cited 问1, 问2 … in page order; the question is its heading."""
     prelude: list[str] = []
     blocks: list[Block] = []
+    group = ""
     for i, line in enumerate(lines):
+        if blocks and _group_heading(line):
+            group = line  # 二、救助标准: the questions below are its, the answer above ends
+            continue
         question = _question(lines, i)
         if question is not None:
-            blocks.append(Block(f"问{len(blocks) + 1}", "", question, inferred=True))
+            blocks.append(Block(f"问{len(blocks) + 1}", group, question, inferred=True))
             if row := _row_question(line):
                 blocks[-1].lines.append(row[1])
             continue
