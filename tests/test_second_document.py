@@ -248,7 +248,8 @@ def test_a_documents_place_is_one_word_for_the_segmenter_and_no_search_word():
 
 def test_an_item_numbered_on_across_subsections_is_named_by_its_number(tmp_path, embedder):
     """A work plan numbers its items on (一(一) has 1–2, 一(二) 3–4 …): "item 4 of the Shigang work points"
-    is 一(二)4, in the document the question names."""
+    is 一(二)4, in the document the question names, and so is its "第4条", as flatly numbered measures
+    cite themselves. Its annex (附件1, with a note of its own) numbers nothing of the text."""
     from retrieval.service import build_service
     from tests.conftest import make_settings
 
@@ -257,10 +258,13 @@ def test_an_item_numbered_on_across_subsections_is_named_by_its_number(tmp_path,
     (corpus / "shigang-points.txt").write_text(
         "石港市2025年工作要点\n一、发展经济\n（一）工业\n1.新增规上企业20家。\n2.技术改造投资增长10%。\n"
         "（二）商贸\n3.举办消费季活动50场。\n4.建设夜间经济街区2个。\n二、民生\n（一）教育\n5.新增学位3000个。\n"
-        "6.改造薄弱学校8所。\n", encoding="utf-8")
+        "6.改造薄弱学校8所。\n附件1\n重点项目表\n序号 | 项目\n1 | 石港大道\n2 | 石港公园\n注：项目以立项为准。\n",
+        encoding="utf-8")
     shutil.copy(FIXTURE, corpus / FIXTURE.name)
     service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
     assert service.search("What does item 4 of the Shigang work points say?", 3)[0].measure.section == "一(二)4"
+    assert service.search("What does item 1 of the Shigang work points say?", 3)[0].measure.section == "一(一)1"
+    assert service.search("石港工作要点第6条讲的是什么？", 3)[0].measure.section == "二(一)6"
 
 
 def test_a_verb_jieba_glued_to_a_modal_is_still_covered():
@@ -339,3 +343,22 @@ def test_among_equal_translations_the_bridge_takes_the_ones_the_corpus_uses():
     words = ["公众", "公用", "公立", "公家"]
     assert set(Bridge(words).to_chinese(["public"], per_word=2)) == {"公众", "公家"}
     assert "公立" in Bridge(words, counts={"公立": 12, "公用": 1}).to_chinese(["public"], per_word=2)
+
+
+def test_a_year_in_a_measures_heading_is_mentioned(tmp_path, embedder):
+    """The rows of "附件3 2024年度奖补项目名单" never write 2024; their heading does, so a question about
+    2024's awards is no question about a year the document leaves out."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURE, corpus / FIXTURE.name)
+    (corpus / "shigang-call.txt").write_text(
+        "石港区2025年度节能奖补申报通知\n一、申报对象\n（一）在本区注册的工业企业可以申报，每家最高奖补200万元。\n"
+        "附件3\n2024年度奖补项目名单\n序号 | 企业名称 | 项目类别 | 奖补金额（万元）\n"
+        "1 | 石港恒昌纺织有限公司 | 节能技术改造 | 50.40\n2 | 石港宏远铸造有限公司 | 设备更新 | 28.30\n合计 | 78.70\n",
+        encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    verdict = service.answerer.retrieve("石港区2024年度节能奖补一共发了多少钱？").verdict
+    assert verdict.gap != "year", verdict.reason

@@ -348,7 +348,7 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
     # (a 2018 work plan answers "2018年要…" without writing 2018 in every measure).
     dominant = prepared.snapshot.derived("years", _dominant_years).get(best[0].document)
     year = next((y for y in info.years if y != dominant and y not in (best[0].title or "")
-                 and not any(y in m.text for m in best)), None)
+                 and not any(y in m.content_text for m in best)), None)
     if year and not gap:
         gap, detail = "year", year
     kind_gap = missing_kind(info.wanted, best)
@@ -419,7 +419,7 @@ def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
     # What the question pins down and the best measures plainly lack: a year they never mention, or
     # contact details when they hold none at all. The model weighs the other kinds softly, since they are
     # written in too many ways to be sure (a date may be "次月" or "营业执照签发日期"); these two are not.
-    if values["year_missing"] or (values["kind_gap"] and gap == "contact"):
+    if values["year_missing"] or (values["kind_gap"] and gap in ("contact", "email")):
         return Verdict(False, values["coverage"], dense, f"the best measures lack the {gap} asked for", gap,
                        detail, 0.0, values)
     model = model or default_model()

@@ -22,7 +22,7 @@ from retrieval.index.versions import Index, Snapshot
 from retrieval.search import lexcache
 from retrieval.search.bm25 import BM25
 from retrieval.models import Hit, Measure
-from retrieval.text.sections import in_section
+from retrieval.text.sections import cn_to_int, in_section
 from retrieval.search.documents import document_infos, english_place_names, named_documents, pinyin_name, place_variants
 from retrieval.search.query import QueryInfo, analyse
 from retrieval.index.store import StoreError
@@ -337,8 +337,9 @@ class HybridSearcher:
                                             for m in snapshot.measures], dtype=np.float32)
             # "item 19 of the Jinghu work points": in a document the question names, an item numbered on
             # across subsections is named by its number alone.
+            # A measure numbered flatly 1.–30. is its 第22条 too ("若干措施第22条", as such texts cite themselves).
             run_on = snapshot.derived("run_on_items", _run_on_items) if prepared.documents else {}
-            for wanted in (w for w in terms.info.sections if w.isdigit()):
+            for wanted in filter(None, map(_item_number, terms.info.sections)):
                 for row in run_on.get(wanted, ()):
                     if snapshot.measures[row].document in prepared.documents:
                         rankings["section"][row] = max(rankings["section"][row], 0.9)
@@ -420,12 +421,24 @@ LABEL_ID_RE = re.compile(r"[\u4e00-\u9fff]+")
 _ITEM_TAIL_RE = re.compile(r"^(?!第)(?:.*[)\u4e00-\u9fff])(\d{1,3})$")
 
 
+_ARTICLE_ID_RE = re.compile(r"第([一二三四五六七八九十百零〇两]+)条")
+
+
+def _item_number(section: str) -> str | None:
+    """"19" for an item named by its number alone, or by 第十九条; None for any other id."""
+    if section.isdigit():
+        return section
+    if match := _ARTICLE_ID_RE.fullmatch(section):
+        return str(cn_to_int(match.group(1)))
+    return None
+
+
 def _run_on_items(snapshot: Snapshot) -> dict[str, list[int]]:
     """Item number → rows, for documents whose items are numbered on across their subsections
     (一(一)1–3, 一(二)4–6 …): there "item 19" or "第19项" names one measure, 三(二)19."""
     by_document: dict[str, dict[str, list[int]]] = {}
     for i, m in enumerate(snapshot.measures):
-        if match := _ITEM_TAIL_RE.match(m.section):
+        if (match := _ITEM_TAIL_RE.match(m.section)) and not m.section.startswith("附件"):
             by_document.setdefault(m.document, {}).setdefault(match.group(1), []).append(i)
     rows: dict[str, list[int]] = {}
     for numbers in by_document.values():
