@@ -601,3 +601,14 @@ def test_a_question_page_grouped_under_chapter_headings():
              "问：要交费吗？", "答：不收费。", "问：多久办完？", "答：20个工作日。", "问：在哪里办？", "答：街道。"]
     ids = [m.section for m in parse_text("\n".join(guide), "guide").measures]
     assert ids[:3] == ["一", "二1", "二2"]
+
+
+def test_a_tables_total_is_the_annexs_own_not_its_last_rows():
+    """合计 under the last row sums the table: cited as the annex, with the unit its column names."""
+    text = ("石港区节能奖补申报通知\n一、申报对象\n（一）工业企业。在本区注册的工业企业可以申报。\n"
+            "附件3\n2024年度奖补项目名单\n序号 | 企业名称 | 项目类别 | 奖补金额（万元）\n"
+            "1 | 石港恒昌纺织有限公司 | 节能技术改造 | 50.40\n2 | 石港宏远铸造有限公司 | 设备更新 | 28.30\n合计 | 78.70\n")
+    s = {m.section: m for m in parse_text(text, "x").measures}
+    assert list(s) == ["一(一)", "附件3", "附件3-1", "附件3-2"]
+    assert s["附件3"].text.endswith("合计 | 奖补金额78.70万元")
+    assert "合计" not in s["附件3-2"].text

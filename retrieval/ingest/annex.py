@@ -98,6 +98,13 @@ def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow], list[str]]:
                 notes.append(line)
             continue
         cells = cells_of(line)
+        if rows and TOTAL_RE.match(cells[0]):
+            # 合计 | 1578.87: the table's total, not its last row's; its figures stand under the last
+            # columns (the label spans the others), so "奖补金额（万元）" writes it 奖补金额1578.87万元.
+            values = _with_units(header[len(header) - len(cells) + 1:], cells[1:], cells[1:]) \
+                if 1 < len(cells) <= len(header) else cells[1:]
+            notes.append(" | ".join([cells[0], *values]))
+            continue
         number = _row_number(cells)
         if number is None and not rows:
             if not header and (any(_column_role(c) for c in cells) or any(c in TITLE_COLUMNS for c in cells)
@@ -114,6 +121,7 @@ def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow], list[str]]:
 
 
 NUMBER_COLUMNS = ("序号", "编号", "序", "No.", "NO.")
+TOTAL_RE = re.compile(r"^(?:合\s*计|总\s*计|共\s*计|总\s*额)\s*[:：]?$")
 # A column whose header carries the unit ("购房补贴（万元）", "期限（月）"): its cells are bare figures.
 _HEADER_UNIT_RE = re.compile(r"^(.+?)\s*[(（]\s*([^()（）]{1,6})\s*[)）]\s*$")
 _BARE_FIGURE_RE = re.compile(r"^\d+(?:\.\d+)?$")
@@ -191,9 +199,10 @@ def annex_measures(annexes, name: str, main: list[Measure]) -> list[Measure]:
             out.append(Measure(document=name, title="", section=annex.label, chapter=heading, subsection="",
                                text=body))
             continue
-        if notes:  # the table's notes are the annex's own words, cited as the annex
+        if notes:  # the table's notes and total are the annex's own words, cited as the annex
+            total = any(TOTAL_RE.match(cells_of(n)[0]) for n in notes)
             out.append(Measure(document=name, title="", section=annex.label, chapter=heading, subsection="",
-                               text="\n".join(notes)))
+                               text="\n".join(([" | ".join(header)] if total and header else []) + notes)))
         for row in rows:
             roles = row_roles(header, row)
             out.append(Measure(document=name, title="", section=row.section, chapter=heading, subsection="",
