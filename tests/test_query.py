@@ -55,6 +55,8 @@ def test_kinds(question, kind):
     ("居住证的办理地点和联系电话是什么？", "contact"),
     ("What is the address of the service centre?", "contact"),
     ("What is the phone number of the district office?", "contact"),
+    ("Is there an email address we can send questions to?", "email"),  # a phone number is no answer
+    ("申报咨询邮箱是多少？", "email"),
     ("正常情况下，居住证受理后几个工作日能拿到？", "duration"),  # 后几: after acceptance, how many
     ("见习期限一般多长？最长不能超过多久？", "duration"),  # not a date: the text says 3个月 … 12个月
     ("How many start-ups will be given start-up funding?", "count"),  # not an amount: 500家

@@ -363,6 +363,7 @@ GAPS = {
     "number": ("文件提到了相关措施,但没有给出具体数字。", "The document mentions this but gives no figure."),
     "date": ("文件没有给出具体时间或期限。", "The document gives no date or deadline for this."),
     "contact": ("文件没有提供联系方式。", "The document gives no contact details."),
+    "email": ("文件没有提供电子邮箱。", "The document gives no email address."),
     "procedure": ("文件没有说明申请流程或材料。", "The document does not describe how to apply."),
     "place": ("文件没有提到{detail}。", "The document does not mention {detail}."),
     "year": ("文件没有关于{detail}年的内容。", "The document says nothing about {detail}."),

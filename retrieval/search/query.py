@@ -129,6 +129,7 @@ _MONEY_EN = re.compile(r"\b(?:subsid\w*|grant\w*|bonus\w*|reward\w*|award\w*|yua
                        r"fund\w*|budget\w*|cost\w*|fee\w*|fine\w*|pay\w*|salar\w*|wage\w*|reimburs\w*|premium\w*)\b", re.I)
 _FIGURE_ASKED = re.compile(r"多少|多久|多长|几[个天年月次家项名级]|\bhow (?:much|many|long)\b|\bwhat (?:amount|rate|percentage)\b|"
                            r"电话|联系方式|地址|\bphone number\b|\bcontact\b|\baddress\b", re.I)
+_EMAIL_ASKED = re.compile(r"邮箱|电子邮件|\be-?mail\b", re.I)
 FIGURE_KINDS = frozenset({"amount", "percentage", "count", "duration", "number"})
 
 
@@ -208,7 +209,7 @@ class QueryInfo:
         # ("能领多少吗?", "Can I get it, and how much?" still want the figure.)
         if self.asks_who or (self.asks_yesno and not _FIGURE_ASKED.search(self.text)):
             return None
-        for kind in ("contact", "percentage", "duration", "count", "amount", "date", "number", "procedure"):
+        for kind in ("email", "contact", "percentage", "duration", "count", "amount", "date", "number", "procedure"):
             if kind in self.kinds:
                 return kind
         return None
@@ -230,6 +231,8 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
         kinds.add("yesno")
     if "number" in kinds and "count" not in kinds and (_MONEY_ZH if zh else _MONEY_EN).search(question):
         kinds.add("amount")  # "能拿到多少一次性奖励": how much, of money
+    if "contact" in kinds and _EMAIL_ASKED.search(question):
+        kinds.add("email")  # "Is there an email address…?": a phone number does not answer it
     if "who" in kinds:
         kinds -= {"count", "number"}  # "由哪几个部门负责" counts departments, it wants their names
     if zh and _CHANGE_BY_ZH.search(question):

@@ -33,6 +33,8 @@ CONTENT_RE: dict[str, re.Pattern] = {
                          r"公里|千米|米|平方米|立方米|公斤|千克|克|吨|度|千瓦|瓦|伏|岁|周岁|小时|分钟|周|层|万|亿)"),
     # Contact details themselves: a number to call, an address, a mailbox or a website.
     "contact": re.compile(r"\d{3,4}-?\d{7,8}|(?<!\d)\d{5,}(?!\d)|@|https?://|www\.|地址[:：]|电话[:：]|[路街道巷]\d+号"),
+    # A mailbox asked for by name: a phone number or an address is no answer to it.
+    "email": re.compile(r"@|邮箱|电子邮件|e-?mail", re.I),
     "procedure": re.compile(r"材料|流程|程序|手续|提交|提出|申请表|申请|受理|办理|登记|报名|审核|审批|渠道|途径|窗口|网上|"
                             r"系统|小程序|登录|填写|携带|提供|出具|向.{1,20}(?:申请|提出|报送|报告)"),
 }
