@@ -362,3 +362,25 @@ def test_a_year_in_a_measures_heading_is_mentioned(tmp_path, embedder):
     service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
     verdict = service.answerer.retrieve("石港区2024年度节能奖补一共发了多少钱？").verdict
     assert verdict.gap != "year", verdict.reason
+
+
+def test_a_question_naming_a_place_is_answered_from_that_places_document(tmp_path, embedder):
+    """Two cities' documents speak of residence permits; "檀溆的居住证申领条件" is about 檀溆's, though the
+    other city's guide is all about the permit and words it more like the question."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "qingchuan-guide.txt").write_text(
+        "青川市居住证申领办事指南\n一、申领条件\n（一）居住证申领条件。在青川居住登记满半年，有合法稳定就业、住所或连续就读的，"
+        "可以申领居住证。\n（二）申领居住证需要的材料。居民身份证、居住登记凭证和近期照片。\n二、办理时限\n（一）居住证申领"
+        "自受理之日起10个工作日内办结。\n", encoding="utf-8")
+    (corpus / "tanxu-opinions.txt").write_text(
+        "檀溆市人民政府关于深入推进农业转移人口市民化的实施意见\n一、放开落户限制\n（一）全面取消城镇落户限制，有意愿的"
+        "人员均可落户。\n二、完善基本公共服务\n（一）降低门槛。离开常住户口所在地，到我市居住半年以上，符合有合法稳定就业、"
+        "合法稳定住所、连续就读条件之一的，可以申领。\n（二）随迁子女入学。持有本市有效证件的，可以申请入学。\n",
+        encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    hits = service.search("檀溆的居住证申领条件是什么？", 3)
+    assert hits[0].measure.document == "tanxu-opinions" and hits[0].measure.section == "二(一)"
