@@ -612,3 +612,13 @@ def test_a_tables_total_is_the_annexs_own_not_its_last_rows():
     assert list(s) == ["一(一)", "附件3", "附件3-1", "附件3-2"]
     assert s["附件3"].text.endswith("合计 | 奖补金额78.70万元")
     assert "合计" not in s["附件3-2"].text
+
+
+def test_a_local_regulations_adoption_note_names_its_issuer():
+    """"（2025年4月28日蘅皋市第十七届人民代表大会常务委员会第二十六次会议通过" under the title: the city's
+    congress standing committee made it, not the province that approved it on the next line."""
+    text = "\n".join(["蘅皋市物业管理条例", "（2025年4月28日蘅皋市第十七届人民代表大会常务委员会第二十六次会议通过",
+                      "2025年7月30日澄湘省第十四届人民代表大会常务委员会第十九次会议批准）", "第一章 总则",
+                      "第一条 为了规范物业管理活动，制定本条例。", "第二条 本条例适用于本市行政区域内的物业管理活动。"])
+    document = parse_text(text, "henggao")
+    assert document.issuer == "蘅皋市人民代表大会常务委员会" and document.date == "2025-04-28"

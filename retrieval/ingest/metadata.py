@@ -22,6 +22,11 @@ ORG_END_RE = re.compile(r"(?:局|委|委员会|厅|办公室|政府|中心|院|�
 # （2021年7月27日中华人民共和国国务院令第746号公布）: when and by whom a regulation was promulgated.
 NOTE_RE = re.compile(r"^[（(]\s*\d{4}\s*年.{0,60}(?:公布|发布|通过|施行)")
 DECREE_RE = re.compile(r"^(?:中华人民共和国)?(.{2,20}?)令第\d+号$")
+# A local regulation's adoption note names the congress that made it: "（2025年4月28日蘅皋市第十七届人民代表
+# 大会常务委员会第二十六次会议通过" → 蘅皋市人民代表大会常务委员会 (the first body named; a province's
+# approval may follow on the next line).
+ADOPTED_RE = re.compile(r"^[（(]\s*\d{4}\s*年\d{1,2}\s*月\d{1,2}\s*日\s*([\u4e00-\u9fff]{2,12}?)第[一二三四五六七八九十]+届"
+                        r"(人民代表大会(?:常务委员会)?)第[一二三四五六七八九十百]+次(?:全体)?会议")
 # A signer under the signature: "市　长：温国辉".
 SIGNER_RE = re.compile(rf"^[{_CJK}\s]{{1,8}}[:：]\s*[{_CJK}]{{2,4}}$")
 SOURCE_RE = re.compile(r"^(?:来源|发布机构|发布机关|发文机关)\s*[:：]\s*(.+)$")
@@ -141,7 +146,9 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
     doc_number = find_doc_number(prelude + main[:40], written) or _page_doc_number(page)
     note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")
     decree = DECREE_RE.match(doc_number)
-    issuer = signed[0] or (decree.group(1) if decree else "") or find_issuer(written, prelude, page)
+    adopted = next((m for x in prelude + main[:10] if (m := ADOPTED_RE.match(x))), None)
+    issuer = signed[0] or (decree.group(1) if decree else "") or \
+        ("".join(adopted.groups()) if adopted else "") or find_issuer(written, prelude, page)
     date = signed[1] or note_date or normal_date(page.get("date", "")) or \
         next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "")
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
