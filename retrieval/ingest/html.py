@@ -9,6 +9,7 @@ can be read row by row.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -47,9 +48,32 @@ PAGE_META = {"articletitle": "title", "pubdate": "date", "contentsource": "sourc
 VAGUE_SOURCES = {"本网", "本站", "原创", "网站"}
 
 
+# Several whole pages in one file: a long article the site splits into pages, saved one after another.
+_PAGE_END_RE = re.compile(r"</html\s*>", re.I)
+_PAGER_RE = re.compile(r"^第\s*\d+\s*页\s*[/，,]?\s*共\s*\d+\s*页|^(?:上一页|下一页|首页|尾页)(?:\s|$)")
+_HEADING_LINE_RE = re.compile(r"^第\s*[一二三四五六七八九十百零〇\d]+\s*[编章节条]")
+
+
 def html_text(markup: str) -> tuple[str, dict[str, str]]:
-    """Decoded HTML → (plain text, page metadata). Raises whatever BeautifulSoup/lxml raise."""
+    """Decoded HTML → (plain text, page metadata). Raises whatever BeautifulSoup/lxml raise.
+
+    A file holding several saved pages of one article reads as the article: each page's text in turn,
+    without what the later pages repeat of the first (the site's header, the title, the footer)."""
+    pages = [page for page in _PAGE_END_RE.split(markup) if "<body" in page.lower() or "<p" in page.lower()]
+    if len(pages) < 2:
+        return _page_text(markup)
+    text, meta = _page_text(pages[0])
+    first = set(text.splitlines())
+    lines = text.splitlines()
+    for page in pages[1:]:
+        more, _ = _page_text(page)
+        lines += [x for x in more.splitlines() if _HEADING_LINE_RE.match(x) or x not in first]
+    return "\n".join(x for x in lines if not _PAGER_RE.match(x)), meta
+
+
+def _page_text(markup: str) -> tuple[str, dict[str, str]]:
     soup = BeautifulSoup(markup, "lxml")
+    _restore_scripted_body(soup)
     meta = _page_meta(soup)
     _drop_hidden(soup)
     _drop_furniture(soup)
@@ -74,6 +98,40 @@ def html_text(markup: str) -> tuple[str, dict[str, str]]:
 FORMAL_TITLE_RE = re.compile(r"^(?:\S.{1,60})?关于.{2,60}的(?:通知|通告|公告|意见|实施意见|办法|方案|决定|批复|函|规定|细则)$")
 # The issuers on a line of their own above "关于…的通知" (the red-headed layout of a 文件).
 ISSUER_LINE_RE = re.compile(r"^[\u4e00-\u9fff\s]{2,40}(?:局|委|委员会|办公室|办公厅|政府|厅|院|中心|部|会|处|所)$")
+
+
+# A JSON string in a <script>: "content": "\u003cp\u003e第一条 …" (escapes kept; decoded by json).
+_JSON_STRING_RE = re.compile(r'"((?:[^"\\]|\\.){200,})"')
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _restore_scripted_body(soup) -> None:
+    """A page whose article lives only in a script (``var pageData = {"content": "<p>第一条…"}``), drawn
+    into an empty <div id="zoom"> by JavaScript: the HTML in the script's longest such string is put in the
+    page, where a browser would show it. Pages that show their text already are left alone."""
+    best, best_cjk = None, 0
+    for script in soup.find_all("script"):
+        for match in _JSON_STRING_RE.finditer(script.string or ""):
+            try:
+                value = json.loads(f'"{match.group(1)}"')
+            except ValueError:
+                continue
+            cjk = len(_CJK_RE.findall(value))
+            if cjk > best_cjk and "<" in value:
+                best, best_cjk = value, cjk
+    if best is None:
+        return
+    shown = sum(len(_CJK_RE.findall(t)) for t in soup.find_all(string=True)
+                if t.parent is not None and t.parent.name not in ("script", "style"))
+    # gkmlpt pages carry their text in a script and show it too: only a page showing less than half of
+    # what its script holds is missing its body.
+    if best_cjk < 200 or shown >= best_cjk / 2:
+        return
+    holder = soup.new_tag("div")
+    holder["class"] = "restored-content"
+    for node in list(BeautifulSoup(best, "lxml").body or []):
+        holder.append(node)
+    (soup.body or soup).append(holder)
 
 
 def _formal_title(headline: str, lines: list[str]) -> str | None:
