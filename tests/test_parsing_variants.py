@@ -622,3 +622,83 @@ def test_a_local_regulations_adoption_note_names_its_issuer():
                       "第一条 为了规范物业管理活动，制定本条例。", "第二条 本条例适用于本市行政区域内的物业管理活动。"])
     document = parse_text(text, "henggao")
     assert document.issuer == "蘅皋市人民代表大会常务委员会" and document.date == "2025-04-28"
+
+
+def test_a_page_whose_body_is_only_in_a_script(tmp_path):
+    """The article as JSON-escaped HTML in ``var pageData = {...}``, drawn into an empty div by JavaScript:
+    read as a browser would show it."""
+    import json
+
+    body = "".join(f"<p>第{n}条 停车场管理单位应当公示收费标准，每小时不超过{n}元，违者处以罚款。</p>"
+                   for n in ("一", "二", "三", "四", "五", "六", "七", "八"))
+    data = json.dumps({"title": "蕖湄市机动车停车场建设和管理办法", "content": body}).replace("<", "\\u003c")
+    page = (f"<html><head><title>蕖湄市人民政府</title><script>var pageData = {data};</script></head>"
+            "<body><div class='nav'>首页 政务公开</div><div id='zoom'></div><div class='foot'>主办单位：蕖湄市人民政府</div>"
+            "</body></html>")
+    path = tmp_path / "qumei-parking.html"
+    path.write_text(page, encoding="utf-8")
+    document = parse_file(path)
+    assert [m.section for m in document.measures][:3] == ["第一条", "第二条", "第三条"]
+    assert "每小时不超过三元" in by_section(document)["第三条"].text
+
+
+def test_a_regulation_saved_as_several_pages_in_one_file(tmp_path):
+    """Three pages of one regulation saved one after another: every article is read once, without the
+    pages' repeated header, title and pager."""
+    def page(number: int, articles: str) -> str:
+        return ("<html><body><div class='head'>蔚岑人大网 首页</div><h1>蔚岑市城市绿化条例</h1>"
+                f"<div id='zoom'>{articles}</div><div class='pager'>第{number}页 共2页 上一页 下一页</div>"
+                "<div class='foot'>主办：蔚岑市人大常委会办公厅</div></body></html>\n")
+    first = "".join(f"<p>第{n}条 城市绿化应当遵循规划先行的原则。</p>" for n in ("一", "二", "三"))
+    second = "<p>第四条 公园绿地每处不少于一千平方米。</p><p>第五条 违反本条例的，处以罚款。</p>"
+    path = tmp_path / "weicen-greening.html"
+    path.write_text(page(1, first) + page(2, second), encoding="utf-8")
+    document = parse_file(path)
+    assert [m.section for m in document.measures] == ["第一条", "第二条", "第三条", "第四条", "第五条"]
+    assert "第2页" not in by_section(document)["第三条"].text
+
+
+def test_an_annex_that_is_a_document_of_its_own():
+    """A 决定 publishing its 实施细则 as 附件: the annex's articles are measures, cited as it numbers them
+    (第三条), and full-width digits read as digits; an annex numbered like the main text keeps its label."""
+    text = "\n".join([
+        "楮墅市人民政府关于施行《楮墅市城乡居民基本养老保险实施细则》的决定", "一、《细则》自2025年7月1日起施行。",
+        "二、原办法同时废止。", "附件", "楮墅市城乡居民基本养老保险实施细则", "第一章 总则",
+        "第一条 为建立城乡居民基本养老保险制度，制定本细则。", "第二条 年满１６周岁的居民可以参保。",
+        "第 三 条 缴费档次为每年２００元至５０００元。"])
+    s = by_section(parse_text(text, "chushu"))
+    assert list(s) == ["一", "二", "第一条", "第二条", "第三条"]
+    assert s["第三条"].chapter.startswith("附件 楮墅市城乡居民基本养老保险实施细则")
+    guide = "\n".join([
+        "菰浦市关于组织申报2025年度文化和旅游专项资金的通知", "一、申报时间为2025年5月31日前。", "二、联系人：周工。",
+        "附件1", "申报指南", "一、支持方向", "（一）文旅融合项目。最高补助100万元。", "（二）夜间文旅消费。最高补助50万元。",
+        "二、申报条件", "（一）在本市注册满1年。"])
+    assert [m.section for m in parse_text(guide, "gupu").measures] == [
+        "一", "二", "附件1一(一)", "附件1一(二)", "附件1二(一)"]
+
+
+def test_boxes_beside_a_plans_text_are_measures_of_their_own():
+    """专栏1 and its projects (numbered on one line) are 专栏1-1, 专栏1-2, not the end of the （一） above."""
+    text = "\n".join([
+        "筼沚市城市更新行动实施方案（2025—2027年）", "一、推进居住环境更新",
+        "（一）实施老旧小区改造。一是明确改造范围；二是完善配套设施。（牵头单位：市住房和城乡建设局）",
+        "专栏1 城镇老旧小区改造重点工程",
+        "1．2025年改造老旧小区138个，涉及居民1.9万户。 2．2026年改造老旧小区150个。",
+        "（二）推进城中村改造。坚持先安置后拆迁。（牵头单位：市住房和城乡建设局）"])
+    s = by_section(parse_text(text, "yunzhi"))
+    assert list(s) == ["一(一)", "一(二)", "专栏1-1", "专栏1-2"]
+    assert s["专栏1-1"].text == "2025年改造老旧小区138个，涉及居民1.9万户。"
+    assert "专栏" not in s["一(一)"].text and "专栏1" in s["专栏1-1"].chapter
+
+
+def test_a_page_of_numbered_keyword_blocks():
+    """一图读懂: 关键词1 … 关键词3 with bullets and a 政策原文 line each, then steps ① ② under a heading."""
+    text = "\n".join([
+        "一图读懂｜琮阳市支持居民合理住房消费若干措施", "近日印发《若干措施》，共16条。",
+        "关键词1：购房补贴", "● 按购房合同总价的1%给予补贴，单套最高3万元；", "政策原文：第一条",
+        "关键词2：多孩家庭", "● 二孩家庭每套再增加1万元；", "政策原文：第二条",
+        "关键词3：青年人才", "● 博士6万元；", "政策原文：第三条",
+        "—— 补贴申领流程 ——", "① 网签备案：完成网签备案。", "② 提交申请：通过APP在线申请。"])
+    s = by_section(parse_text(text, "congyang"))
+    assert list(s) == ["关键词1", "关键词2", "关键词3", "①", "②"]
+    assert "单套最高3万元" in s["关键词1"].text and s["②"].chapter == "补贴申领流程"

@@ -25,6 +25,7 @@ from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE:
     BULLET_RE, CHAPTER_RE, CIRCLED, ITEM_RE, SUBSECTION_RE, Block, chapter_id, item_match)
 from retrieval.ingest.metadata import document_meta, signature
 from retrieval.ingest.pages import drop_running_heads, unwrap
+from retrieval.ingest.boxes import box_measures, split_boxes
 from retrieval.ingest.task_table import task_table_lines
 from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
@@ -295,6 +296,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     main, annexes = split_annexes(lines)
     main, signed_issuer, signed_date = signature(main)
     main = task_table_lines(main)
+    main, boxes = split_boxes(main)
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
     if articles >= 2:
         prelude, blocks = _parse_articles(main)
@@ -304,8 +306,10 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         prelude, blocks = _parse_plan(main)
     distribute_shared_units(blocks)
     measures, warnings = _measures(blocks, name)
-    if not measures and not annexes:
+    structured, annexes = _structured_annexes(annexes, name, {m.section for m in measures})
+    if not measures and not annexes and not structured and not boxes:
         measures, warnings = _unstructured(main, name)
+    measures += structured + box_measures(boxes, name)
     measures += annex_measures(annexes, name, measures)
     if not measures:
         raise NoMeasuresError("no numbered measures, subsections or articles were found")
@@ -316,6 +320,37 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     warnings += _size_warning(lines, measures)
     log.debug("parsed %s: %d measures", name, len(measures))
     return Document(name=name, measures=tuple(measures), source=source, warnings=tuple(warnings), **meta)
+
+
+def _structured_annexes(annexes: list, name: str, taken: set[str]) -> tuple[list[Measure], list]:
+    """Annexes that are documents of their own (a 决定 publishing its 实施细则 as 附件, a 通知 whose 申报指南
+    is 附件1): their articles or 一、/（一） parts are measures, cited as the annex numbers them, with the
+    annex's label before the ids only where another part of the page uses the same ids (附件1四(一)).
+    Returns those measures and the annexes left for the table and text reader."""
+    out: list[Measure] = []
+    rest = []
+    for annex in annexes:
+        lines = annex.lines
+        if sum(1 for x in lines if ARTICLE_RE.match(x)) >= 2:
+            prelude, blocks = _parse_articles(lines)
+        elif sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x)) >= 3:
+            prelude, blocks = _parse_plan(lines)
+            distribute_shared_units(blocks)
+        else:
+            rest.append(annex)
+            continue
+        found, _ = _measures(blocks, name)
+        if not found:
+            rest.append(annex)
+            continue
+        heading = " ".join([annex.label, *prelude[:1]])
+        ids = {m.section for m in found}
+        # 一(一) under the main text's 一 would read as part of it: any id beginning another takes the label.
+        prefix = annex.label if any(a.startswith(t) or t.startswith(a) for a in ids for t in taken) else ""
+        taken |= {prefix + i for i in ids}
+        out.extend(dataclasses.replace(m, section=prefix + m.section, chapter="\n".join(filter(None, (heading, m.chapter))))
+                   for m in found)
+    return out, rest
 
 
 def _unbulleted(lines: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from retrieval.ingest.blocks import CHAPTER_RE, ITEM_RE, SUBSECTION_RE, Block, any_item, item_match
+from retrieval.ingest.blocks import CHAPTER_RE, CIRCLED_RE, ITEM_RE, SUBSECTION_RE, Block, any_item, item_match
 from retrieval.models import Measure
 from retrieval.text.textnorm import sentences
 
@@ -41,9 +41,51 @@ INLINE_LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]\s*(\S.{8,})$")
 CONTINUATION_LABELS = frozenset({"说明", "注", "备注", "例如", "举例", "其中", "答", "问", "注意"})
 
 
+# "关键词1：购房补贴", "亮点2：…": a page of numbered blocks, each under one label word (一图读懂 pages).
+LABEL_SERIES_RE = re.compile(r"^([\u4e00-\u9fff]{2,4}?)\s*(\d{1,2})\s*[:：]\s*(.*)$")
+MIN_SERIES = 3
+
+
+def _label_series(lines: list[str]) -> str | None:
+    """The label word of blocks numbered 1, 2, 3 … on through the page ("关键词"), or None."""
+    found: dict[str, list[int]] = {}
+    for line in lines:
+        if m := LABEL_SERIES_RE.match(line):
+            found.setdefault(m.group(1), []).append(int(m.group(2)))
+    for label, numbers in found.items():
+        if len(numbers) >= MIN_SERIES and numbers == list(range(1, len(numbers) + 1)) and label not in ("问题", "附件"):
+            return label
+    return None
+
+
+def _parse_label_series(lines: list[str], label: str) -> tuple[list[str], list[Block]]:
+    """关键词1 … 关键词17 are measures; steps ①②③ after them are measures too, under the line that heads
+    them ("补贴申领流程"); bullets and 政策原文 lines stay in the block they follow."""
+    prelude: list[str] = []
+    blocks: list[Block] = []
+    heading = ""
+    for line in lines:
+        if (m := LABEL_SERIES_RE.match(line)) and m.group(1) == label:
+            blocks.append(Block(f"{label}{m.group(2)}", "", line))
+            heading = ""
+            continue
+        if blocks and (m := CIRCLED_RE.match(line)):
+            blocks.append(Block(m.group(1), heading, "", [m.group(2)] if m.group(2) else []))
+            continue
+        if not blocks:
+            prelude.append(line)
+        elif len(line) <= 20 and not re.search(r"[。；;，,]", line) and not line.startswith(("●", "▲", "■", "◆", "•")):
+            heading = line.strip("—-－ ")  # "—— 补贴申领流程 ——": what the steps below are
+        else:
+            blocks[-1].lines.append(line)
+    return prelude, blocks
+
+
 def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
     """A question-and-answer page or a headed service guide, when the document has no 一、/（一）
     numbering of its own; None otherwise (the plan parser reads it)."""
+    if (label := _label_series(lines)) and not any(CHAPTER_RE.match(x) for x in lines):
+        return _parse_label_series(lines, label)
     questions = [i for i in range(len(lines)) if _question(lines, i) is not None]
     numbered = sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x))
     # A question page grouped under 一、申请条件 / 二、补贴标准, its answers listing （一）（二）: the
