@@ -96,3 +96,24 @@ def test_a_value_listed_with_line_breaks_stays_in_its_row():
         <tr><td>办理时限</td><td>5个工作日</td></tr></table></body></html>"""
     lines = html_text(page)[0].splitlines()
     assert "办理时限 | 5个工作日" in lines and lines[1].startswith("申请材料 | 1.材料1 2.材料2")
+
+
+def test_full_width_digits_and_indents_count_as_printed():
+    """A PDF's text with full-width digits (５００元) and paragraphs indented by two full-width spaces: the
+    margin is where the printed line ended, so a line ending in "５００" before "元" on the next, and a
+    first line shortened by its indent, still join (a figure broken apart is no figure)."""
+    articles = [f"第{n}条　个人缴费标准设为每年２００元、３００元、５００元、８００元、１０００元、１５００元、２０００元、"
+                "３０００元、４０００元、５０００元、６０００元１１个档次，参保人员自主选择档次缴费，多缴多得，每年可以调整"
+                "一次缴费档次，具体办法由市人力资源和社会保障局会同市财政局另行制定。" for n in "一二三四"]
+    lines = ["楮墅市城乡居民基本养老保险实施细则"]
+    for article in articles:  # printed 56 columns wide, the first line after a two-space indent
+        line, width = "　　", 4
+        for ch in article:
+            if width + columns(ch) > 56:
+                lines.append(line)
+                line, width = "", 0
+            line, width = line + ch, width + columns(ch)
+        lines.append(line)
+    measures = parse_text("\n".join(lines), "x").measures
+    assert [m.section for m in measures] == ["第一条", "第二条", "第三条", "第四条"]
+    assert all("\n" not in m.text and "500元、800元" in m.text for m in measures)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import Mapping
 
 # A short line seen on this many pages is a running head or foot, not text.
 MIN_RUNNING = 3
@@ -42,9 +43,11 @@ def drop_running_heads(lines: list[str], *, keep_first: int = 5) -> list[str]:
     return [line for i, line in enumerate(lines) if line not in heads or i < keep_first]
 
 
-def margin(lines: list[str]) -> int | None:
-    """The right margin the text was broken at, in columns, or None when its lines are paragraphs."""
-    widths = [columns(line) for line in lines if TABLE_ROW not in line]
+def margin(lines: list[str], printed: Mapping[str, int] | None = None) -> int | None:
+    """The right margin the text was broken at, in columns, or None when its lines are paragraphs.
+    ``printed``: each line's width as it was printed, when its characters have been changed since."""
+    printed = printed or {}
+    widths = [printed.get(line) or columns(line) for line in lines if TABLE_ROW not in line]
     long = [w for w in widths if w >= MIN_WRAP_COLUMNS]
     if not long:
         return None
@@ -56,10 +59,11 @@ def margin(lines: list[str]) -> int | None:
     return max(w for w in long if abs(w - width) <= 1)
 
 
-def unwrap(lines: list[str]) -> list[str]:
+def unwrap(lines: list[str], printed: Mapping[str, int] | None = None) -> list[str]:
     """Lines broken at a fixed right margin joined again: a line that reaches the margin without
     ending its sentence or clause goes on in the next line."""
-    right = margin(lines)
+    printed = printed or {}
+    right = margin(lines, printed)
     if right is None:
         return lines
     out: list[str] = []
@@ -69,6 +73,6 @@ def unwrap(lines: list[str]) -> list[str]:
             out[-1] += line
         else:
             out.append(line)
-        carry = (columns(line) >= right - MARGIN_SLACK and not PARAGRAPH_END_RE.search(line)
+        carry = ((printed.get(line) or columns(line)) >= right - MARGIN_SLACK and not PARAGRAPH_END_RE.search(line)
                  and not LEADERS_RE.search(line) and TABLE_ROW not in line)
     return out

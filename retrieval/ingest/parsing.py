@@ -24,7 +24,7 @@ from retrieval.ingest.annex import annex_measures, split_annexes
 from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE: read by tests and loaders)
     BULLET_RE, CHAPTER_RE, CIRCLED, ITEM_RE, SUBSECTION_RE, Block, chapter_id, item_match)
 from retrieval.ingest.metadata import document_meta, signature
-from retrieval.ingest.pages import drop_running_heads, unwrap
+from retrieval.ingest.pages import columns, drop_running_heads, unwrap
 from retrieval.ingest.boxes import box_measures, split_boxes
 from retrieval.ingest.task_table import task_table_lines
 from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
@@ -62,10 +62,12 @@ class NoMeasuresError(ValueError):
 
 def _clean_lines(text: str) -> list[str]:
     lines = []
+    widths: dict[str, int] = {}  # as printed: a full-width ５００ took six columns of the line, 500 takes three
     page_marks = text.count("\f")
-    text = text.translate(FULL_WIDTH_DIGITS).replace("\xa0", " ").replace("\f", "\n")
+    text = text.replace("\xa0", " ").replace("\f", "\n")
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.strip().strip("\u3000\ufeff\u200b").strip()
+        printed = raw.strip().strip("\u3000\ufeff\u200b").strip()
+        line = printed.translate(FULL_WIDTH_DIGITS)
         if line and PAGE_NUMBER_RE.match(line):
             page_marks += 1
             continue
@@ -74,9 +76,10 @@ def _clean_lines(text: str) -> list[str]:
         if TRAILER_RE.match(line):
             break
         lines.append(line)
+        widths[line] = max(widths.get(line, 0), columns(raw.rstrip()))  # its indent took columns too
     if page_marks >= 2:  # printed pages: their running heads go
         lines = drop_running_heads(lines)
-    return _first_items_before_digits(unwrap(lines))
+    return _first_items_before_digits(unwrap(lines, widths))
 
 
 FIRST_ITEM_DIGITS_RE = re.compile(r"^1\s*([.．])(\d)")
