@@ -335,18 +335,6 @@ def test_the_lexical_index_keeps_the_words_jieba_was_taught(second):
     lex = second.searcher.lexical(second.index.snapshot())
     assert {"临江市", "临江"} <= lex.taught and "市人力资源社会保障局" in lex.taught
     assert pickle.loads(pickle.dumps(lex)).taught == lex.taught
-
-
-def test_among_equal_translations_the_bridge_takes_the_ones_the_corpus_uses():
-    """CC-CEDICT glosses 公众, 公用, 公立 and 公家 each as "public" alone: equally good translations. Of
-    these the few kept are the ones the corpus's measures use most, not the first in character order."""
-    from retrieval.text.bridge import Bridge
-
-    words = ["公众", "公用", "公立", "公家"]
-    assert set(Bridge(words).to_chinese(["public"], per_word=2)) == {"公众", "公家"}
-    assert "公立" in Bridge(words, counts={"公立": 12, "公用": 1}).to_chinese(["public"], per_word=2)
-
-
 def test_a_year_in_a_measures_heading_is_mentioned(tmp_path, embedder):
     """The rows of "附件3 2024年度奖补项目名单" never write 2024; their heading does, so a question about
     2024's awards is no question about a year the document leaves out."""

@@ -6,7 +6,6 @@ and so adds nothing to the fusion, instead of the noise a rank-based fusion woul
 """
 from __future__ import annotations
 
-import collections
 import functools
 import logging
 import re
@@ -88,9 +87,8 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
     # reaching them ("management" → 管委会) would favour one unit's measures on every question.
     content_words = {t for m in measures for t in zh_tokens(m.content_text)}
     corpus_text = "\n".join(m.retrieval_text for m in measures)
-    counts = collections.Counter(t for tokens in zh_docs for t in set(tokens) if t in content_words)
     bridge = Bridge(content_words, settings.glossary | place_glossary(measures), functools.partial(phrase_index, cache_dir),
-                    corpus_text, counts)
+                    corpus_text)
     en_docs = []
     for measure, tokens in zip(measures, zh_docs):
         english = [stem for token in tokens for stem in bridge.to_english(token)]

@@ -134,10 +134,8 @@ class Bridge:
 
     def __init__(self, vocabulary: Iterable[str], glossary: Mapping[str, str] | None = None,
                  phrases: Mapping[tuple[str, ...], tuple[str, ...]] | Callable[[], Mapping] | None = None,
-                 corpus_text: str = "", counts: Mapping[str, int] | None = None) -> None:
-        """``counts``: in how many measures each word occurs, to choose among equally good translations."""
+                 corpus_text: str = "") -> None:
         dictionary = cedict()
-        self._counts = dict(counts or {})
         self._to_en: dict[str, tuple[str, ...]] = {}
         self._to_zh: dict[str, dict[str, float]] = {}
         # A callable (a picklable partial of phrase_index) is called on the first English phrase lookup:
@@ -250,12 +248,8 @@ class Bridge:
         return stem
 
     def _best(self, stem: str, per_word: int) -> list[str]:
-        # Among equal weights the word the corpus's measures use most is the likelier translation
-        # ("public" is 公众, 公用, 公立 and 公家 alike), then the longer one; not the first in code order.
         candidates = self._to_zh.get(stem) or {}
-        counts = self._counts
-        return [w for w, _ in sorted(candidates.items(),
-                                     key=lambda kv: (-kv[1], -counts.get(kv[0], 0), -len(kv[0]), kv[0]))[:per_word]]
+        return [w for w, _ in sorted(candidates.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:per_word]]
 
     def to_chinese(self, stems: Iterable[str], per_word: int = 4) -> dict[str, float]:
         """English stems → weighted Chinese terms; an untranslatable stem contributes nothing.
