@@ -335,6 +335,8 @@ def test_the_lexical_index_keeps_the_words_jieba_was_taught(second):
     lex = second.searcher.lexical(second.index.snapshot())
     assert {"临江市", "临江"} <= lex.taught and "市人力资源社会保障局" in lex.taught
     assert pickle.loads(pickle.dumps(lex)).taught == lex.taught
+
+
 def test_a_year_in_a_measures_heading_is_mentioned(tmp_path, embedder):
     """The rows of "附件3 2024年度奖补项目名单" never write 2024; their heading does, so a question about
     2024's awards is no question about a year the document leaves out."""
