@@ -702,3 +702,4 @@ def test_a_page_of_numbered_keyword_blocks():
     s = by_section(parse_text(text, "congyang"))
     assert list(s) == ["关键词1", "关键词2", "关键词3", "①", "②"]
     assert "单套最高3万元" in s["关键词1"].text and s["②"].chapter == "补贴申领流程"
+    assert s["关键词3"].text.endswith("政策原文：第三条")  # which article of the measures it explains

@@ -42,7 +42,7 @@ def split_boxes(lines: list[str]) -> tuple[list[str], list[Box]]:
             continue
         current = None
         main.append(line)
-    return (main, boxes) if len(boxes) >= 1 else (lines, [])
+    return main, boxes
 
 
 def box_measures(boxes: list[Box], name: str) -> list[Measure]:

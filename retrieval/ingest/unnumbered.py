@@ -64,7 +64,7 @@ def _parse_label_series(lines: list[str], label: str) -> tuple[list[str], list[B
     prelude: list[str] = []
     blocks: list[Block] = []
     heading = ""
-    for line in lines:
+    for i, line in enumerate(lines):
         if (m := LABEL_SERIES_RE.match(line)) and m.group(1) == label:
             blocks.append(Block(f"{label}{m.group(2)}", "", line))
             heading = ""
@@ -74,7 +74,7 @@ def _parse_label_series(lines: list[str], label: str) -> tuple[list[str], list[B
             continue
         if not blocks:
             prelude.append(line)
-        elif len(line) <= 20 and not re.search(r"[。；;，,]", line) and not line.startswith(("●", "▲", "■", "◆", "•")):
+        elif len(line) <= 20 and i + 1 < len(lines) and CIRCLED_RE.match(lines[i + 1]):
             heading = line.strip("—-－ ")  # "—— 补贴申领流程 ——": what the steps below are
         else:
             blocks[-1].lines.append(line)
