@@ -105,9 +105,9 @@ def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow], list[str]]:
                 if 1 < len(cells) <= len(header) else cells[1:]
             notes.append(" | ".join([cells[0], *values]))
             continue
-        number = _row_number(cells)
+        number = row_number(cells)
         if number is None and not rows:
-            if not header and (any(_column_role(c) for c in cells) or any(c in TITLE_COLUMNS for c in cells)
+            if not header and (any(column_role(c) for c in cells) or any(c in TITLE_COLUMNS for c in cells)
                                or cells[0] in NUMBER_COLUMNS):
                 header = cells
             continue
@@ -143,7 +143,7 @@ def _with_units(header: list[str], cells: list[str], shown: list[str]) -> list[s
     return out
 
 
-def _row_number(cells: list[str]) -> str | None:
+def row_number(cells: list[str]) -> str | None:
     for cell in cells[:2]:
         match = ROW_NUMBER_RE.match(cell)
         if match:
@@ -159,7 +159,7 @@ def _drop_repeated(cells: list[str], previous: list[str]) -> list[str]:
     return cells[start:] or cells
 
 
-def _column_role(cell: str) -> str | None:
+def column_role(cell: str) -> str | None:
     for word, role in ROLE_WORDS.items():
         if cell.startswith(word) or cell == word[:2]:
             return role
@@ -169,7 +169,7 @@ def _column_role(cell: str) -> str | None:
 def row_roles(header: list[str], row: AnnexRow) -> dict[str, list[str]]:
     """Units by role from a task-table row's 牵头单位 / 配合单位 / 责任单位 columns."""
     roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
-    columns = [(i, _column_role(h)) for i, h in enumerate(header) if _column_role(h)]
+    columns = [(i, column_role(h)) for i, h in enumerate(header) if column_role(h)]
     for cells in row.cells:
         for i, role in columns:
             if i < len(cells):

@@ -6,7 +6,7 @@ A table without a unit column (a standards table) is data, not a list of tasks, 
 """
 from __future__ import annotations
 
-from retrieval.ingest.annex import NUMBER_COLUMNS, TITLE_COLUMNS, _column_role, _row_number, cells_of
+from retrieval.ingest.annex import NUMBER_COLUMNS, TITLE_COLUMNS, column_role, row_number, cells_of
 from retrieval.ingest.unit_tags import ROLE_WORDS
 
 _ROLE_LABELS = {"lead": "牵头单位", "support": "配合单位", "units": "责任单位"}
@@ -23,11 +23,12 @@ def task_table_lines(lines: list[str]) -> list[str]:
         if _is_task_header(cells):
             header = cells
             continue
+        if header is not None and len(cells) > len(header):
+            header = None  # a wider table: the task table has ended
         if header is None or len(cells) != len(header):
-            header = None if header is not None and len(cells) > len(header) else header
             out.append(line)
             continue
-        number = _row_number(cells[:1])
+        number = row_number(cells[:1])
         if number is None:  # a row continuing the task above (its number cell spans both)
             out.append(" ".join(c for c in cells if c))
             continue
@@ -36,7 +37,7 @@ def task_table_lines(lines: list[str]) -> list[str]:
 
 
 def _is_task_header(cells: list[str]) -> bool:
-    return cells[0] in NUMBER_COLUMNS and any(_column_role(c) for c in cells[1:]) and len(cells) >= 3
+    return cells[0] in NUMBER_COLUMNS and any(column_role(c) for c in cells[1:]) and len(cells) >= 3
 
 
 def _row_as_item(header: list[str], cells: list[str], number: str) -> list[str]:
@@ -46,14 +47,12 @@ def _row_as_item(header: list[str], cells: list[str], number: str) -> list[str]:
     for column, cell in zip(header[1:], cells[1:]):
         if not cell:
             continue
-        role = _column_role(column)
+        role = column_role(column)
         if role:
             label = column if column in ROLE_WORDS else _ROLE_LABELS[role]
             units.append(f"{label}：{cell}")
-        elif column in TITLE_COLUMNS or not extra and not text:
-            text.append(cell)
-        elif any(word in column for word in ("措施", "内容", "任务", "举措", "目标")):
-            text.append(cell)
+        elif column in TITLE_COLUMNS or not text or any(word in column for word in ("措施", "内容", "任务", "举措", "目标")):
+            text.append(cell)  # the task's title (the first column after 序号) and what it does
         else:
             extra.append(f"{column}：{cell}")  # 完成时限：2025年9月底前
     first = "：".join(text[:2]) + ("\n" + "\n".join(text[2:]) if text[2:] else "")
