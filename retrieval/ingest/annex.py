@@ -13,10 +13,10 @@ from retrieval.ingest.unit_tags import ROLE_WORDS, ordered_units, split_names
 from retrieval.models import Measure
 
 _NUM = "一二三四五六七八九十"
-# "附件2", "附件 2：标题", "附件二" alone on a line starts an annex; "附件：1.…" only lists them, and
-# "附件1.docx" is a download link.
-ANNEX_RE = re.compile(rf"^附\s*件\s*(\d{{1,2}}|[{_NUM}]{{1,3}})?\s*(?:[:：.．、\s]\s*(.*))?$")
-ANNEX_LIST_RE = re.compile(r"^附\s*件\s*[:：]")
+# "附件2", "附件 2：标题", "附件二" alone on a line starts an annex, and so does a plan's "附表" (its
+# task table); "附件：1.…" only lists them, and "附件1.docx" is a download link.
+ANNEX_RE = re.compile(rf"^附\s*([件表])\s*(\d{{1,2}}|[{_NUM}]{{1,3}})?\s*(?:[:：.．、\s]\s*(.*))?$")
+ANNEX_LIST_RE = re.compile(r"^附\s*[件表]\s*[:：]")
 FILE_RE = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|zip|rar|ofd|jpg|png)\b", re.IGNORECASE)
 LISTED_RE = re.compile(r"^\d{1,2}\s*[.．、]\s*\S.{0,78}$")  # "2.关于…任务分工表" in the 附件： list
 ROW_NUMBER_RE = re.compile(r"^(\d{1,3})(?:[.．、]\D|$)")
@@ -41,15 +41,15 @@ def annex_label(line: str) -> str | None:
     match = ANNEX_RE.match(line)
     if not match or FILE_RE.search(line):
         return None
-    number = match.group(1) or ""
+    number = match.group(2) or ""
     if number and not number.isdigit():
         from retrieval.text.sections import cn_to_int
 
         number = str(cn_to_int(number))
-    rest = match.group(2) or ""
+    rest = match.group(3) or ""
     if rest and len(rest) > 60:  # a sentence that starts with 附件, not a heading
         return None
-    return f"附件{number}"
+    return f"附{match.group(1)}{number}"
 
 
 def split_annexes(lines: list[str]) -> tuple[list[str], list[Annex]]:
@@ -63,7 +63,7 @@ def split_annexes(lines: list[str]) -> tuple[list[str], list[Annex]]:
         if label and (annexes or listing or _looks_like_heading(line)):
             annexes.append(Annex(label))
             listing = False
-            rest = ANNEX_RE.match(line).group(2)
+            rest = ANNEX_RE.match(line).group(3)
             if rest:
                 annexes[-1].lines.append(rest)
         elif annexes:

@@ -410,7 +410,7 @@ def _label_rows(snapshot: Snapshot) -> dict[str, list[tuple[int, bool]]]:
     rows: dict[str, list[tuple[int, bool]]] = {}
     for i, m in enumerate(snapshot.measures):
         label = re.sub(r"\d+$", "", m.section)
-        if len(label) >= 3 and LABEL_ID_RE.fullmatch(label) and not label.startswith(("第", "附件")):
+        if len(label) >= 3 and LABEL_ID_RE.fullmatch(label) and not label.startswith(("第", "附件", "附表")):
             rows.setdefault(label, []).append((i, label == m.section))
     return rows
 
@@ -436,7 +436,7 @@ def _run_on_items(snapshot: Snapshot) -> dict[str, list[int]]:
     (一(一)1–3, 一(二)4–6 …): there "item 19" or "第19项" names one measure, 三(二)19."""
     by_document: dict[str, dict[str, list[int]]] = {}
     for i, m in enumerate(snapshot.measures):
-        if (match := _ITEM_TAIL_RE.match(m.section)) and not m.section.startswith("附件"):
+        if (match := _ITEM_TAIL_RE.match(m.section)) and not m.section.startswith(("附件", "附表")):
             by_document.setdefault(m.document, {}).setdefault(match.group(1), []).append(i)
     rows: dict[str, list[int]] = {}
     for numbers in by_document.values():
