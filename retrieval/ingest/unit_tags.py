@@ -48,6 +48,7 @@ UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|
 # "各区卫生健康部门", "各区政府" name the bodies of every district; "各部门", "各单位" nobody.
 VAGUE_UNIT_RE = re.compile(r"^(?:(?:各|其他|其它)?(?:有关|相关)|其他|其它|各级|各(?:部门|单位|机构|地)|其|本单位|本部门)")
 ENUMERATION_RE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])\s*")
+DUTY_TAIL_RE = re.compile(r"等?(按职责分工|按职责|分别|共同)负责$|等?负责$|等$")
 NONE_NAMES = {"/", "无", "—", "-", "／"}
 
 
@@ -114,8 +115,11 @@ def parse_units(clause: str) -> dict[str, list[str]]:
         end = found[i + 1].start() if i + 1 < len(found) else len(clause)
         role = ROLE_WORDS[match.group(1)]
         for name in split_names(clause[match.end():end]):
-            if name not in roles[role]:
-                roles[role].append(name)
+            # "责任单位：市生态环境局牵头，市教育局…": a lead named inside the list of responsible units.
+            own = "lead" if name.endswith("牵头") and UNIT_END_RE.search(name[:-2]) else role
+            name = name[:-2] if own != role else name
+            if name not in roles[own]:
+                roles[own].append(name)
     return roles
 
 
@@ -123,6 +127,10 @@ def split_names(names: str) -> list[str]:
     out = []
     for name in UNIT_SPLIT_RE.split(names.strip(" 。.")):
         name = name.strip(" 。.:：")
+        # "…、各区（县）人民政府按职责分工负责": what the list's units do, not part of the last one's name.
+        duty = DUTY_TAIL_RE.search(name)
+        if duty and duty.start() and (duty.group(1) or UNIT_END_RE.search(name[:duty.start()])):
+            name = name[:duty.start()]
         note = TOPIC_NOTE_RE.search(name)
         if note and not UNIT_END_RE.search(note.group(0)[1:-1]):
             name = name[:note.start()].strip()  # 市商务局（绿色商场）: the unit, not the part it handles
