@@ -292,12 +292,17 @@ def test_a_page_that_is_only_a_table_cites_its_rows_with_the_header():
     "热点问答\n问题一：失业金怎么领？\n答：线上申请。\n问题二：领多久？\n答：最长24个月。\n",
     "热点问答\n【问题1】失业金怎么领？\n【答】线上申请。\n【问题2】领多久？\n【答】最长24个月。\n",
     "热点问答\n失业金怎么领？\n答：线上申请。\n领多久？\n答：最长24个月。\n",
-    "热点问答\nQ1: 失业金怎么领？\nA: 线上申请。\nQ2: 领多久？\nA: 最长24个月。\n",
 ])
 def test_question_and_answer_pages_in_other_markings(text):
     document = parse_text(text, "x")
     assert [(m.section, m.subsection, m.text) for m in document.measures] == [
         ("问1", "失业金怎么领？", "线上申请。"), ("问2", "领多久？", "最长24个月。")]
+
+
+def test_questions_printed_as_q1_are_cited_as_printed():
+    document = parse_text("热点问答\nQ1: 失业金怎么领？\nA: 线上申请。\nQ2: 领多久？\nA: 最长24个月。\n", "x")
+    assert [(m.section, m.subsection, m.text) for m in document.measures] == [
+        ("Q1", "失业金怎么领？", "线上申请。"), ("Q2", "领多久？", "最长24个月。")]
 
 
 def test_folded_answers_of_a_question_page_are_text_and_a_hidden_copy_is_not(tmp_path):

@@ -122,20 +122,22 @@ def test_sections_and_years_are_named():
     # Where 一、 restarts under each part, the part prefixes the id; both readings are kept.
     ("第二部分第一项第（二）条讲了什么？", ("二(一)", "第二部分一(二)")),
     ("第二部分一(二)是什么意思", ("二(一)", "第二部分一(二)")),
-    # A list's points are numbered 1, 2, 3; a FAQ's questions 问1, a prose page's paragraphs 段1.
+    # A list's points are numbered 1, 2, 3; a FAQ's questions 问1 (or Q1, as printed), a prose page's
+    # paragraphs 段1.
     ("政策要点第五点讲的是什么？", ("5",)),
     ("What does point 5 of the key points say?", ("5",)),
-    ("What does question 3 of the FAQ say?", ("问3",)),
+    ("What does question 3 of the FAQ say?", ("问3", "Q3")),
     ("What does paragraph 2 say?", ("段2",)),
     ("第二部分第（二）项里的第6条是什么政策？", ("二(二)6",)),  # not 第六条
-    ("第3问说了什么？", ("问3",)),  # a question-and-answer page's ids
+    ("第3问说了什么？", ("问3", "Q3")),  # a question-and-answer page's ids
     ("通知第三条第（二）项说的是什么？", ("第三条", "三(二)")),  # an article, or a notice's 三(二)
     # A plan whose parts start at （一） has ids without a chapter; "第（一）项" is an item of something else.
     ("岚埠区老年助餐实施方案的第（五）部分主要讲什么？", ("(五)",)),
     ("What does item (四)2 of the meal assistance plan say?", ("(四)2",)),
     ("符合第（一）项条件的人能领多少？", ()),
-    ("这份政策问答的第9个问题讲的是什么？", ("问9",)),
-    ("What does 问5 say?", ("问5",)),
+    ("这份政策问答的第9个问题讲的是什么？", ("问9", "Q9")),
+    ("What does 问5 say?", ("问5", "Q5")),
+    ("Q12里说的条件是什么？", ("问12", "Q12")),
 ])
 def test_a_chapter_named_alone_is_a_section(question, sections):
     assert analyse(question).sections == sections

@@ -140,6 +140,16 @@ def _question(lines: list[str], i: int) -> str | None:
     return None
 
 
+# Questions printed as "Q1：" are cited as printed; any other question by its place on the page (问3).
+_PRINTED_Q_RE = re.compile(r"^【?\s*Q\s*(\d{1,3})\s*(?:】|[:：.．、\s])", re.I)
+QUESTION_ID_RE = re.compile(r"(?:问|Q)\d+")
+
+
+def _question_id(line: str, number: int) -> str:
+    printed = _PRINTED_Q_RE.match(line.strip())
+    return f"Q{number}" if printed and int(printed.group(1)) == number else f"问{number}"
+
+
 # A 问题 | 解答 table's row: "1.企业开办需要多长时间？ | 全流程压缩至1个工作日…".
 ROW_QUESTION_RE = re.compile(r"^(?:\d{1,3}\s*[.．、]\s*)?([^|]{2,100}?[？?])\s*\|\s*(.+)$")
 
@@ -161,7 +171,7 @@ def _parse_questions(lines: list[str]) -> tuple[list[str], list[Block]]:
             continue
         question = _question(lines, i)
         if question is not None:
-            blocks.append(Block(f"问{len(blocks) + 1}", group, question, inferred=True))
+            blocks.append(Block(_question_id(line, len(blocks) + 1), group, question, inferred=True))
             if row := _row_question(line):
                 blocks[-1].lines.append(row[1])
             continue
@@ -188,7 +198,7 @@ def _parse_headings(lines: list[str]) -> tuple[list[str], list[Block]]:
         question = _question(lines, i)
         if question is not None:
             asked += 1
-            heading, items, after_row = f"问{asked}", 0, False
+            heading, items, after_row = _question_id(line, asked), 0, False
             blocks.append(Block(heading, "", question, inferred=True))
             continue
         if pairs := _label_pairs(line):
@@ -211,14 +221,14 @@ def _parse_headings(lines: list[str]) -> tuple[list[str], list[Block]]:
             prelude.append(line)
             continue
         item = item_match(line, items + 1) or _numbered_row(line, items + 1)
-        if item and item[1] == str(items + 1) and not heading.startswith("问"):
+        if item and item[1] == str(items + 1) and not QUESTION_ID_RE.fullmatch(heading):
             items += 1
             if items == 1 and blocks[-1].section == heading and not blocks[-1].lines:
                 blocks.pop()  # the heading's own block: its items are the measures
             blocks.append(Block(f"{heading}{items}", "", heading))
             blocks[-1].lines.append(item[2])
         else:
-            blocks[-1].lines.append(ANSWER_RE.sub("", line) if heading.startswith("问") else line)
+            blocks[-1].lines.append(ANSWER_RE.sub("", line) if QUESTION_ID_RE.fullmatch(heading) else line)
     return prelude, [b for b in blocks if b.lines]
 
 

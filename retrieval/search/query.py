@@ -159,6 +159,9 @@ _DOCUMENT_FACTS_EN = (
 )
 
 
+_PRINTED_Q_RE = re.compile(r"(?<![A-Za-z])Q\s*(\d{1,3})(?!\d)")
+
+
 def document_fact(question: str, language: str) -> tuple[str | None, bool]:
     """("issuer" | "date" | "number", whether the question points at the document by 这个/该/本 or "the …
     measures"), or (None, False). A Chinese question without such words may still name its title."""
@@ -311,6 +314,9 @@ def analyse(question: str) -> QueryInfo:
     named += [str(cn_to_int(m.group(1))) for m in _POINT_ZH_RE.finditer(rest)]
     for m in _POINT_EN_RE.finditer(question):
         named.append({"question": "问", "paragraph": "段", "para": "段"}.get(m.group(1).lower(), "") + m.group(2))
+    # A page that prints its questions as Q1, Q2 has them cited so ("Q5", "问5" and "question 5" alike).
+    named += [f"问{m.group(1)}" for m in _PRINTED_Q_RE.finditer(question)]
+    named += [f"Q{s[1:]}" for s in named if s.startswith("问") and s[1:].isdigit()]
     sections = tuple(dict.fromkeys(normalize_section(s) for s in named))
     kinds = set(question_kinds(question, language))
     if sections:
