@@ -142,11 +142,33 @@ def _check_text(text: str, filename: str) -> str:
     return text
 
 
+MD_PART_HEADING_RE = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+[章节条部分编]|[一二三四五六七八九十]+[、.．]|"
+                                r"[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、])")
+
+
+MD_FOOTNOTE_RE = re.compile(r"^\[\^([^\]]+)\]:\s*(.*)$")
+MD_FOOTNOTE_REF_RE = re.compile(r"\[\^([^\]]+)\]")
+
+
+def _footnotes(text: str) -> tuple[str, dict[str, str]]:
+    """The text without its footnotes' definitions, and the notes by label: a note sits at the end of
+    the file, but what it says belongs to the sentence that points at it, and is put there."""
+    notes: dict[str, str] = {}
+    kept = []
+    for line in text.splitlines():
+        if match := MD_FOOTNOTE_RE.match(line.strip()):
+            notes[match.group(1)] = match.group(2).strip()
+        else:
+            kept.append(line)
+    return ("\n".join(kept), notes) if notes else (text, notes)
+
+
 def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
     """Markdown markup → plain lines: ``## 三、培育创新载体`` → ``三、培育创新载体``; images dropped, links
     reduced to their text, table rows to cells joined with " | ". A web reader's dump ("Title: …",
     "URL Source: …") gives the page title."""
     lines, meta = [], {}
+    text, notes = _footnotes(text)
     for line in text.splitlines():
         if MD_RULE_RE.match(line) or MD_TABLE_RULE_RE.match(line):
             continue
@@ -165,11 +187,13 @@ def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
             # is numbered itself: "- 1. …" is item 1.
             rest = line[bullet.end():]
             line = rest if MD_NUMBERED_RE.match(rest) or rest.startswith("第") else "• " + rest
+        line = MD_FOOTNOTE_REF_RE.sub(lambda m: f"（注：{notes[m.group(1)]}）" if m.group(1) in notes else "", line)
         line = MD_LINK_RE.sub(r"\1", MD_IMAGE_RE.sub("", line)).replace("\\_", "_").replace("\\*", "*")
         line = MD_EMPHASIS_RE.sub("", line)
         if line.strip().startswith("|") and line.strip().endswith("|"):
             line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
-        if heading and line.strip() and "heading" not in meta:
+        if heading and line.strip() and "heading" not in meta and not MD_PART_HEADING_RE.match(line.strip()):
+            # "# 第一章 总则" is the text's first part, not its title
             meta["heading"] = line.strip()
         lines.append(line)
     meta.setdefault("title", meta.pop("heading", ""))
