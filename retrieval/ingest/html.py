@@ -279,7 +279,7 @@ def _html_main(soup):
 def _smallest_holding(root, count):
     """The smallest element under root that still holds MAIN_SHARE of what count() finds in it.
 
-    Never one panel that was hidden: a service guide's tabs (基本信息 | 办理流程 | 常见问题 …) are sibling
+    Never one panel that was hidden, and never the inside of a data table: a service guide's tabs (基本信息 | 办理流程 | 常见问题 …) are sibling
     panels, all but one display:none, and the 常见问题 panel may hold all the numbered lines ("问：")."""
     node, total = root, count(root)
     while True:
@@ -287,6 +287,8 @@ def _smallest_holding(root, count):
                    key=lambda pair: pair[1], default=(None, 0))
         if best[0] is None or best[1] < MAIN_SHARE * total or not total or best[0].has_attr(RESTORED):
             return node
+        if best[0].name == "table" and _data_table(best[0]):
+            return node  # a page that is one data table (a 政策清单): the table is read whole, row by row
         node, total = best
 
 
@@ -395,6 +397,17 @@ def _int(value) -> int:
 # whole document in one <td>), not a value: its lines keep their breaks.
 LAYOUT_CELL_CHARS = 1000
 LAYOUT_CELL_BLOCKS = 10
+
+
+DATA_TABLE_ROWS = 3
+DATA_TABLE_COLUMNS = 3
+
+
+def _data_table(table) -> bool:
+    """Rows of three cells and more, several of them: a table of data, not a page's layout."""
+    rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
+    wide = sum(1 for r in rows if len(r.find_all(("td", "th"), recursive=False)) >= DATA_TABLE_COLUMNS)
+    return wide >= DATA_TABLE_ROWS and _layout_cells(table) is None
 
 
 def _layout_cells(table) -> list | None:

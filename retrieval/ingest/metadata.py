@@ -168,7 +168,8 @@ def find_issuer(title: str, prelude: list[str], page: dict[str, str]) -> str:
     for line in prelude:
         found = SOURCE_RE.match(line)
         if found:
-            return found.group(1).strip()
+            # "来源：X　　发布日期：…　　字号：大 中 小": one line of the page's fields, wide spaces between them.
+            return re.split(r"\s{2,}|\u3000|[ \t]+\S{2,6}[:：]", found.group(1).strip())[0].strip()
     return page.get("source", "")
 
 

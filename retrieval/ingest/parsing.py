@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 ARTICLE_CHAPTER_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*条\s*(.*)$")
 # Everything from the editor's byline on is page furniture (related articles, dates).
-TRAILER_RE = re.compile(r"^(责任编辑|编辑[:：]|相关阅读|相关文章|相关新闻|相关附件|扫一扫在手机|【\s*(?:打印|关闭|收藏|返回)"
+TRAILER_RE = re.compile(r"^([（(]\s*责任编辑|责任编辑|编辑[:：]|相关阅读|相关文章|相关新闻|相关附件|扫一扫在手机|【\s*(?:打印|关闭|收藏|返回)"
                         r"|打印本页|关闭窗口|【返回顶部】|内容纠错|上一篇[:：]|下一篇[:：])")
 
 # Lines that are page furniture or links, never a document's text.
@@ -67,7 +67,7 @@ def _clean_lines(text: str) -> list[str]:
     text = text.replace("\xa0", " ").replace("\f", "\n")
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         printed = raw.strip().strip("\u3000\ufeff\u200b").strip()
-        line = printed.translate(FULL_WIDTH_DIGITS)
+        line = _undecorated(printed.translate(FULL_WIDTH_DIGITS))
         if line and PAGE_NUMBER_RE.match(line):
             page_marks += 1
             continue
@@ -79,7 +79,44 @@ def _clean_lines(text: str) -> list[str]:
         widths[line] = max(widths.get(line, 0), columns(raw.rstrip()))  # its indent took columns too
     if page_marks >= 2:  # printed pages: their running heads go
         lines = drop_running_heads(lines)
-    return _first_items_before_digits(unwrap(lines, widths))
+    return _first_items_before_digits(_join_bare_markers(unwrap(lines, widths)))
+
+
+# Pictographs before a line ("💰返还标准：", "🏢责任单位：…") decorate it; a bar before a short line
+# ("▌申领须知") marks a heading, read as the label of the list under it.
+_EMOJI_RE = re.compile("^(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2300-\u23FF\u2B00-\u2BFF\uFE0F\u200D]\\s*)+")
+_BAR_HEADING_RE = re.compile(r"^[▌▍▎▐┃|]\s*([\u4e00-\u9fff]{2,8})$")
+
+
+def _undecorated(line: str) -> str:
+    line = _EMOJI_RE.sub("", line)
+    heading = _BAR_HEADING_RE.match(line)
+    return heading.group(1) + "：" if heading else line
+
+
+# A number standing alone on its line, its heading on the next: a page that styles the number apart
+# (a span of its own, a big "01" over each part) is read as "1.稳岗返还" and "一、支持企业稳岗扩岗".
+BARE_MARKER_RE = re.compile(rf"^(?:\d{{1,3}}\s*[.．、]|[(（]\s*(?:\d{{1,3}}|[{CN_NUM}]+)\s*[)）]|[{CN_NUM}]+\s*[、．.])$")
+BIG_PART_RE = re.compile(r"^0([1-9])$")
+BIG_PART_TITLE_CHARS = 30
+
+
+def _join_bare_markers(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line, following = lines[i], lines[i + 1] if i + 1 < len(lines) else ""
+        joinable = following and not BARE_MARKER_RE.match(following) and not BIG_PART_RE.match(following)
+        if joinable and BARE_MARKER_RE.match(line):
+            out.append(line + following)
+            i += 2
+        elif joinable and (part := BIG_PART_RE.match(line)) and len(following) <= BIG_PART_TITLE_CHARS:
+            out.append(f"{int_to_cn(int(part.group(1)))}、{following}")
+            i += 2
+        else:
+            out.append(line)
+            i += 1
+    return out
 
 
 FIRST_ITEM_DIGITS_RE = re.compile(r"^1\s*([.．])(\d)")
@@ -180,7 +217,8 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[Block]]:
         if items_only and not started and (m := ITEM_RE.match(line)) and m.group(1) == "1":
             started = True
         item = item_match(line, st.last_number + 1) if started else None
-        if label and not (item and item[1] in ("1", "①") and st.prefix() + item[1] in st.ids):
+        restart = item and item[1] in ("1", "①") and (st.prefix() + item[1] in st.ids or st.last_number > 1)
+        if label and not restart:
             _text_line(st, prelude, started, label)  # the label is not followed by a list of its own
             label = ""
         if m := CHAPTER_RE.match(line):
@@ -205,7 +243,55 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[Block]]:
     if pending_label:
         _text_line(st, prelude, started, pending_label)
     st.close_chapter()
-    return prelude, [b for b in st.blocks if not b.dropped]
+    return prelude, _run_on_ids(_chapter_paragraphs([b for b in st.blocks if not b.dropped]))
+
+
+# A chapter written as paragraphs, each opening with its own lead sentence and no number (a 政府工作报告's
+# "聚焦先进制造，做强实体经济根基。…"), has its paragraphs cited by place: 一2 is the second under 一、.
+CHAPTER_ONLY_RE = re.compile(rf"^[{CN_NUM}]+$")
+CHAPTER_PARAGRAPH_CHARS = 40
+
+
+def _chapter_paragraphs(blocks: list[Block]) -> list[Block]:
+    """Only on a page numbered on chapters alone: beside （一） and 1. ids, a chapter's paragraphs stay the
+    chapter readers cite (五)."""
+    if not all(CHAPTER_ONLY_RE.match(b.section) for b in blocks):
+        return blocks
+    out: list[Block] = []
+    for block in blocks:
+        starts = [i for i, line in enumerate(block.lines)
+                  if len(line) >= CHAPTER_PARAGRAPH_CHARS and line.endswith(("。", "！")) and " | " not in line]
+        if not CHAPTER_ONLY_RE.match(block.section) or len(starts) < 2:
+            out.append(block)
+            continue
+        starts[0] = 0  # a short line before the first paragraph (a lead-in) goes with it
+        for n, (start, end) in enumerate(zip(starts, starts[1:] + [len(block.lines)]), 1):
+            out.append(Block(f"{block.section}{n}", block.chapter, block.subsection, block.lines[start:end],
+                             inferred=True))
+    return out
+
+
+CHAPTER_ITEM_RE = re.compile(rf"^([{CN_NUM}]+)(\d+)$")
+
+
+def _run_on_ids(blocks: list[Block]) -> list[Block]:
+    """Items numbered on across chapters (一、 1.–4., 二、 5.–8. …, as in "15条" or "若干措施") are cited by
+    their number alone, as the page prints them and its readers count them: 二5 is measure 5."""
+    runs: dict[str, list[int]] = {}
+    for block in blocks:
+        if match := CHAPTER_ITEM_RE.match(block.section):
+            runs.setdefault(match.group(1), []).append(int(match.group(2)))
+    numbers = [n for chapter in runs.values() for n in chapter]
+    # Only a page numbered on two levels: beside （一） subsections, a chapter's 二1 reads as one id.
+    if len(runs) < 2 or numbers != list(range(1, len(numbers) + 1)) or any("(" in b.section for b in blocks):
+        return blocks
+    taken = {b.section for b in blocks}
+    if any(str(n) in taken for n in numbers):
+        return blocks
+    for block in blocks:
+        if match := CHAPTER_ITEM_RE.match(block.section):
+            block.section = match.group(2)
+    return blocks
 
 
 def _text_line(st: _PlanState, prelude: list[str], started: bool, line: str) -> None:
