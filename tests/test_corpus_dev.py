@@ -53,7 +53,8 @@ EXPECTED = {
                                             *items("四(三)", 2), *items("四(四)", 2), "四(五)", "四(六)", "四(七)",
                                             *subs("五", 5)],
     # Steps 1.–6. under 二, then an unnumbered 注意事项: with its own 1.–3.
-    "gz-maternity-allowance-2025.md": ["一", *items("二", 6), *items("注意事项", 3)],
+    # 二4 "完成《信息采集表》上传。" has sub-items （1）（2） of its own.
+    "gz-maternity-allowance-2025.md": ["一", *items("二", 3), "二4(1)", "二4(2)", "二5", "二6", *items("注意事项", 3)],
 }
 
 

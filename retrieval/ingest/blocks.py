@@ -32,6 +32,7 @@ class Block:
     lines: list[str] = field(default_factory=list)
     inferred: bool = False
     dropped: bool = False  # a subsection body folded into its heading once items follow
+    parent: str = ""  # a sub-item's item: 二(一)1(2) is under 二(一)1
 
 
 def chapter_id(numeral: str) -> str:

@@ -154,6 +154,8 @@ class _PlanState:
         self.current: Block | None = None
         self.item_style = ""
         self.last_number = 0
+        self.item: Block | None = None  # the numbered item (1.) whose （1） sub-items open blocks of their own
+        self.sub_number = 0
         self.ids: set[str] = set()
         self.chapter_start = 0  # blocks before the current chapter's
         # "第二部分 主要任务" above 一、 chapters: its heading, and its id prefix when 一、 restarts under each.
@@ -184,6 +186,7 @@ class _PlanState:
 
     def new_heading(self) -> None:
         self.sub_blocks, self.item_style, self.last_number, self.label = [], "", 0, ""
+        self.item, self.sub_number = None, 0
 
 
 def _parse_plan(lines: list[str]) -> tuple[list[str], list[Block]]:
@@ -317,8 +320,16 @@ def _statement(chapter_heading: str) -> str:
 def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
     style, number, text = item
     if st.item_style and style != st.item_style and st.current is not None and not label:
-        # (1) under an item 1. is an enumeration inside that item, not a measure of its own.
-        st.current.lines.append(line)
+        if style == "paren" and st.item_style == "dot" and st.item is not None and number == str(st.sub_number + 1) \
+                and (st.sub_number or not st.item.lines[-1].endswith(("：", ":"))):
+            # （1）（2） on lines of their own under an item 1. headed "严格项目准入。": the plan's fourth level,
+            # cited 二(一)1(2). Under "有下列情形之一的：" they are the parts of one rule, and stay in it.
+            st.sub_number += 1
+            child = st.open_block(f"{st.item.section}({number})")
+            child.parent = st.item.section
+            child.lines.append(text)
+        else:
+            st.current.lines.append(line)  # (1) inside a paragraph is an enumeration of that item
         return
     if label:
         # 注意事项: 1. 2. 3. after steps 1.–6.: the unnumbered heading names this second list.
@@ -342,6 +353,7 @@ def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
     section = st.prefix() + number
     block = st.open_block(section, inferred=section in st.ids)
     block.lines.append(text)
+    st.item, st.sub_number = (block, 0) if style == "dot" else (None, 0)
 
 
 def _parse_articles(lines: list[str]) -> tuple[list[str], list[Block]]:
@@ -450,8 +462,7 @@ def _measures(blocks: list[Block], name: str) -> tuple[list[Measure], list[str]]
     measures: list[Measure] = []
     seen: dict[str, list[str]] = {}
     repeated, duplicates = [], 0
-    for block in blocks:
-        body, roles, inferred_units = _block_units(block)
+    for block, (body, roles, inferred_units) in _with_sub_items(blocks):
         if not body:
             continue
         section = block.section or "正文"
@@ -475,6 +486,39 @@ def _measures(blocks: list[Block], name: str) -> tuple[list[Measure], list[str]]
     if duplicates:
         warnings.append(f"{duplicates} measures appear more than once in the text and were indexed once")
     return measures, warnings
+
+
+SUB_ITEM_LEAD_CHARS = 60
+
+
+def _with_sub_items(blocks: list[Block]):
+    """Each block with its text and units. A sub-item takes its item's unit clause, which follows the
+    last sub-item ("（2）…。（责任单位：…）") or the item's lead; an item that is only a lead ("严格项目准入。")
+    becomes its sub-items' heading instead of a measure of its own."""
+    parsed = [(block, _block_units(block)) for block in blocks]
+    children: dict[str, list[int]] = {}
+    for i, (block, _) in enumerate(parsed):
+        if block.parent:
+            children.setdefault(block.parent, []).append(i)
+    if not children:
+        return parsed
+    out = []
+    for i, (block, (body, roles, inferred)) in enumerate(parsed):
+        kids = children.get(block.section) if not block.parent else None
+        if kids:
+            owners = [parsed[k][1][1] for k in reversed(kids)] + [roles]
+            shared = next((r for r in owners if any(r.values())), roles)
+            # The item's own heading sentence ("严格项目准入。") says what each sub-item is about.
+            lead = body if len(body) <= SUB_ITEM_LEAD_CHARS else body.split("。")[0] + "。"
+            for k in kids:
+                kid, (kid_body, kid_roles, kid_inferred) = parsed[k]
+                if len(lead) <= SUB_ITEM_LEAD_CHARS:
+                    kid.subsection = "\n".join(x for x in (kid.subsection, lead) if x)
+                parsed[k] = (kid, (kid_body, kid_roles if any(kid_roles.values()) else shared, kid_inferred))
+            if len(body) <= SUB_ITEM_LEAD_CHARS:
+                continue  # the lead is its sub-items' heading now
+        out.append(i)
+    return [parsed[i] for i in out]
 
 
 def _block_units(block: Block) -> tuple[str, dict[str, list[str]], bool]:

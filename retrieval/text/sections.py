@@ -52,5 +52,11 @@ def normalize_section(text: str) -> str:
 
 
 def in_section(section: str, wanted: str) -> bool:
-    """三(二)1 is in 三(二) (an item of the named subsection) and in 三(二)1 itself."""
-    return section == wanted or (section.startswith(wanted) and section[len(wanted):].isdigit())
+    """三(二)1 is in 三(二) (an item of the named subsection) and in 三(二)1 itself; 三(二)1(2) is in 三(二)1."""
+    if section == wanted:
+        return True
+    if not section.startswith(wanted):
+        return False
+    # Under an item only its sub-items: 三(二)12 is not in 三(二)1.
+    tail = r"\(\d+\)" if wanted[-1:].isdigit() else r"\d+(?:\(\d+\))?"
+    return re.fullmatch(tail, section[len(wanted):]) is not None
