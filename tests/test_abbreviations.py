@@ -6,7 +6,7 @@ import pytest
 from retrieval.text.abbreviations import Abbreviations
 
 VOCABULARY = ["公共租赁住房", "人力资源社会保障局", "老年人优待凭证", "优待凭证", "市场监督管理局", "医疗保障局",
-              "残疾人证", "公共服务", "住房保障部门"]
+              "残疾人证", "公共服务", "住房保障部门", "产前检查", "医疗保险"]
 
 
 @pytest.mark.parametrize("short, full", [
@@ -16,6 +16,8 @@ VOCABULARY = ["公共租赁住房", "人力资源社会保障局", "老年人优
     ("市场监管局", "市场监督管理局"),
     ("医保局", "医疗保障局"),
     ("残疾证", "残疾人证"),
+    ("产检", "产前检查"),  # two characters: the first of each word of a four-character term
+    ("医保", "医疗保险"),
 ])
 def test_a_short_form_finds_the_term_it_abbreviates(short, full):
     assert full in Abbreviations(VOCABULARY).expand(short)
