@@ -84,6 +84,7 @@ def test_the_one_kind_of_content_an_answer_needs(question, wanted):
 @pytest.mark.parametrize("text, holds", [
     ("市、区两级财政按5∶5比例分担", True), ("按1:1的比例配套", True), ("享受半价优惠", True), ("打8.5折", True),
     ("上午9:00开放", False), ("固定资产折旧", False),
+    ("经参与表决专有部分面积过半数的业主同意", True), ("占总人数三分之二以上的业主", True),  # a vote's shares
 ])
 def test_a_share_may_be_a_ratio_or_a_discount(text, holds):
     from retrieval.text.figures import has_kind

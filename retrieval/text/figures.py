@@ -13,8 +13,9 @@ _YEAR_SPAN = r"(?:19|20)\d{2}\s*(?:年)?\s*[-—–~～至到]\s*(?:19|20)\d{2}"
 
 CONTENT_RE: dict[str, re.Pattern] = {
     "amount": re.compile(rf"\d+(?:[.,]\d+)*\s*(?:万元|亿元|元|万|亿|块)|[{CN_NUMERAL}]+(?:万|亿)?元"),
-    # A share is also a discount (八折, 半价) or a ratio (按5∶5比例, 1比1).
-    "percentage": re.compile(r"\d+(?:\.\d+)?\s*[%％‰]|百分之|[一二三四五六七八九]成|(?:\d+(?:\.\d+)?|[一二三四五六七八九])\s*折(?!叠|旧|算|合)|"
+    # A share is also a discount (八折, 半价), a ratio (按5∶5比例, 1比1) or a fraction in words (三分之二以上,
+    # 过半数): rules on votes write their shares so.
+    "percentage": re.compile(r"\d+(?:\.\d+)?\s*[%％‰]|百分之|[一二三四五六七八九十]分之[一二三四五六七八九十]|过半数?|半数以上|[一二三四五六七八九]成|(?:\d+(?:\.\d+)?|[一二三四五六七八九])\s*折(?!叠|旧|算|合)|"
                              r"半价|\d+\s*[∶比]\s*\d+|\d+\s*[:：]\s*\d+(?=\s*的?(?:比例|分担|配套))"),
     "count": re.compile(rf"\d|[{CN_NUMERAL}]+\s*(?:个|家|项|名|次|类|种|所|人|批|条|户|套|位|张|件|级|辆|台|座|部|处|间)"),
     # A length of time, not a point in it: "11月30日" is a date and "2025年" a year, "12月" a month.
