@@ -97,6 +97,9 @@ def test_a_share_may_be_a_ratio_or_a_discount(text, holds):
     ("number", "整车质量不超过五十五公斤", True),
     ("duration", "应当每月至少开展一次安全检查", True),  # "how often"
     ("duration", "每人每月300元", False),  # a sum per month, no length of time
+    ("amount", "处骗取金额2倍以上5倍以下的罚款", True),  # a fine as a multiple
+    ("count", "应当经占总人数三分之二以上的业主同意", True),  # "how many owners" as a share of them
+    ("amount", "按本市支付标准的50%支付", False),
 ])
 def test_figures_written_in_words_and_frequencies(kind, text, holds):
     from retrieval.text.figures import has_kind
