@@ -94,4 +94,4 @@ def test_a_work_reports_chapters_of_paragraphs_are_cited_by_place():
             "办好民生实事。新增养老床位600张，改造老旧小区40个，新建改扩建中小学和幼儿园8所。\n")
     document = parse_text(text, "x")
     assert ids(document) == ["一1", "一2", "二1", "二2"]
-    assert document.issuer == "某区人民政府办公室"
+    assert (document.issuer, document.date) == ("某区人民政府办公室", "2025-01-13")

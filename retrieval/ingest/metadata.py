@@ -16,6 +16,8 @@ SIDECAR_SUFFIXES = (".meta.yaml", ".meta.yml")
 _CJK = "\u4e00-\u9fff"
 DOC_NUMBER_RE = re.compile(rf"[{_CJK}]{{1,14}}[〔\[【［(（]\s*\d{{4}}\s*[〕\]】］)）]\s*\d{{1,4}}\s*号"
                            rf"|[{_CJK}]{{1,14}}令\s*第\s*\d{{1,4}}\s*号")
+# A page's field line: "来源：…　　发布日期：2025-01-13　　字号：大 中 小".
+DATE_LABEL_RE = re.compile(r"(?:成文日期|发布日期|发布时间|印发日期)\s*[:：]")
 DATE_RE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 DATE_LINE_RE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 ORG_END_RE = re.compile(r"(?:局|委|委员会|厅|办公室|政府|中心|院|部|会|所|处|办)$")
@@ -150,7 +152,8 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
     issuer = signed[0] or (decree.group(1) if decree else "") or \
         ("".join(adopted.groups()) if adopted else "") or find_issuer(written, prelude, page)
     date = signed[1] or note_date or normal_date(page.get("date", "")) or \
-        next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "")
+        next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "") or \
+        next((d for x in prelude if (m := DATE_LABEL_RE.search(x)) and (d := normal_date(x[m.end():]))), "")
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
             "place": find_place(title, written, issuer, page.get("site", ""))}
 
