@@ -279,8 +279,9 @@ def _html_main(soup):
 def _smallest_holding(root, count):
     """The smallest element under root that still holds MAIN_SHARE of what count() finds in it.
 
-    Never one panel that was hidden, and never the inside of a data table: a service guide's tabs (基本信息 | 办理流程 | 常见问题 …) are sibling
-    panels, all but one display:none, and the 常见问题 panel may hold all the numbered lines ("问：")."""
+    Never one panel that was hidden: a service guide's tabs (基本信息 | 办理流程 | 常见问题 …) are sibling
+    panels, all but one display:none, and the 常见问题 panel may hold all the numbered lines ("问：").
+    Never the inside of a data table either: a page that is one table is read row by row."""
     node, total = root, count(root)
     while True:
         best = max(((child, count(child)) for child in node.find_all(True, recursive=False)),
