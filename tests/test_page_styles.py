@@ -95,3 +95,43 @@ def test_a_work_reports_chapters_of_paragraphs_are_cited_by_place():
     document = parse_text(text, "x")
     assert ids(document) == ["一1", "一2", "二1", "二2"]
     assert (document.issuer, document.date) == ("某区人民政府办公室", "2025-01-13")
+
+
+def test_articles_numbered_only_by_the_browser_are_counted_on_across_chapters(tmp_path):
+    page = ("<html><body><div class='article'><h2>某市公租房管理办法</h2>"
+            "<h3>第一章 总则</h3><ol><li>为规范管理，制定本办法。</li><li>本办法适用于市区。</li></ol>"
+            "<h3>第二章 申请</h3><ol start='3'><li><p>申请人应当符合下列条件：</p>"
+            "<ol><li>具有本市户籍；</li><li>家庭人均收入低于标准。</li></ol></li>"
+            "<li>依照本办法第三条申请的，街道应当在10个工作日内初审。</li></ol>"
+            "<h3>办理流程</h3><ol class='steps'><li>1. 申请。网上提交。</li><li>2. 受理。当场受理。</li></ol>"
+            "</div></body></html>")
+    (tmp_path / "measures.html").write_text(page, encoding="utf-8")
+    document = parse_file(tmp_path / "measures.html")
+    assert ids(document)[:4] == ["第一条", "第二条", "第三条", "第四条"]
+    assert "具有本市户籍" in by_section(document)["第三条"].text  # the inner list stays in its article
+    assert "1. 1." not in "".join(m.text for m in document.measures)  # numbers written already are not doubled
+
+
+def test_a_guide_in_definition_lists_cites_its_terms(tmp_path):
+    page = ("<html><body><div class='guide'><h1>创业担保贷款办事指南</h1><dl>"
+            "<dt>事项类型</dt><dd>公共服务</dd><dt>实施主体</dt><dd>市就业服务中心</dd>"
+            "<dt>服务对象</dt><dd>自然人、小微企业</dd><dt>受理条件</dt><dd>在本市登记注册并实际经营。</dd>"
+            "<dt>办理时限</dt><dd>承诺办结时限：15个工作日。</dd><dt>收费标准</dt><dd>不收费。</dd>"
+            "<dt>申请材料</dt><dd><p>1. 居民身份证；</p><p>2. 营业执照；</p><p>3. 贷款申请书。</p></dd>"
+            "<dt>办理流程</dt><dd><p>1. 网上申请。</p><p>2. 担保审核。</p></dd>"
+            "<dt>咨询电话</dt><dd>0000-62178321</dd></dl>"
+            "<dl class='faq'><dt>问：外地户籍可以申请吗？</dt><dd>答：可以，不限户籍。</dd></dl></div></body></html>")
+    (tmp_path / "guide.html").write_text(page, encoding="utf-8")
+    s = by_section(parse_file(tmp_path / "guide.html"))
+    assert s["事项类型"].text == "公共服务"
+    assert "15个工作日" in s["办理时限"].text
+    assert s["申请材料2"].text.startswith("营业执照")
+    assert any(m.subsection == "外地户籍可以申请吗？" for m in s.values())
+
+
+def test_a_regulation_announced_by_its_congress_is_titled_by_itself():
+    text = ("某市人民代表大会常务委员会公告\n（第31号）\n《某市燃气管理条例》已由某市人民代表大会常务委员会通过，现予公布。\n"
+            "某市燃气管理条例\n第1章 总则\n第1条 为了加强燃气管理，制定本条例。\n第2条 本条例适用于本市。\n")
+    document = parse_text(text, "x")
+    assert document.title == "某市燃气管理条例"
+    assert ids(document) == ["第一条", "第二条"]

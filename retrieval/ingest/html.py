@@ -85,6 +85,8 @@ def _page_text(markup: str) -> tuple[str, dict[str, str]]:
     if page_title != headline and SITE_NAME_RE.search(page_title):
         meta.setdefault("site", page_title)  # "汀澜市政务服务网": where the page is, when its headline is not
     _tables_to_rows(soup, main)
+    _number_ordered_lists(soup, main)
+    _definition_rows(soup, main)
     lines = _block_lines(main)
     formal = _formal_title(headline, lines)
     if formal:
@@ -256,7 +258,8 @@ def _is_content(tag) -> bool:
 
 
 def _structure(tag) -> int:
-    return len(STRUCTURE_RE.findall(tag.get_text("\n")))
+    # A guide laid out as definition lists is structured by its <dt> labels (受理条件, 申请材料 …).
+    return len(STRUCTURE_RE.findall(tag.get_text("\n"))) + len(tag.find_all("dt"))
 
 
 def _html_main(soup):
@@ -441,6 +444,58 @@ def _tables_to_rows(soup, root) -> None:
             paragraph.string = " | ".join(cells)
             holder.append(paragraph)
         table.replace_with(holder)
+
+
+_WRITTEN_NUMBER_RE = re.compile(r"^\s*(?:\d{1,3}\s*[.．、)）]|[(（]\s*\d{1,3}\s*[)）]|第\s*[一二三四五六七八九十百零〇\d]+\s*条)")
+_CHAPTER_HEADING_RE = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇\d]+\s*章")
+
+
+def _number_ordered_lists(soup, root) -> None:
+    """An <ol>'s numbers are drawn by the browser, not written in the text: they are put in, as a reader
+    sees them ("1."), and as articles where the list sits under a chapter heading (第一章 … <ol> → 第一条 …,
+    counted on across chapters by the lists' ``start``)."""
+    from retrieval.text.sections import int_to_cn
+
+    article = 0
+    for ol in root.find_all("ol"):
+        if ol.find_parent("li") is not None or (ol.get("type") or "1") != "1" or \
+                "list-style-type:none" in (ol.get("style") or "").replace(" ", ""):
+            continue
+        items = ol.find_all("li", recursive=False)
+        if any(_WRITTEN_NUMBER_RE.match(li.get_text(" ", strip=True)) for li in items):
+            continue  # the numbers are written in the text already (its list style hides the browser's)
+        heading = ol.find_previous_sibling(True)
+        under_chapter = heading is not None and bool(_CHAPTER_HEADING_RE.match(heading.get_text(" ", strip=True)))
+        number = int(ol["start"]) if str(ol.get("start", "")).isdigit() else (article + 1 if under_chapter else 1)
+        for li in items:
+            marker = f"第{int_to_cn(number)}条　" if under_chapter else f"{number}. "
+            first = li.find(string=lambda text: text.strip())  # inside a <p> of the item, if it has one
+            if first is not None:
+                first.replace_with(marker + str(first).lstrip())
+            else:
+                li.insert(0, soup.new_string(marker))
+            if under_chapter:
+                article = number
+            number += 1
+
+
+DEFINITION_LABEL_CHARS = 14
+
+
+def _definition_rows(soup, root) -> None:
+    """A definition list's term with a one-line value reads as a row of a label and its value
+    ("事项类型 | 公共服务"), as a guide's two-column table does; a value of several paragraphs stays
+    under its term as a heading."""
+    for dt in root.find_all("dt"):
+        dd = dt.find_next_sibling(True)
+        term = dt.get_text(" ", strip=True)
+        if dd is None or dd.name != "dd" or dd.find(HTML_BLOCK_TAGS) is not None or \
+                len(term) > DEFINITION_LABEL_CHARS or term.endswith(("？", "?")):
+            continue  # a question and its answer ("问：…？" / "答：…") are read as such
+        row = soup.new_tag("p")
+        row.string = f"{term} | {dd.get_text(' ', strip=True)}"
+        dt.replace_with(row)
+        dd.decompose()
 
 
 def _block_lines(root) -> list[str]:

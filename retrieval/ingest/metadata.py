@@ -100,6 +100,7 @@ def find_doc_number(lines: list[str], title: str = "") -> str:
 
 
 SENTENCE_MARK_RE = re.compile(r"[，。；]")
+ANNOUNCEMENT_RE = re.compile(r"(?:常务委员会|人民政府|政府)公告$")
 
 
 def choose_title(prelude: list[str], page_title: str, name: str) -> str:
@@ -107,12 +108,16 @@ def choose_title(prelude: list[str], page_title: str, name: str) -> str:
     document title (not its 文号, a date or an addressee), else the first prelude line, else the file name."""
     if page_title and not DOC_NUMBER_RE.fullmatch(page_title):  # a page headed by its 文号 only
         return page_title
-    for line in prelude[:30]:
-        if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")):
-            continue
-        # A sentence ("《X条例》已由…通过，现予公布") names the document but is not its title line.
-        if 4 <= len(line) <= 80 and not SENTENCE_MARK_RE.search(line) and any(word in line for word in TITLE_WORDS):
-            return line
+    candidates = [line for line in prelude[:30]
+                  if not (DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")))
+                  # A sentence ("《X条例》已由…通过，现予公布") names the document but is not its title line.
+                  and 4 <= len(line) <= 80 and not SENTENCE_MARK_RE.search(line)
+                  and any(word in line for word in TITLE_WORDS)]
+    # "…常务委员会公告（第31号）" above a regulation announces it: the regulation's own title follows.
+    if len(candidates) > 1 and ANNOUNCEMENT_RE.search(candidates[0]):
+        return candidates[1]
+    if candidates:
+        return candidates[0]
     for line in prelude:
         if not DOC_NUMBER_RE.fullmatch(line):
             return line
