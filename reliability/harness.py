@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from bot.telegram_render import MAX_MESSAGE, tg_len
@@ -22,7 +22,7 @@ from retrieval.ingest.corpus import safe_filename
 from retrieval.ingest.loaders import DocumentError
 from retrieval.service import build_service
 from tests.conftest import make_settings, seed_cache  # noqa: F401  (seed_cache: used here and by importers)
-from tests.fake_bot_api import BotDriver, FakeBotAPI
+from tests.fake_bot_api import BotDriver, FakeBotAPI, LoopbackServer
 
 from .chroma_server import free_port
 
@@ -251,8 +251,7 @@ class LoopbackEndpoint:
                 self.end_headers()
                 self.wfile.write(reply)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = LoopbackServer(("127.0.0.1", 0), Handler)
 
     @property
     def base_url(self) -> str:

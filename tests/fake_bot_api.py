@@ -24,6 +24,14 @@ RAW_PARAMS = {"text", "caption", "parse_mode", "callback_query_id", "file_id", "
               "language_code", "inline_message_id"}
 
 
+class LoopbackServer(ThreadingHTTPServer):
+    """A threading server whose listen queue holds a crowd: with the default of 5, twenty users at once
+    overflowed it, and Linux resets the connections it could not accept (the bot saw httpx.ReadError)."""
+
+    request_queue_size = 128
+    daemon_threads = True
+
+
 @dataclass
 class Call:
     method: str
@@ -57,8 +65,7 @@ class FakeBotAPI:
         class Handler(_Handler):
             fake = api
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = LoopbackServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True).start()
         return self
 
