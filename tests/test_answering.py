@@ -107,6 +107,10 @@ def test_the_figures_named_are_the_kind_asked_for():
     assert asked_figures(figures_in(text), "amount") == ["最高20万元", "10万元"]
     assert asked_figures(figures_in(text), "percentage") == ["50%", "30%", "20%"]
     assert asked_figures(figures_in(text), "contact") == figures_in(text)  # no figure kind: all of them
+    # Sums are no answer to "how long": none is listed, and the quote speaks.
+    fees = "失能评估费用标准为每人每次200元，由基金按100%的比例支付。"
+    assert asked_figures(figures_in(fees), "duration") == []
+    assert asked_figures(figures_in(fees), "amount") == ["每次200元"]
 
 
 def test_no_unit_line_only_where_units_are_a_thing(tmp_path):

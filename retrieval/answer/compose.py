@@ -187,11 +187,12 @@ def figures_in(text: str) -> list[str]:
 
 def asked_figures(figures: list[str], wanted: str | None) -> list[str]:
     """The figures of the kind the question asks for ("最高多少钱" → the sums, not the rates beside
-    them); all of them when none is of that kind."""
+    them). When none is of that kind, a sum or a rate still says how much support is given (按30%补助),
+    but sums say nothing of "how long" or "how many": none are listed then, and the quote speaks."""
     if wanted not in ("amount", "percentage", "duration", "count"):
         return figures
     kept = [f for f in figures if has_kind(wanted, f) and (wanted != "count" or not has_kind("amount", f))]
-    return kept or figures
+    return kept or (figures if wanted in ("amount", "percentage") else [])
 
 
 def cite(measure: Measure, quote: str) -> Citation:
