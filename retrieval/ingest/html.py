@@ -15,6 +15,8 @@ import re
 
 from bs4 import BeautifulSoup, NavigableString
 
+from retrieval.text.sections import int_to_cn
+
 log = logging.getLogger(__name__)
 
 HTML_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
@@ -454,8 +456,6 @@ def _number_ordered_lists(soup, root) -> None:
     """An <ol>'s numbers are drawn by the browser, not written in the text: they are put in, as a reader
     sees them ("1."), and as articles where the list sits under a chapter heading (第一章 … <ol> → 第一条 …,
     counted on across chapters by the lists' ``start``)."""
-    from retrieval.text.sections import int_to_cn
-
     article = 0
     for ol in root.find_all("ol"):
         if ol.find_parent("li") is not None or (ol.get("type") or "1") != "1" or \
