@@ -21,7 +21,9 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from retrieval.index.versions import IngestError
+from retrieval.ingest.corpus import document_name
 from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError
+from retrieval.models import file_name_of
 
 from . import telegram_render as render
 from .handlers import is_admin, names_of, reply, send_html, service_of, settings_of, typing, user_lang
@@ -119,8 +121,8 @@ async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         about = await asyncio.to_thread(service.about)
     token = _remember(context, PendingUpload(update.effective_user.id, name, data))
     log.info("admin %s: upload %s previewed, %d measures, token %s", update.effective_user.id, name,
-             len(parsed.measures), token)
-    replaces = parsed.name in {doc_name for doc_name, _, _ in about.documents}
+             sum(len(d.measures) for d in parsed), token)
+    replaces = document_name(Path(name)) in {file_name_of(doc_name) for doc_name, _, _ in about.documents}
     await reply(update, context, render.preview_html(parsed, name, lang, names_of(context), replaces),
                 render.upload_keyboard(token, lang))
 

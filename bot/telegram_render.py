@@ -8,7 +8,7 @@ from typing import Iterable, Mapping, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from retrieval.models import Answer, Document, IngestReport, Measure
+from retrieval.models import Answer, Document, IngestReport, Measure, file_name_of
 from retrieval.text.units import display_name
 
 MAX_MESSAGE = 4096
@@ -82,8 +82,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "upload_big": ("文件太大({size:.1f} MB,上限 {limit} MB)。语料没有任何改变。",
                    "The file is too large ({size:.1f} MB; the limit is {limit} MB). Nothing was changed."),
     "upload_refused": ("无法使用此文件:{reason}\n语料没有任何改变。", "This file cannot be used: {reason}\nNothing was changed."),
-    "preview": ("<b>{title}</b>\n文件 {name}:找到 {n} 项措施({ids}{more})。\n责任单位:{units}\n{replace}确认添加吗?",
-                "<b>{title}</b>\nFile {name}: {n} measures found ({ids}{more}).\nUnits: {units}\n{replace}Add it?"),
+    "preview": ("<b>{title}</b>\n文件 {name}:找到 {n} 项措施({ids}{more})。\n责任单位:{units}\n",
+                "<b>{title}</b>\nFile {name}: {n} measures found ({ids}{more}).\nUnits: {units}\n"),
+    "compiled": ("这个文件汇编了 {n} 份政策,每份作为一个文件检索和引用:\n\n",
+                 "This file compiles {n} policies; each is searched and cited as a document of its own:\n\n"),
+    "add_it": ("确认添加吗?", "Add it?"),
     "replaces": ("将替换现有文件 {name}。\n", "This replaces the existing document {name}.\n"),
     "confirm": ("✅ 确认添加", "✅ Add it"), "cancel": ("✖ 取消", "✖ Cancel"),
     "cancelled": ("已取消,语料没有任何改变。", "Cancelled; nothing was changed."),
@@ -241,17 +244,24 @@ def ingest_html(report: IngestReport, lang: str) -> str:
     return "\n".join(lines)
 
 
-def preview_html(doc: Document, filename: str, lang: str, names: Mapping[str, str], replaces: bool) -> str:
-    counts: dict[str, int] = {}
-    for m in doc.measures:
-        for u in m.units:
-            counts[u] = counts.get(u, 0) + 1
-    units = ", ".join(f"{unit_name(u, lang, names)} ({n})" for u, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-    ids = [m.section for m in doc.measures]
-    return t("preview", lang, title=doc.title or doc.name, name=filename, n=len(ids), ids=", ".join(ids[:8]),
-             more=", …" if len(ids) > 8 else "", units=_clip(units, 600) or t("no_unit", lang),
-             replace=(t("replaces", lang, name=doc.name) if replaces else "")
-             + "".join(f"⚠ {w}\n" for w in doc.warnings))  # t() escapes it
+def preview_html(docs: Sequence[Document], filename: str, lang: str, names: Mapping[str, str],
+                 replaces: bool) -> str:
+    """What an upload would add: per document (a 政策汇编 holds several) its title, measures and units."""
+    parts = [t("compiled", lang, n=len(docs))] if len(docs) > 1 else []
+    for doc in docs:
+        counts: dict[str, int] = {}
+        for m in doc.measures:
+            for u in m.units:
+                counts[u] = counts.get(u, 0) + 1
+        units = ", ".join(f"{unit_name(u, lang, names)} ({n})"
+                          for u, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        ids = [m.section for m in doc.measures]
+        parts.append(t("preview", lang, title=doc.title or doc.name, name=filename, n=len(ids),
+                       ids=", ".join(ids[:8]), more=", …" if len(ids) > 8 else "",
+                       units=_clip(units, 600) or t("no_unit", lang))
+                     + "".join(f"⚠ {html.escape(w)}\n" for w in doc.warnings))
+    replace = t("replaces", lang, name=file_name_of(docs[0].name)) if replaces else ""
+    return "\n".join(parts) + replace + t("add_it", lang)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -112,9 +112,22 @@ class Measure:
         return data
 
 
+PART_MARK = "#"  # file stem + PART_MARK + n names the n-th policy of a file that compiles several
+
+
+def part_name(file_name: str, part: int) -> str:
+    """The document name of the part-th policy (from 1) of a 政策汇编 file."""
+    return f"{file_name}{PART_MARK}{part}"
+
+
+def file_name_of(document: str) -> str:
+    """The file stem a document comes from: its own name, or the compilation's that holds it."""
+    return document.split(PART_MARK, 1)[0]
+
+
 @dataclass(frozen=True)
 class Document:
-    name: str
+    name: str  # the file stem, or part_name(stem, n) for the n-th policy of a compilation
     title: str
     measures: tuple[Measure, ...]
     source: str = ""  # file path it came from

@@ -10,7 +10,7 @@ from typing import Callable
 from retrieval.config import Settings
 from retrieval.index.embedders import Embedder, build_embedder
 from retrieval.index.versions import Index
-from retrieval.models import Answer, Document, Hit, IngestReport, Measure
+from retrieval.models import Answer, Document, Hit, IngestReport, Measure, file_name_of
 from retrieval.text.sections import in_section, normalize_section
 
 log = logging.getLogger(__name__)
@@ -67,8 +67,8 @@ class PolicyService:
     # -- browsing ------------------------------------------------------------------------------
     def measures(self, unit: str | None = None, document: str | None = None) -> list[Measure]:
         measures = self.index.snapshot().measures
-        if document:
-            measures = tuple(m for m in measures if m.document == document)
+        if document:  # a compilation's file name stands for all the policies it holds
+            measures = tuple(m for m in measures if document in (m.document, file_name_of(m.document)))
         if unit:
             from retrieval.text.units import unit_matches
 
@@ -137,8 +137,9 @@ class PolicyService:
         with self._admin_lock:
             return self.index.ingest(progress=progress)
 
-    def preview_upload(self, data: bytes, filename: str) -> Document:
-        """Parse an uploaded file without touching the corpus; DocumentError says why it is refused."""
+    def preview_upload(self, data: bytes, filename: str) -> tuple[Document, ...]:
+        """Parse an uploaded file without touching the corpus (a 政策汇编 gives several documents);
+        DocumentError says why it is refused."""
         from retrieval.ingest.corpus import parse_upload, safe_filename
 
         safe_filename(filename)

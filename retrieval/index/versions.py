@@ -16,7 +16,7 @@ import numpy as np
 
 from retrieval.config import Settings
 from retrieval.index.embedders import Embedder
-from retrieval.models import DocumentReport, IngestReport, Measure
+from retrieval.models import DocumentReport, IngestReport, Measure, file_name_of
 from retrieval.index import sentences as sentence_vectors
 from retrieval.index import snapcache
 from retrieval.index.sentences import SentenceVectors
@@ -265,9 +265,9 @@ def _progress(total: int, enabled: bool):
 def _keep_previous(failures: Sequence[DocumentReport], previous: Sequence[Measure]
                    ) -> tuple[list[Measure], list[DocumentReport]]:
     """A file that fails now keeps its last good version: a broken replacement never removes a document."""
-    by_doc: dict[str, list[Measure]] = {}
+    by_doc: dict[str, list[Measure]] = {}  # by file: a compilation's policies stand or fall together
     for m in previous:
-        by_doc.setdefault(m.document, []).append(m)
+        by_doc.setdefault(file_name_of(m.document), []).append(m)
     kept: list[Measure] = []
     reports = []
     for failure in failures:

@@ -7,13 +7,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from retrieval.ingest.compilation import split_policies
 from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_file, load_upload
 from retrieval.ingest.metadata import MetaError, is_sidecar, read_sidecar, sidecar_path, with_meta
 from retrieval.ingest.parsing import NoMeasuresError, parse_text
-from retrieval.models import Document, DocumentReport
+from retrieval.models import PART_MARK, Document, DocumentReport, part_name
 
 log = logging.getLogger(__name__)
 MAX_STEM_BYTES = 200
+SHARED_META = ("issuer", "place")  # sidecar fields that hold for every policy a compilation holds
 
 
 @dataclass(frozen=True)
@@ -23,34 +25,61 @@ class CorpusScan:
 
 
 def document_name(path: Path) -> str:
-    return path.stem
+    # "#" names the policies of a compilation (part_name): a file's own "#" must not read as one.
+    return path.stem.replace(PART_MARK, "_")
 
 
 def parse_file(path: Path) -> Document:
-    """One file → its document, with the sidecar's metadata (``NAME.meta.yaml``) over what was found;
-    DocumentError names the file and the cause."""
+    """A file holding one document → that document (a compilation → its first policy; see parse_documents)."""
+    return parse_documents(path)[0]
+
+
+def parse_documents(path: Path) -> tuple[Document, ...]:
+    """One file → its documents, with the sidecar's metadata (``NAME.meta.yaml``) over what was found;
+    DocumentError names the file and the cause. A 政策汇编 gives one document per policy it compiles."""
     try:
         loaded = load_file(path)
-        document = parse_text(loaded.text, document_name(path), source=str(path), page_meta=loaded.meta)
+        documents = _parse_loaded(loaded.text, loaded.meta, document_name(path), str(path))
     except NoMeasuresError as exc:
         raise DocumentError(f"{path.name}: {exc}") from exc
     sidecar = sidecar_path(path)
     if sidecar is None:
-        return document
+        return documents
     try:
-        return with_meta(document, read_sidecar(sidecar))
+        meta = read_sidecar(sidecar)
     except MetaError as exc:
         # The document itself is fine: index it with what was found, and tell the admin.
-        return dataclasses.replace(document, warnings=document.warnings + (f"{exc}; metadata file ignored",))
+        return tuple(dataclasses.replace(d, warnings=d.warnings + (f"{exc}; metadata file ignored",))
+                     for d in documents)
+    if len(documents) > 1:  # each policy has its own title and 文号: only what they share is set
+        meta = {k: v for k, v in meta.items() if k in SHARED_META}
+    return tuple(with_meta(d, meta) for d in documents)
 
 
-def parse_upload(data: bytes, filename: str) -> Document:
-    """An uploaded file (not yet in the corpus) → its document, for preview."""
+def parse_upload(data: bytes, filename: str) -> tuple[Document, ...]:
+    """An uploaded file (not yet in the corpus) → its documents, for preview."""
     try:
         loaded = load_upload(data, filename)
-        return parse_text(loaded.text, document_name(Path(filename)), source=filename, page_meta=loaded.meta)
+        return _parse_loaded(loaded.text, loaded.meta, document_name(Path(filename)), filename)
     except NoMeasuresError as exc:
         raise DocumentError(f"{filename}: {exc}") from exc
+
+
+def _parse_loaded(text: str, page_meta: dict[str, str], name: str, source: str) -> tuple[Document, ...]:
+    policies = split_policies(text)
+    if len(policies) == 1:
+        return (parse_text(text, name, source=source, page_meta=page_meta),)
+    # The page's title and date are the compilation's; each policy's own are in its text.
+    shared = {k: v for k, v in page_meta.items() if k not in ("title", "date")}
+    documents = []
+    for part, policy in enumerate(policies, start=1):
+        try:
+            documents.append(parse_text(policy, part_name(name, part), source=source, page_meta=shared))
+        except NoMeasuresError:
+            log.warning("%s: compiled policy %d has no measures", source, part)
+    if not documents:
+        raise NoMeasuresError("none of the policies this page compiles has numbered measures")
+    return tuple(documents)
 
 
 def safe_filename(filename: str) -> str:
@@ -86,18 +115,18 @@ def scan_corpus(folder: Path) -> CorpusScan:
                     f"{path.name.split('.meta.')[0]}.txt or .html)")))
             continue  # read with its document
         if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            failures.append(DocumentReport(path.stem, str(path), error=f"{path.name}: unsupported file type"))
+            failures.append(DocumentReport(document_name(path), str(path), error=f"{path.name}: unsupported file type"))
             continue
         if document_name(path) in seen_names:
-            failures.append(DocumentReport(path.stem, str(path),
+            failures.append(DocumentReport(document_name(path), str(path),
                                            error=f"{path.name}: another file already has the name {path.stem}"))
             continue
         try:
-            document = parse_file(path)
+            found = parse_documents(path)
         except DocumentError as exc:
             log.warning("not indexed: %s", exc)
-            failures.append(DocumentReport(path.stem, str(path), error=str(exc)))
+            failures.append(DocumentReport(document_name(path), str(path), error=str(exc)))
             continue
-        seen_names.add(document.name)
-        documents.append(document)
+        seen_names.add(document_name(path))
+        documents.extend(found)
     return CorpusScan(tuple(documents), tuple(failures))

@@ -31,6 +31,8 @@ ADOPTED_RE = re.compile(r"^[（(]\s*\d{4}\s*年\d{1,2}\s*月\d{1,2}\s*日\s*([\u
                         r"(人民代表大会(?:常务委员会)?)第[一二三四五六七八九十百]+次(?:全体)?会议")
 # A signer under the signature: "市　长：温国辉".
 SIGNER_RE = re.compile(rf"^[{_CJK}\s]{{1,8}}[:：]\s*[{_CJK}]{{2,4}}$")
+# The 印发 line under a title: "荪垌市人力资源和社会保障局 荪垌市财政局 2025年2月20日印发".
+PRINTED_RE = re.compile(rf"^([{_CJK}\s、]{{2,80}}?)\s*(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)\s*(?:印发|发布)$")
 SOURCE_RE = re.compile(r"^(?:来源|发布机构|发布机关|发文机关)\s*[:：]\s*(.+)$")
 TITLE_WORDS = ("办法", "方案", "通知", "条例", "规定", "意见", "要点", "计划", "细则", "通告", "决定",
                "规划", "措施", "公告", "指引", "标准", "规则", "纲要", "实施")
@@ -154,9 +156,13 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
     note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")
     decree = DECREE_RE.match(doc_number)
     adopted = next((m for x in prelude + main[:10] if (m := ADOPTED_RE.match(x))), None)
+    printed = next((m for x in prelude if (m := PRINTED_RE.match(x))), None)
     issuer = signed[0] or (decree.group(1) if decree else "") or \
-        ("".join(adopted.groups()) if adopted else "") or find_issuer(written, prelude, page)
-    date = signed[1] or note_date or normal_date(page.get("date", "")) or \
+        ("".join(adopted.groups()) if adopted else "") or \
+        ("、".join(re.split(r"[\s、]+", printed.group(1).strip())) if printed else "") or \
+        find_issuer(written, prelude, page)
+    date = signed[1] or note_date or (normal_date(printed.group(2)) if printed else "") or \
+        normal_date(page.get("date", "")) or \
         next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "") or \
         next((d for x in prelude if (m := DATE_LABEL_RE.search(x)) and (d := normal_date(x[m.end():]))), "")
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
