@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.models import file_name_of
+from retrieval.text.sections import in_part
 
 log = logging.getLogger(__name__)
 
@@ -99,11 +100,12 @@ def _right(document: str, section: str, row: dict, gold: list[str]) -> bool:
 
 
 def _descendant(section: str, parent: str) -> bool:
-    """一(二) and 一(二)3 are inside 一; 附件1-15 inside 附件1; 二1(2) inside 二1 (but 一(一)12 not in 一(一)1)."""
+    """一(二) and 一(二)3 are inside 一; 附件1-15 inside 附件1; 二1(2) inside 二1 (but 一(一)12 not in 一(一)1);
+    第三章第二节一 inside 第三章第二节 and 第三章."""
     if not section.startswith(parent) or section == parent:
         return False
     rest = section[len(parent):]
-    return rest[0] in "(-" or (rest[0].isdigit() and not parent[-1].isdigit())
+    return rest[0] in "(-" or (rest[0].isdigit() and not parent[-1].isdigit()) or in_part(section, parent)
 
 
 def _score(row: dict, gold: list[str], hits, answer) -> dict:

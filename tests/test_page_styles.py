@@ -135,3 +135,69 @@ def test_a_regulation_announced_by_its_congress_is_titled_by_itself():
     document = parse_text(text, "x")
     assert document.title == "某市燃气管理条例"
     assert ids(document) == ["第一条", "第二条"]
+
+
+# -- page styles of the ninth session --------------------------------------------------------------
+
+def test_pdf_text_broken_after_so_many_characters_is_joined_but_not_across_items(tmp_path):
+    """pdftotext keeps the PDF's lines: broken after 24 characters wherever that falls (a digit counts as
+    one), page furniture between, and a unit clause closed at the end of a line before the next item."""
+    items = [f"{n}.推进第{n}批公共充电站建设。在交通枢纽和商业综合体布局公共充电站，2025年新建公共充电桩{n}000个，"
+             f"2026年新建公共充电桩{n}500个。（责任单位：市发展改革委、市住房城乡建设局）" for n in range(1, 9)]
+    wrapped = ["某市充电设施建设实施方案", "一、重点任务", "（一）完善公共充电网络"]
+    for line in items:  # broken after 24 characters, as the PDF's margin did
+        wrapped += [line[i:i + 24] for i in range(0, len(line), 24)]
+    pages = [wrapped[i:i + 12] for i in range(0, len(wrapped), 12)]
+    text = "".join(f"某市人民政府办公室行政规范性文件\n" + "\n".join(page) + f"\n— {n} —\n\f"
+                   for n, page in enumerate(pages, 1))
+    (tmp_path / "plan.txt").write_text(text, encoding="utf-8")
+    s = by_section(parse_file(tmp_path / "plan.txt"))
+    assert list(s) == [f"一(一){n}" for n in range(1, 9)]
+    for n in range(1, 9):
+        assert f"2025年新建公共充电桩{n}000个，2026年新建公共充电桩{n}500个。" in s[f"一(一){n}"].text
+        assert "行政规范性文件" not in s[f"一(一){n}"].text
+        assert s[f"一(一){n}"].units == ("市发展改革委", "市住房城乡建设局")
+
+
+def test_a_title_broken_over_two_lines_is_read_whole():
+    text = ("某市人民政府办公室\n关于印发某市加快推进充电基础设施建设三年\n行动实施方案（2025—2027年）的通知\n"
+            "一、总体要求\n（一）完善网络。建设公共充电站。\n（二）加快社区建设。推进既有小区改造。\n")
+    assert parse_text(text, "x").title == "某市加快推进充电基础设施建设三年行动实施方案（2025—2027年）"
+
+
+def test_a_call_for_comments_cites_its_notice_its_draft_and_the_drafts_explanation():
+    text = ("关于公开征求《某市民宿管理办法（征求意见稿）》意见的通知\n"
+            "为规范民宿经营行为，市文化广电和旅游局起草了《某市民宿管理办法（征求意见稿）》，现向社会公开征求意见。"
+            "公众可在2025年7月25日前，通过电子邮件将意见发送至ms@example.gov.cn，邮件主题请注明“民宿管理办法意见建议”。\n"
+            "某市文化广电和旅游局\n2025年6月25日\n某市民宿管理办法\n（征求意见稿）\n第一章 总则\n"
+            "第一条 为规范民宿经营行为，制定本办法。\n第二条 民宿单栋建筑经营用客房不超过14间。\n"
+            "关于《某市民宿管理办法（征求意见稿）》的起草说明\n一、起草背景\n截至2024年底，全市共有民宿1268家。\n"
+            "二、主要内容\n（一）明确民宿规模。设定了客房不超过14间的上限。\n（二）优化办理程序。办理时间压缩至15个工作日。\n")
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["通知", "第一条", "第二条", "起草说明一", "起草说明二(一)", "起草说明二(二)"]
+    assert "2025年7月25日前" in s["通知"].text and "第一条" not in s["通知"].text
+
+
+def test_a_forwarding_notice_is_no_measure_of_its_own():
+    text = ("某市人民政府关于印发某市就业见习管理办法的通知\n各区人民政府，市政府各部门：\n"
+            "现将《某市就业见习管理办法》印发给你们，请认真贯彻执行。执行中遇到的问题，请径向市人力资源社会保障局反映。"
+            "本办法由市人力资源社会保障局负责解释，各区应结合实际制定配套措施并抓好落实，确保政策落地见效。\n"
+            "某市就业见习管理办法\n第一条 为规范就业见习工作，制定本办法。\n第二条 见习期限为3至12个月。\n")
+    assert ids(parse_text(text, "x")) == ["第一条", "第二条"]
+
+
+def test_a_plans_chapters_and_sections_box_and_captioned_table():
+    text = ("某市“十五五”综合交通运输发展规划\n第一章 发展基础\n第一节 发展成就\n一、交通网加快成型。累计完成投资1286亿元。\n"
+            "二、运输服务稳步提升。港口吞吐量达到8600万吨。\n专栏1 建成的重大项目\n1. 高速铁路：线路长98公里。\n"
+            "2. 绕城高速：线路长46公里。\n第二节 发展目标\n一、总体目标。基本建成现代化综合交通运输体系。\n"
+            "某市“十五五”综合交通运输发展主要指标表\n序号 | 指标名称 | 2025年 | 2030年 | 属性\n"
+            "1 | 高速铁路营业里程（公里） | 186 | 320 | 预期性\n2 | 城市轨道交通运营里程（公里） | 42 | 118 | 预期性\n"
+            "注：2025年数据为预计值。\n二、具体目标。高速公路通车里程达到560公里。\n"
+            "第二章 重点任务\n第一节 完善铁路网络\n一、加快高速铁路建设。建成沿海高铁。\n二、提升铁路货运能力。建设铁路专用线。\n")
+    document = parse_text(text, "x")
+    s = by_section(document)
+    assert ["第一章第一节一", "第一章第一节二", "第一章第二节一", "第一章第二节二", "第二章第一节一",
+            "第二章第一节二"] == [i for i in ids(document) if i.startswith("第")]
+    assert "320" in s["主要指标表-1"].text and "560公里" in s["第一章第二节二"].text
+    assert "高速铁路营业里程" not in s["第一章第二节一"].text
+    assert {"专栏1-1", "专栏1-2"} <= set(s) and "基本建成" not in s["专栏1-2"].text

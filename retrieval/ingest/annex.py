@@ -18,6 +18,9 @@ _NUM = "一二三四五六七八九十"
 ANNEX_RE = re.compile(rf"^附\s*([件表])\s*(\d{{1,2}}|[{_NUM}]{{1,3}})?\s*(?:[:：.．、\s]\s*(.*))?$")
 ANNEX_LIST_RE = re.compile(r"^附\s*[件表]\s*[:：]")
 FILE_RE = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|zip|rar|ofd|jpg|png)\b", re.IGNORECASE)
+# A draft's 起草说明 after its text ("关于《X办法（征求意见稿）》的起草说明"): its own part, numbered 一、 again,
+# cited with its name before the ids (起草说明三(二)) since it explains the text rather than being part of it.
+EXPLANATION_RE = re.compile(r"^(?:关于)?(?:《[^》]{2,60}》)?(?:的)?(起草说明|编制说明|修订说明)$")
 LISTED_RE = re.compile(r"^\d{1,2}\s*[.．、]\s*\S.{0,78}$")  # "2.关于…任务分工表" in the 附件： list
 ROW_NUMBER_RE = re.compile(r"^(\d{1,3})(?:[.．、]\D|$)")
 TITLE_COLUMNS = ("工作事项", "工作任务", "重点任务", "主要任务", "任务", "事项", "工作内容", "内容", "措施")
@@ -38,6 +41,8 @@ class AnnexRow:
 
 def annex_label(line: str) -> str | None:
     """The label of an annex heading line, or None."""
+    if explained := EXPLANATION_RE.match(line):
+        return explained.group(1)
     match = ANNEX_RE.match(line)
     if not match or FILE_RE.search(line):
         return None
@@ -63,7 +68,7 @@ def split_annexes(lines: list[str]) -> tuple[list[str], list[Annex]]:
         if label and (annexes or listing or _looks_like_heading(line)):
             annexes.append(Annex(label))
             listing = False
-            rest = ANNEX_RE.match(line).group(3)
+            rest = (found := ANNEX_RE.match(line)) and found.group(3)
             if rest:
                 annexes[-1].lines.append(rest)
         elif annexes:
@@ -78,8 +83,13 @@ def split_annexes(lines: list[str]) -> tuple[list[str], list[Annex]]:
     return main, [a for a in annexes if a.lines]
 
 
+def is_explanation(label: str) -> bool:
+    """An 起草说明's label, which every id in it carries (an annex's only where ids would collide)."""
+    return not label.startswith("附")
+
+
 def _looks_like_heading(line: str) -> bool:
-    return len(line) <= 40
+    return len(line) <= 40 or bool(EXPLANATION_RE.match(line))
 
 
 def cells_of(line: str) -> list[str]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from retrieval.ingest.blocks import CHAPTER_RE, SUBSECTION_RE
 from retrieval.models import Measure
 
+# A 规划's own headings end a box too: "第四章 …", "第二节 …".
+_PART_RE = re.compile(r"^第\s*[一二三四五六七八九十百\d]+\s*(?:部分|章|篇|节)")
 BOX_RE = re.compile(r"^专\s*栏\s*(\d{1,2})\s*[:：.．、]?\s*(.{0,40})$")
 # Items inside a box, numbered 1． 2． on one line or on lines of their own.
 # "1.9万户" is a figure, "1．2025年改造…" an item: a digit may follow the full-width point or 、, not ".".
@@ -31,13 +33,14 @@ def split_boxes(lines: list[str]) -> tuple[list[str], list[Box]]:
     chapter = ""
     current: Box | None = None
     for line in lines:
-        if CHAPTER_RE.match(line):
+        heading = bool(CHAPTER_RE.match(line) or SUBSECTION_RE.match(line) or _PART_RE.match(line))
+        if CHAPTER_RE.match(line) or _PART_RE.match(line):
             chapter = line
         if match := BOX_RE.match(line):
             current = Box(f"专栏{match.group(1)}", line, chapter)
             boxes.append(current)
             continue
-        if current is not None and not (CHAPTER_RE.match(line) or SUBSECTION_RE.match(line)):
+        if current is not None and not heading:
             current.lines.append(line)
             continue
         current = None

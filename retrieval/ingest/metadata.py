@@ -117,13 +117,32 @@ def choose_title(prelude: list[str], page_title: str, name: str) -> str:
                   and any(word in line for word in TITLE_WORDS)]
     # "…常务委员会公告（第31号）" above a regulation announces it: the regulation's own title follows.
     if len(candidates) > 1 and ANNOUNCEMENT_RE.search(candidates[0]):
-        return candidates[1]
+        return _unbroken_title(prelude, candidates[1])
     if candidates:
-        return candidates[0]
+        return _unbroken_title(prelude, candidates[0])
     for line in prelude:
         if not DOC_NUMBER_RE.fullmatch(line):
             return line
     return name
+
+
+# A title's first line, where a printed title broke in two: "关于印发X市加快推进充电基础设施建设三年" above
+# "行动实施方案（2025—2027年）的通知".
+_TITLE_START_RE = re.compile(rf"^(?:关于|[{_CJK}]{{2,6}}?[省市区县](?!场|民|内|外|级)|《)")
+
+
+def _unbroken_title(prelude: list[str], title: str) -> str:
+    """The title with the line it continues, when a centred title was broken over two lines: the line
+    before starts a title (关于…, a place) and breaks off mid-phrase, and this line starts none."""
+    at = prelude.index(title)
+    if at == 0 or _TITLE_START_RE.match(title):
+        return title
+    before = prelude[at - 1]
+    if (4 <= len(before) <= 40 and _TITLE_START_RE.match(before) and not SENTENCE_MARK_RE.search(before)
+            and not DOC_NUMBER_RE.fullmatch(before) and not DATE_RE.search(before)
+            and not ORG_END_RE.search(before) and not before.endswith(TITLE_WORDS)):
+        return before + title
+    return title
 
 
 def _inner_title(title: str) -> str:

@@ -23,6 +23,10 @@ MIN_MARGIN_SHARE = 0.25
 MARGIN_SLACK = 2  # columns: a line that ends in a half-width digit or letter stops a column short
 # A sentence or clause that ends at the margin ends the paragraph too.
 PARAGRAPH_END_RE = re.compile(r"[。！？；：:;!?][”’」』）)]?$")
+# A clause closed by its bracket ("…（责任单位：市商务局）") before the next item ("4.试点…", "（四）…")
+# ends its paragraph though it reached the margin.
+CLAUSE_CLOSED_RE = re.compile(r"[）)]$")
+ITEM_START_RE = re.compile(r"^(?:\d{1,2}\s*[.．、](?!\d)|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|第[一二三四五六七八九十百]+条)")
 LEADERS_RE = re.compile(r"(?:…|\.{3}|·{3})")  # a table of contents' dot leaders
 TABLE_ROW = " | "
 
@@ -37,18 +41,22 @@ def drop_running_heads(lines: list[str], *, keep_first: int = 5) -> list[str]:
     the first ``keep_first`` lines stays: there it is the document's own heading."""
     counts = Counter(lines)
     heads = {line for line, n in counts.items() if n >= MIN_RUNNING and 4 <= len(line) <= MAX_RUNNING_CHARS
-             and not line.endswith(("：", ":")) and TABLE_ROW not in line}
+             and not line.endswith(("：", ":")) and TABLE_ROW not in line
+             # the same unit clause under several items ("（责任单位：市科技局）") is text, not a head
+             and not line.endswith(("。", "；", "）", ")")) and "单位：" not in line}
     if not heads:
         return lines
     return [line for i, line in enumerate(lines) if line not in heads or i < keep_first]
 
 
-def margin(lines: list[str], printed: Mapping[str, int] | None = None) -> int | None:
+def margin(lines: list[str], printed: Mapping[str, int] | None = None, *, width=None) -> int | None:
     """The right margin the text was broken at, in columns, or None when its lines are paragraphs.
-    ``printed``: each line's width as it was printed, when its characters have been changed since."""
+    ``printed``: each line's width as it was printed, when its characters have been changed since.
+    ``width``: how a line is measured (display columns unless told)."""
     printed = printed or {}
-    widths = [printed.get(line) or columns(line) for line in lines if TABLE_ROW not in line]
-    long = [w for w in widths if w >= MIN_WRAP_COLUMNS]
+    width_of = width or (lambda line: printed.get(line) or columns(line))
+    widths = [width_of(line) for line in lines if TABLE_ROW not in line]
+    long = [w for w in widths if w >= (MIN_WRAP_COLUMNS if width is None else MIN_WRAP_COLUMNS // 2)]
     if not long:
         return None
     width, _ = Counter(long).most_common(1)[0]
@@ -64,15 +72,20 @@ def unwrap(lines: list[str], printed: Mapping[str, int] | None = None) -> list[s
     ending its sentence or clause goes on in the next line."""
     printed = printed or {}
     right = margin(lines, printed)
-    if right is None:
+    # A text broken after so many characters, whatever their width (digits included), has a margin
+    # in characters instead.
+    right_chars = margin(lines, width=len)
+    if right is None and right_chars is None:
         return lines
     out: list[str] = []
     carry = False
     for line in lines:
-        if carry and out:
+        if carry and out and not (ITEM_START_RE.match(line) and CLAUSE_CLOSED_RE.search(out[-1])):
             out[-1] += line
         else:
             out.append(line)
-        carry = ((printed.get(line) or columns(line)) >= right - MARGIN_SLACK and not PARAGRAPH_END_RE.search(line)
+        full = (right is not None and (printed.get(line) or columns(line)) >= right - MARGIN_SLACK) or \
+            (right_chars is not None and abs(len(line) - right_chars) <= 1)  # longer: a paragraph, unbroken
+        carry = (full and not PARAGRAPH_END_RE.search(line)
                  and not LEADERS_RE.search(line) and TABLE_ROW not in line)
     return out

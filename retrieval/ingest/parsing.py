@@ -20,10 +20,12 @@ import logging
 import re
 import dataclasses
 
-from retrieval.ingest.annex import annex_measures, split_annexes
+from retrieval.ingest.annex import annex_measures, is_explanation, split_annexes
+from retrieval.ingest.captioned_tables import split_captioned_tables
 from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE: read by tests and loaders)
     BULLET_RE, CHAPTER_RE, CIRCLED, ITEM_RE, SUBSECTION_RE, Block, chapter_id, item_match)
 from retrieval.ingest.metadata import document_meta, signature
+from retrieval.ingest.notice import notice_measure
 from retrieval.ingest.pages import columns, drop_running_heads, unwrap
 from retrieval.ingest.boxes import box_measures, split_boxes
 from retrieval.ingest.task_table import task_table_lines
@@ -56,6 +58,8 @@ STATEMENT_RE = re.compile(r"[。；;，,！？]")
 MIN_STATEMENT_CHARS = 20
 # A part above a plan's 一、 chapters: "第二部分 主要任务", "第三章 保障措施" (in a plan, not a regulation).
 PLAN_PART_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*(部分|章|篇)\s*(.*)$")
+# A 规划's 节 under its 章 ("第三章 …" / "第二节 优化公路网络" / "一、…"): cited 第三章第二节一.
+PLAN_SECTION_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*节\s*(.*)$")
 class NoMeasuresError(ValueError):
     """The text has no recognisable measure structure."""
 
@@ -204,14 +208,26 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[Block]]:
     firsts = sum(1 for a, b in zip(parts, parts[1:] + [len(lines)])
                  if any((m := CHAPTER_RE.match(x)) and cn_to_int(m.group(1)) == 1 for x in lines[a:b]))
     prefixed = firsts >= 2
+    sections = [i for i, x in enumerate(lines) if PLAN_SECTION_RE.match(x)]
+    # 一、 numbered again in each 节: the 节 is part of their ids, under its 章.
+    by_section = sum(1 for a, b in zip(sections, sections[1:] + [len(lines)])
+                     if any((m := CHAPTER_RE.match(x)) and cn_to_int(m.group(1)) == 1 for x in lines[a:b])) >= 2
+    chapter_label, chapter_heading = "", ""
     for line in lines:
         label, pending_label = pending_label, ""
-        if part := PLAN_PART_RE.match(line):
+        part = PLAN_PART_RE.match(line)
+        section = PLAN_SECTION_RE.match(line) if by_section and chapter_label else None
+        if part or section:
             started = True
             st.close_chapter()
-            st.part_label = f"第{chapter_id(part.group(1))}{part.group(2)}"
-            st.part = st.part_label if prefixed else ""
-            st.part_heading, st.chapter_id, st.chapter_heading = line, "", ""
+            if part:
+                chapter_label = st.part_label = f"第{chapter_id(part.group(1))}{part.group(2)}"
+                chapter_heading = line
+                st.part = st.part_label if prefixed else ""
+            else:
+                st.part_label = st.part = f"{chapter_label}第{chapter_id(section.group(1))}节"
+            st.part_heading = line if part else f"{chapter_heading}\n{line}"
+            st.chapter_id, st.chapter_heading = "", ""
             st.subsection_id, st.subsection_heading = "", ""
             st.new_heading()
             st.current = None
@@ -398,6 +414,8 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     main, signed_issuer, signed_date = signature(main)
     main = task_table_lines(main)
     main, boxes = split_boxes(main)
+    main, tables = split_captioned_tables(main)
+    annexes += tables
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
     if articles >= 2:
         prelude, blocks = _parse_articles(main)
@@ -412,6 +430,8 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         measures, warnings = _unstructured(main, name)
     measures += structured + box_measures(boxes, name)
     measures += annex_measures(annexes, name, measures)
+    if measures and (notice := notice_measure(prelude, name)) and notice.section not in {m.section for m in measures}:
+        measures.insert(0, notice)
     if not measures:
         raise NoMeasuresError("no numbered measures, subsections or articles were found")
     # A bullet before a line ("• 来源：…", kept by the Markdown reader for lists) is no part of what it says.
@@ -447,7 +467,8 @@ def _structured_annexes(annexes: list, name: str, taken: set[str]) -> tuple[list
         heading = " ".join([annex.label, *prelude[:1]])
         ids = {m.section for m in found}
         # 一(一) under the main text's 一 would read as part of it: any id beginning another takes the label.
-        prefix = annex.label if any(a.startswith(t) or t.startswith(a) for a in ids for t in taken) else ""
+        prefix = annex.label if is_explanation(annex.label) or \
+            any(a.startswith(t) or t.startswith(a) for a in ids for t in taken) else ""
         taken |= {prefix + i for i in ids}
         out.extend(dataclasses.replace(m, section=prefix + m.section, chapter="\n".join(filter(None, (heading, m.chapter))))
                    for m in found)

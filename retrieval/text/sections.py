@@ -51,9 +51,19 @@ def normalize_section(text: str) -> str:
     return re.sub(r"^第(\d{1,2})条$", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)
 
 
+PART_ENDS = ("章", "节", "篇", "部分")
+
+
+def in_part(section: str, wanted: str) -> bool:
+    """A 规划's 第三章第二节一 is in its 节 (第三章第二节) and its 章 (第三章)."""
+    return wanted.endswith(PART_ENDS) and section.startswith(wanted) and len(section) > len(wanted) \
+        and (section[len(wanted)] == "第" or section[len(wanted)] in CN_NUM)
+
+
 def in_section(section: str, wanted: str) -> bool:
-    """三(二)1 is in 三(二) (an item of the named subsection) and in 三(二)1 itself; 三(二)1(2) is in 三(二)1."""
-    if section == wanted:
+    """三(二)1 is in 三(二) (an item of the named subsection) and in 三(二)1 itself; 三(二)1(2) is in 三(二)1;
+    第三章第二节一 is in 第三章第二节."""
+    if section == wanted or in_part(section, wanted):
         return True
     if not section.startswith(wanted):
         return False
