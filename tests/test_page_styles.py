@@ -201,3 +201,11 @@ def test_a_plans_chapters_and_sections_box_and_captioned_table():
     assert "320" in s["主要指标表-1"].text and "560公里" in s["第一章第二节二"].text
     assert "高速铁路营业里程" not in s["第一章第二节一"].text
     assert {"专栏1-1", "专栏1-2"} <= set(s) and "基本建成" not in s["专栏1-2"].text
+
+
+def test_a_wechat_articles_byline_and_the_document_it_explains_give_issuer_date_and_place():
+    text = ("重磅！稳就业“15条”来了\n原创 某阳人社 某阳人社 2025年04月18日 18:26\n"
+            "近日，某阳市人民政府办公室印发《某阳市进一步稳就业促增收若干措施》，推出15条举措。\n"
+            "一、支持企业稳岗\n（一）稳岗返还。中小微企业按60%返还。\n（二）扩岗补助。每人1500元。\n")
+    document = parse_text(text, "x")
+    assert (document.issuer, document.date, document.place) == ("某阳人社", "2025-04-18", "某阳市")

@@ -33,6 +33,10 @@ ADOPTED_RE = re.compile(r"^[（(]\s*\d{4}\s*年\d{1,2}\s*月\d{1,2}\s*日\s*([\u
 SIGNER_RE = re.compile(rf"^[{_CJK}\s]{{1,8}}[:：]\s*[{_CJK}]{{2,4}}$")
 # The 印发 line under a title: "荪垌市人力资源和社会保障局 荪垌市财政局 2025年2月20日印发".
 PRINTED_RE = re.compile(rf"^([{_CJK}\s、]{{2,80}}?)\s*(\d{{4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日)\s*(?:印发|发布)$")
+# A WeChat article's byline: "原创 苕阳人社 苕阳人社 2025年04月18日 18:26" (the account, twice as the page shows it).
+BYLINE_RE = re.compile(rf"^(?:原创\s+)?([{_CJK}A-Za-z]{{2,16}})(?:\s+[{_CJK}A-Za-z]{{2,16}})?\s+"
+                       r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s+\d{1,2}:\d{2}$")
+QUOTED_RE = re.compile(r"《([^》]{4,80})》")
 SOURCE_RE = re.compile(r"^(?:来源|发布机构|发布机关|发文机关)\s*[:：]\s*(.+)$")
 TITLE_WORDS = ("办法", "方案", "通知", "条例", "规定", "意见", "要点", "计划", "细则", "通告", "决定",
                "规划", "措施", "公告", "指引", "标准", "规则", "纲要", "实施")
@@ -175,7 +179,7 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
     note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")
     decree = DECREE_RE.match(doc_number)
     adopted = next((m for x in prelude + main[:10] if (m := ADOPTED_RE.match(x))), None)
-    printed = next((m for x in prelude if (m := PRINTED_RE.match(x))), None)
+    printed = next((m for x in prelude if (m := PRINTED_RE.match(x) or BYLINE_RE.match(x))), None)
     issuer = signed[0] or (decree.group(1) if decree else "") or \
         ("".join(adopted.groups()) if adopted else "") or \
         ("、".join(re.split(r"[\s、]+", printed.group(1).strip())) if printed else "") or \
@@ -184,8 +188,10 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
         normal_date(page.get("date", "")) or \
         next((d for x in prelude if len(x) <= 24 and (d := normal_date(x))), "") or \
         next((d for x in prelude if (m := DATE_LABEL_RE.search(x)) and (d := normal_date(x[m.end():]))), "")
+    # Last, the documents the opening lines quote: an article about 《苕阳市…若干措施》 is about 苕阳市.
+    quoted = " ".join(QUOTED_RE.findall(" ".join(prelude[:6])))
     return {"title": title, "doc_number": doc_number, "issuer": issuer, "date": date,
-            "place": find_place(title, written, issuer, page.get("site", ""))}
+            "place": find_place(title, written, issuer, page.get("site", "")) or find_place(quoted)}
 
 
 def _page_doc_number(page: dict[str, str]) -> str:
