@@ -123,10 +123,19 @@ def parse_units(clause: str) -> dict[str, list[str]]:
     return roles
 
 
+# "各区、县人民政府" is one name over several levels: "各区" alone names no body.
+_LEVELS_ONLY_RE = re.compile(r"^各?[省市区县镇乡](?:[（(][市区县][)）])?$")
+
+
 def split_names(names: str) -> list[str]:
     out = []
+    carried = ""
     for name in UNIT_SPLIT_RE.split(names.strip(" 。.")):
         name = name.strip(" 。.:：")
+        if _LEVELS_ONLY_RE.match(name):
+            carried += name + "、"
+            continue
+        name, carried = carried + name, ""
         # "…、各区（县）人民政府按职责分工负责": what the list's units do, not part of the last one's name.
         duty = DUTY_TAIL_RE.search(name)
         if duty and duty.start() and (duty.group(1) or UNIT_END_RE.search(name[:duty.start()])):
@@ -136,6 +145,8 @@ def split_names(names: str) -> list[str]:
             name = name[:note.start()].strip()  # 市商务局（绿色商场）: the unit, not the part it handles
         if name and name not in NONE_NAMES and name not in out:
             out.append(name)
+    if carried and carried.rstrip("、") not in out:  # "…、各区" at the end: the districts, as written
+        out.append(carried.rstrip("、"))
     return out
 
 
