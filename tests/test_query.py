@@ -142,6 +142,9 @@ def test_sections_and_years_are_named():
     ("这份政策问答的第9个问题讲的是什么？", ("问9", "Q9")),
     ("What does 问5 say?", ("问5", "Q5")),
     ("Q12里说的条件是什么？", ("问12", "Q12")),
+    # A 规划's 章 and 节 (not 三(二)), and an item in a 节.
+    ("交通规划第三章第二节讲了什么？", ("第三章第二节",)),
+    ("第三章第二节第一项说了什么", ("第三章第二节一",)),
 ])
 def test_a_chapter_named_alone_is_a_section(question, sections):
     assert analyse(question).sections == sections

@@ -285,8 +285,14 @@ _PREFIXED_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*(部分|
                           r"\s*(?:项|条|点|、)?\s*(?:的?\s*第?\s*[(（]\s*([一二三四五六七八九十]+)\s*[)）]\s*(?:条|项|点)?)?")
 
 
-def analyse(question: str) -> QueryInfo:
-    language = detect_language(question)
+# A 规划's 章 and 节, and an item in it: "第三章第二节", "第三章第二节第一项" → 第三章第二节一 (read first:
+# PART_RE would take 第三章第二 for 三(二)).
+_CHAPTER_SECTION_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*章\s*[的,，、]?\s*第\s*([一二三四五六七八九十]+)\s*节"
+                                 r"(?:\s*(?:里|中)?的?\s*第?\s*([一二三四五六七八九十]+)\s*(?:项|条|点|、))?")
+
+
+def _named_sections(question: str) -> list[str]:
+    """The ids a question names other than a 规划's 章 and 节, as written (normalised by the caller)."""
     named = [f"{m.group(1)}({m.group(2)}){m.group(3) or ''}" for m in PART_RE.finditer(question)]
     named += [f"第{m.group(1)}{m.group(2)}{m.group(3)}" + (f"({m.group(4)})" if m.group(4) else "")
               for m in _PREFIXED_RE.finditer(question)]
@@ -317,6 +323,13 @@ def analyse(question: str) -> QueryInfo:
     # A page that prints its questions as Q1, Q2 has them cited so ("Q5", "问5" and "question 5" alike).
     named += [f"问{m.group(1)}" for m in _PRINTED_Q_RE.finditer(question)]
     named += [f"Q{s[1:]}" for s in named if s.startswith("问") and s[1:].isdigit()]
+    return named
+
+
+def analyse(question: str) -> QueryInfo:
+    language = detect_language(question)
+    named = [f"第{m.group(1)}章第{m.group(2)}节{m.group(3) or ''}" for m in _CHAPTER_SECTION_RE.finditer(question)]
+    named += _named_sections(_CHAPTER_SECTION_RE.sub(" ", question))
     sections = tuple(dict.fromkeys(normalize_section(s) for s in named))
     kinds = set(question_kinds(question, language))
     if sections:
