@@ -16,6 +16,7 @@ _CARRIED_RE = re.compile(rf"^(?:[^，。；：]{{2,60}}(?:{'|'.join(DOCUMENT_KIN
 # "《X条例》已由…通过，现予公布": a promulgation note, not a notice of substance.
 _FORWARDING_RE = re.compile(r"印发给你们|转发给你们|印发给各|现予印发|现印发|现予公布|予以公布施行")
 MIN_NOTICE_CHARS = 100
+MAX_ADDRESSEE_CHARS = 60  # "各区人民政府，市政府各部门、各直属机构：" (a sentence ending "如下：" is text)
 _SENTENCE_RE = re.compile(r"[，。；：]")
 
 
@@ -31,7 +32,8 @@ def notice_measure(prelude: list[str], name: str) -> Measure | None:
         if _CARRIED_RE.match(line):
             carried = True
             break
-        if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")) \
+        addressee = line.endswith(("：", ":")) and len(line) <= MAX_ADDRESSEE_CHARS and "。" not in line
+        if DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or addressee \
                 or (ORG_END_RE.search(line) and not _SENTENCE_RE.search(line)):
             continue  # its 文号, addressee, signature and date
         body.append(line)
