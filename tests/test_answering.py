@@ -53,6 +53,11 @@ def test_a_section_question(service):
     assert answer.citations[0].section == "五(四)"
 
 
+def test_a_subsection_with_items_is_named_in_the_answers_head_and_its_items_follow(service):
+    answer = service.ask("三(三)讲了什么？")
+    assert answer.text.startswith("三(三):") and [c.section for c in answer.citations][:2] == ["三(三)1", "三(三)2"]
+
+
 @pytest.mark.parametrize("question, language", [
     ("How large is Dalian's subsidy for hydrogen refuelling stations?", "en"),
     ("大连市最低工资标准是多少?", "zh"),

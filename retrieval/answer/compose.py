@@ -11,6 +11,7 @@ from retrieval.search.query import QueryInfo
 from retrieval.search.support import FIGURE_RE
 from retrieval.text.figures import has_kind
 from retrieval.text.textnorm import sentences, zh_tokens
+from retrieval.text.sections import in_section
 from retrieval.text.units import display_name
 
 # The one refusal phrase; prompts, answers and tests all use these.
@@ -295,7 +296,9 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
             shown = [f"{f} ({english_figure(f)})" if english_figure(f) else f for f in figures]
             return f"Figures in measure {_ref(first, titles, language)}: {', '.join(shown)}."
     if "section" in info.kinds:
-        return f"{first.section}:{first.heading}" if zh else f"Section {first.section}: {first.heading}"
+        # "三(三)讲了什么": the part asked about heads the answer, its items follow.
+        named = next((s for s in info.sections if s != first.section and in_section(first.section, s)), first.section)
+        return f"{named}:{first.heading}" if zh else f"Section {named}: {first.heading}"
     refs = _refs(cited, titles, language)
     return (f"相关规定见{refs}。" if zh else f"The document covers this in measure {refs}.")
 
