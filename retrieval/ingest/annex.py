@@ -21,6 +21,8 @@ FILE_RE = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|zip|rar|ofd|jpg|png)\b", re.IGNO
 # A draft's 起草说明 after its text ("关于《X办法（征求意见稿）》的起草说明"): its own part, numbered 一、 again,
 # cited with its name before the ids (起草说明三(二)) since it explains the text rather than being part of it.
 EXPLANATION_RE = re.compile(r"^(?:关于)?(?:《[^》]{2,60}》)?(?:的)?(起草说明|编制说明|修订说明)$")
+# "附：《X条例》修订对照表": the old and new text side by side, its rows cited 对照表-5.
+COMPARISON_RE = re.compile(r"^(?:附\s*[:：]?\s*)?(?:《[^》]{2,60}》)?(?:修订|修改|新旧)?(对照表)$")
 LISTED_RE = re.compile(r"^\d{1,2}\s*[.．、]\s*\S.{0,78}$")  # "2.关于…任务分工表" in the 附件： list
 ROW_NUMBER_RE = re.compile(r"^(\d{1,3})(?:[.．、]\D|$)")
 TITLE_COLUMNS = ("工作事项", "工作任务", "重点任务", "主要任务", "任务", "事项", "工作内容", "内容", "措施")
@@ -41,7 +43,7 @@ class AnnexRow:
 
 def annex_label(line: str) -> str | None:
     """The label of an annex heading line, or None."""
-    if explained := EXPLANATION_RE.match(line):
+    if explained := EXPLANATION_RE.match(line) or COMPARISON_RE.match(line):
         return explained.group(1)
     match = ANNEX_RE.match(line)
     if not match or FILE_RE.search(line):
@@ -89,7 +91,7 @@ def is_explanation(label: str) -> bool:
 
 
 def _looks_like_heading(line: str) -> bool:
-    return len(line) <= 40 or bool(EXPLANATION_RE.match(line))
+    return len(line) <= 40 or bool(EXPLANATION_RE.match(line) or COMPARISON_RE.match(line))
 
 
 def cells_of(line: str) -> list[str]:
@@ -127,6 +129,27 @@ def annex_rows(annex: Annex) -> tuple[list[str], list[AnnexRow], list[str]]:
         shown = _drop_repeated(cells, row.cells[-1] if row.cells else [])
         row.cells.append(cells)
         row.lines.append(" | ".join(_with_units(header, cells, shown)))
+    if not rows:
+        return _rows_in_order(annex)
+    return header, rows, notes
+
+
+MIN_ORDERED_ROWS = 2
+
+
+def _rows_in_order(annex: Annex) -> tuple[list[str], list[AnnexRow], list[str]]:
+    """A table with no number column (修订前 | 修订后): its rows counted in order under its first row, when
+    every row has as many cells as that header. Lines after the table's first row are its notes."""
+    first = next((i for i, line in enumerate(annex.lines) if " | " in line), None)
+    if first is None:
+        return [], [], []
+    table = [cells_of(line) for line in annex.lines[first:] if " | " in line]
+    notes = [line for line in annex.lines[first:] if " | " not in line]
+    if len(table) < MIN_ORDERED_ROWS + 1 or any(len(cells) != len(table[0]) for cells in table):
+        return [], [], notes
+    header = table[0]
+    rows = [AnnexRow(f"{annex.label}-{n}", [" | ".join(_with_units(header, cells, cells))], [cells])
+            for n, cells in enumerate(table[1:], start=1)]
     return header, rows, notes
 
 

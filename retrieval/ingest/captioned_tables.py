@@ -11,6 +11,7 @@ _CAPTION_RE = re.compile(r"^(?:表\s*(\d{1,2})\s*[:：.．、]?\s*)?([^，。；
 _NUMBERED_CAPTION_RE = re.compile(r"^表\s*(\d{1,2})(?=\s|[:：.．、]|[\u4e00-\u9fff])")
 _PLACE_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{2,4}?[市区县省](?:“[^”]{2,8}”|\d{4}年|[\u4e00-\u9fff]{0,2}年度)?")
 _NOTE_RE = re.compile(r"^(?:注|备注|说明)\s*[:：]")
+_KIND_RE = re.compile(r"(公示|公告|名单|清单)$")
 MIN_ROWS = 2
 LABEL_CHARS = 8
 
@@ -55,9 +56,13 @@ def _label(caption: str, title: str) -> str:
     (X市“十五五”综合交通运输发展主要指标表 → 主要指标表), or without its place."""
     if numbered := _NUMBERED_CAPTION_RE.match(caption):
         return f"表{numbered.group(1)}"
+    title = title.removeprefix("关于")
     shared = 0
     while shared < min(len(caption), len(title)) and caption[shared] == title[shared]:
         shared += 1
     rest = caption[shared:] if shared >= 4 else _PLACE_PREFIX_RE.sub("", caption)
     rest = rest.lstrip("的")
-    return rest if 2 <= len(rest) <= LABEL_CHARS else caption
+    if rest == "表":  # the caption is the title's subject: a 公示's table is its 公示表
+        kind = _KIND_RE.search(title)
+        return f"{kind.group(1)}表" if kind else "表"
+    return rest if 2 <= len(rest) <= LABEL_CHARS else "表"

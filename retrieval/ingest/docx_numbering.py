@@ -38,6 +38,12 @@ class _Level:
     fmt: str = "decimal"
     text: str = "%1."
     start: int = 1
+    # w:lvlRestart: restarts after a use of levels 1…restart (1-based); 0 never, None after any higher level.
+    # 第%2条 counted on across 第%1章 (as a regulation numbers its articles) is written with restart 0.
+    restart: int | None = None
+
+    def restarts_after(self, level: int) -> bool:
+        return self.restart is None or level < self.restart
 
 
 @dataclass
@@ -69,7 +75,8 @@ class Numbering:
         counters = self.counters.setdefault(num_id, {})
         spec = self.levels[num_id][level]
         counters[level] = counters.get(level, spec.start - 1) + 1
-        for deeper in [k for k in counters if k > level]:
+        levels = self.levels[num_id]
+        for deeper in [k for k in counters if k > level and (k not in levels or levels[k].restarts_after(level))]:
             del counters[deeper]  # a new 一、 restarts its （一）
         if spec.fmt in ("bullet", "none"):
             return ""
@@ -92,6 +99,8 @@ def _levels(abstract) -> dict[int, _Level]:
             spec.text = text.get(qn("w:val")) or ""
         if (start := lvl.find(qn("w:start"))) is not None:
             spec.start = _int(start.get(qn("w:val")), 1)
+        if (restart := lvl.find(qn("w:lvlRestart"))) is not None:
+            spec.restart = _int(restart.get(qn("w:val")), 0)
         levels[_int(lvl.get(qn("w:ilvl")), 0)] = spec
     return levels
 

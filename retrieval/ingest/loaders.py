@@ -163,11 +163,42 @@ def _footnotes(text: str) -> tuple[str, dict[str, str]]:
     return ("\n".join(kept), notes) if notes else (text, notes)
 
 
+FRONT_MATTER_RE = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+# What a web clipper or a CMS export writes in its front matter, by the page field it fills.
+FRONT_MATTER_FIELDS = {"title": ("title",), "date": ("published", "publish_date", "date", "pubdate"),
+                       "source": ("publisher", "source_org", "author")}
+
+
+def _front_matter(text: str) -> tuple[str, dict[str, str]]:
+    """YAML front matter (``---`` / ``title: "…"`` / ``---``) → the page's title, date and issuer, and the
+    text without it: its lines are the export's, not the document's."""
+    match = FRONT_MATTER_RE.match(text)
+    if not match:
+        return text, {}
+    import yaml
+
+    try:
+        fields = yaml.safe_load(match.group(1))
+    except yaml.YAMLError:
+        return text, {}
+    if not isinstance(fields, dict):
+        return text, {}
+    meta = {}
+    for name, keys in FRONT_MATTER_FIELDS.items():
+        value = next((fields[k] for k in keys if fields.get(k)), None)
+        if isinstance(value, list):  # author: ["[[X委员会]]"]
+            value = value[0] if value else None
+        if value is not None:
+            meta[name] = str(value).strip().strip("[]").strip()
+    return text[match.end():], meta
+
+
 def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
     """Markdown markup → plain lines: ``## 三、培育创新载体`` → ``三、培育创新载体``; images dropped, links
     reduced to their text, table rows to cells joined with " | ". A web reader's dump ("Title: …",
     "URL Source: …") gives the page title."""
-    lines, meta = [], {}
+    text, meta = _front_matter(text)
+    lines = []
     text, notes = _footnotes(text)
     for line in text.splitlines():
         if MD_RULE_RE.match(line) or MD_TABLE_RULE_RE.match(line):

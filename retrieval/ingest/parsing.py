@@ -50,6 +50,8 @@ TRAILER_RE = re.compile(r"^([（(]\s*责任编辑|责任编辑|编辑[:：]|相�
 PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)$")
 URL_LINE_RE = re.compile(r"^(?:[^\s:：]{0,12}[:：]\s*)?https?://\S+$")
 LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]$")
+FAQ_LABELS = ("问答", "常见问题", "热点问答", "政策问答", "问题解答")
+BOX_LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,6})\s*[:：]?$")
 PART_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*[编节]\s*(.*)$")
 # Measures are unique by id; one document pasted many times must not multiply them.
 MAX_UNEXPLAINED = 3.0
@@ -92,8 +94,17 @@ _EMOJI_RE = re.compile("^(?:[\U0001F000-\U0001FAFF\u2600-\u27BF\u2300-\u23FF\u2B
 _BAR_HEADING_RE = re.compile(r"^[▌▍▎▐┃|]\s*([\u4e00-\u9fff]{2,8})$")
 
 
+# Items numbered with dingbat digits ("❶支持重点企业落户。", "➊", "➀"): the page's 1. 2. 3.
+_DINGBAT_DIGITS = {chr(base + i): str(i + 1) for base in (0x2776, 0x2780, 0x278A) for i in range(10)}
+_DINGBAT_ITEM_RE = re.compile("^([" + "".join(_DINGBAT_DIGITS) + r"])\s*")
+# A marker before a heading ("▶ 一、培育壮大…", "■ （二）…"): decoration.
+_MARKED_HEADING_RE = re.compile(rf"^[▶►▷➤■□●◆◇★☆▪▸]\s*(?=[{CN_NUM}]+\s*[、．.]|[(（]\s*[{CN_NUM}]+\s*[)）]|第)")
+
+
 def _undecorated(line: str) -> str:
-    line = _EMOJI_RE.sub("", line)
+    if item := _DINGBAT_ITEM_RE.match(line):  # before the pictographs, whose range holds the dingbats
+        return f"{_DINGBAT_DIGITS[item.group(1)]}.{line[item.end():]}"
+    line = _MARKED_HEADING_RE.sub("", _EMOJI_RE.sub("", line))
     heading = _BAR_HEADING_RE.match(line)
     return heading.group(1) + "：" if heading else line
 
@@ -213,8 +224,15 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[Block]]:
     by_section = sum(1 for a, b in zip(sections, sections[1:] + [len(lines)])
                      if any((m := CHAPTER_RE.match(x)) and cn_to_int(m.group(1)) == 1 for x in lines[a:b])) >= 2
     chapter_label, chapter_heading = "", ""
-    for line in lines:
+    # A box's label alone on its line over items that count from 1 ("温馨提示" / "1. 申报时间：…",
+    # "划重点" / "① 支持对象：…"): the label names them (温馨提示1), above the plan's chapters as well.
+    boxed = {i for i, line in enumerate(lines[:-1]) if BOX_LABEL_RE.match(line)
+             and (first := item_match(lines[i + 1], 1)) and first[1] in ("1", "①")}
+    for at, line in enumerate(lines):
         label, pending_label = pending_label, ""
+        if at in boxed and not LABEL_RE.match(line):
+            started, pending_label = True, line + "："
+            continue
         part = PLAN_PART_RE.match(line)
         section = PLAN_SECTION_RE.match(line) if by_section and chapter_label else None
         if part or section:
@@ -236,7 +254,8 @@ def _parse_plan(lines: list[str]) -> tuple[list[str], list[Block]]:
         if items_only and not started and (m := ITEM_RE.match(line)) and m.group(1) == "1":
             started = True
         item = item_match(line, st.last_number + 1) if started else None
-        restart = item and item[1] in ("1", "①") and (st.prefix() + item[1] in st.ids or st.last_number > 1)
+        restart = item and item[1] in ("1", "①") and (st.prefix() + item[1] in st.ids or st.last_number > 1
+                                                     or at - 1 in boxed)
         if label and not restart:
             _text_line(st, prelude, started, label)  # the label is not followed by a list of its own
             label = ""
@@ -351,6 +370,8 @@ def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
         # 注意事项: 1. 2. 3. after steps 1.–6.: the unnumbered heading names this second list.
         st.new_heading()
         st.label = LABEL_RE.match(label).group(1)
+        if st.label in FAQ_LABELS and text.startswith("问"):
+            st.label = "问"  # "问答" / "1.问：…": questions, cited 问1 as on a question-and-answer page
         st.subsection_heading = label
     st.item_style = style
     st.last_number = CIRCLED.index(number) + 1 if number in CIRCLED else int(number)  # "①".isdigit() is True
@@ -370,6 +391,23 @@ def _plan_item(st: _PlanState, item, line: str, label: str) -> None:
     block = st.open_block(section, inferred=section in st.ids)
     block.lines.append(text)
     st.item, st.sub_number = (block, 0) if style == "dot" else (None, 0)
+
+
+MIN_TAIL_HEADINGS = 4
+
+
+def _plan_after_articles(lines: list[str]) -> int | None:
+    """Where a page that opens with articles (一、总则 / 第一条 … 第五条) goes on numbered as a plan
+    (二. 宅基地申请 / (一) 申请条件 / 1、…): the first chapter line after the last article, when the rest
+    has no article and is numbered in chapters and subsections. None when the articles run to the end."""
+    last = max(i for i, line in enumerate(lines) if ARTICLE_RE.match(line))
+    start = next((i for i in range(last + 1, len(lines)) if CHAPTER_RE.match(lines[i])), None)
+    if start is None:
+        return None
+    rest = lines[start:]
+    chapters = sum(1 for line in rest if CHAPTER_RE.match(line))
+    headings = chapters + sum(1 for line in rest if SUBSECTION_RE.match(line))
+    return start if chapters >= 2 and headings >= MIN_TAIL_HEADINGS else None
 
 
 def _parse_articles(lines: list[str]) -> tuple[list[str], list[Block]]:
@@ -414,10 +452,14 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     main, signed_issuer, signed_date = signature(main)
     main = task_table_lines(main)
     main, boxes = split_boxes(main)
-    main, tables = split_captioned_tables(main)
-    annexes += tables
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
-    if articles >= 2:
+    if articles < 2:  # a table inside an article is part of it (第九条's 补贴标准表), cited as the article
+        main, tables = split_captioned_tables(main)
+        annexes += tables
+    if articles >= 2 and (tail := _plan_after_articles(main)) is not None:
+        prelude, blocks = _parse_articles(main[:tail])
+        blocks += _parse_plan(main[tail:])[1]
+    elif articles >= 2:
         prelude, blocks = _parse_articles(main)
     elif (layout := unnumbered_layout(main)) is not None:
         prelude, blocks = layout
@@ -426,7 +468,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     distribute_shared_units(blocks)
     measures, warnings = _measures(blocks, name)
     structured, annexes = _structured_annexes(annexes, name, {m.section for m in measures})
-    if not measures and not annexes and not structured and not boxes:
+    if not measures and not structured and not boxes:  # annexes or not: the text itself is never lost
         measures, warnings = _unstructured(main, name)
     measures += structured + box_measures(boxes, name)
     measures += annex_measures(annexes, name, measures)
@@ -452,6 +494,9 @@ def _structured_annexes(annexes: list, name: str, taken: set[str]) -> tuple[list
     rest = []
     for annex in annexes:
         lines = annex.lines
+        if sum(1 for x in lines if " | " in x) * 2 > len(lines):  # a table (a 对照表 quoting articles): its rows
+            rest.append(annex)
+            continue
         if sum(1 for x in lines if ARTICLE_RE.match(x)) >= 2:
             prelude, blocks = _parse_articles(lines)
         elif sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x)) >= 3:

@@ -17,6 +17,8 @@ UNIT_LINE_RE = re.compile(rf"^((?:{_ROLES})\s*[:：].*)$")
 # A table row "措施 | 责任单位：市科技局": the unit clause is a cell of its own.
 UNIT_CELL_RE = re.compile(rf"\s*\|\s*((?:{_ROLES})\s*[:：][^|]*)(?=\||$)")
 ROLE_RE = re.compile(rf"({_ROLES}){_SEP}*")
+# A unit clause run on after the measure's last sentence, no brackets: "…充电设施。 牵头单位：A 配合单位：B、C".
+UNIT_TAIL_RE = re.compile(rf"(?<=[。；;！!])\s*((?:{_ROLES})\s*[:：][^。；;]*)$")
 # The verb form of a unit clause, as State Council style writes it after a task:
 # （市公安局牵头，市发展改革委、市住房城乡建设局配合）, （国家发展改革委牵头，财政部等按职责分工负责）.
 VERB_ROLES = {"牵头": "lead", "负责": "units", "配合": "support", "参与": "support", "协助": "support"}
@@ -182,6 +184,9 @@ def split_units(text: str) -> tuple[str, dict[str, list[str]]]:
     for line in body.split("\n"):
         clauses.extend(UNIT_CELL_RE.findall(line))
         line = UNIT_CELL_RE.sub("", line)
+        if tail := UNIT_TAIL_RE.search(line):
+            clauses.append(tail.group(1))
+            line = line[:tail.start()]
         match = UNIT_LINE_RE.match(line.strip())
         if match:
             clauses.append(match.group(1))
