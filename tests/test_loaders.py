@@ -10,7 +10,7 @@ import docx
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, load_bytes, load_text
+from retrieval.ingest.loaders import SUPPORTED_SUFFIXES, DocumentError, _strip_markdown, load_bytes, load_text
 from retrieval.ingest.parsing import CHAPTER_RE, SUBSECTION_RE, NoMeasuresError, parse_text
 
 DALIAN = Path(__file__).resolve().parents[1] / "corpus" / "dalian-2018-science-technology-work-plan.txt"
@@ -356,12 +356,16 @@ def test_a_browser_single_file_save_is_read(tmp_path):
         parse_upload(b"not a MIME message", "page.mht")
 
 
-def _numbered_list(document, levels) -> str:
-    """Add a Word list definition (format, text per level) to the document; returns its numId."""
+def _numbered_list(document, levels, restart: dict[int, int] | None = None) -> str:
+    """Add a Word list definition (format, text per level; w:lvlRestart per level) to the document;
+    returns its numId."""
     from docx.oxml import parse_xml
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/></w:lvl>'
+    restart = restart or {}
+    lvls = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+                   + (f'<w:lvlRestart w:val="{restart[i]}"/>' if i in restart else "")
+                   + f'<w:lvlText w:val="{text}"/></w:lvl>'
                    for i, (fmt, text) in enumerate(levels))
     root = document.part.numbering_part.element
     root.insert(0, parse_xml(f'<w:abstractNum {w} w:abstractNumId="90">{lvls}</w:abstractNum>'))
@@ -396,6 +400,31 @@ def test_docx_automatic_list_numbering():
     measures = parse_text(text, "numbered").measures
     assert [m.section for m in measures] == ["一(一)1", "一(一)2", "一(二)", "二(一)"]
     assert measures[0].units == ("市科技局",)
+
+
+def test_docx_articles_counted_on_across_chapters():
+    """第%2条 with w:lvlRestart 0 is counted on across 第%1章, as Word shows a regulation's articles."""
+    def build(document):
+        num = _numbered_list(document, [("chineseCounting", "第%1章"), ("chineseCounting", "第%2条")], {1: 0})
+        document.add_paragraph("某市职业技能提升补贴实施细则")
+        _numbered(document, "总则", num, 0)
+        _numbered(document, "为了提升职工技能，制定本细则。", num, 1)
+        _numbered(document, "本细则适用于本市参保职工。", num, 1)
+        _numbered(document, "补贴标准", num, 0)
+        _numbered(document, "初级工补贴1000元。", num, 1)
+
+    measures = parse_text(load_bytes(docx_bytes(build), "rules.docx"), "rules").measures
+    assert [m.section for m in measures] == ["第一条", "第二条", "第三条"]
+    assert measures[2].text == "初级工补贴1000元。"
+
+
+def test_markdown_front_matter_gives_the_page_fields_and_is_no_text():
+    page = ('---\ntitle: "某市城市供水用水条例"\npublish_date: "2025-10-10 09:30"\npublisher: "某市人大常委会办公室"\n'
+            'export_tool: "TRS WCM"\n---\n\n# 某市城市供水用水条例\n\n#### 第一条\n\n为了保障供水，制定本条例。\n\n'
+            '#### 第二条\n\n本条例自2026年1月1日起施行。\n')
+    text, meta = _strip_markdown(page)
+    assert meta["title"] == "某市城市供水用水条例" and meta["date"].startswith("2025-10-10")
+    assert "export_tool" not in text and "TRS" not in text
 
 
 def test_html_page_wrapped_in_a_form():

@@ -210,3 +210,50 @@ def test_a_wechat_articles_byline_and_the_document_it_explains_give_issuer_date_
             "一、支持企业稳岗\n（一）稳岗返还。中小微企业按60%返还。\n（二）扩岗补助。每人1500元。\n")
     document = parse_text(text, "x")
     assert (document.issuer, document.date, document.place) == ("某阳人社", "2025-04-18", "某阳市")
+
+
+def test_an_interpretation_numbered_with_dingbats_under_marked_parts_and_its_boxes():
+    text = ("一图读懂丨《某市支持低空经济发展若干措施》\n划重点\n① 支持对象：在本市登记注册的低空经济企业。\n"
+            "② 单个企业每年获得的奖补资金累计不超过5000万元。\n"
+            "▶ 一、培育市场主体\n❶支持重点企业落户。按设备投资额的10%给予补助。 牵头单位：市工业和信息化局 配合单位：市财政局\n"
+            "❷支持适航取证。给予一次性奖励1500万元。 牵头单位：市发展改革委\n"
+            "▶ 二、建设基础设施\n❶建设起降设施。每个最高200万元。 牵头单位：市交通运输局\n"
+            "温馨提示\n1. 申报时间：每年3月和9月受理。\n2. 政策咨询：拨打12345热线。\n")
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["划重点①", "划重点②", "一1", "一2", "二1", "温馨提示1", "温馨提示2"]
+    assert s["一1"].lead_units == ("市工业和信息化局",) and s["一1"].support_units == ("市财政局",)
+    assert "牵头单位" not in s["一1"].text and "5000万元" in s["划重点②"].text
+
+
+def test_a_page_that_opens_with_articles_and_goes_on_as_a_plan():
+    text = ("某县农村宅基地管理办法\n一、总则\n第一条 为了加强宅基地管理，制定本办法。\n第 二 条 本办法适用于本县农村村民。\n"
+            "二. 宅基地申请\n(一) 申请条件\n1、 本户无宅基地的；\n2. 子女确需分户的；\n（ 二 ） 不予批准的情形\n"
+            "1、 不符合村庄规划的；\n三、审批程序\n(一) 村级审查\n1、 向村民小组提出书面申请。\n")
+    assert ids(parse_text(text, "x")) == ["第一条", "第二条", "二(一)1", "二(一)2", "二(二)1", "三(一)1"]
+
+
+def test_a_faq_under_an_interpretation_is_cited_by_its_questions():
+    text = ("《某市加装电梯补贴办法》政策解读\n一、出台背景\n为推进加装电梯，制定本办法。\n"
+            "二、解读机关及联系方式\n解读机关：某市住房和城乡建设局\n联系电话：0913-3318627\n"
+            "问答\n1.问：电梯2024年装好的能申请吗？\n答：不能。\n2.问：补贴付给谁？\n答：付至专用账户。\n")
+    assert ids(parse_text(text, "x")) == ["一", "二", "问1", "问2"]
+
+
+def test_a_publicity_notices_table_is_its_table_and_its_paragraphs_stay():
+    text = ("关于2025年度某市技术改造专项资金拟支持项目的公示\n根据有关规定，现将拟支持项目予以公示。\n"
+            "2025年度某市技术改造专项资金拟支持项目表\n序号 | 项目名称 | 申报单位 | 拟支持金额（万元）\n"
+            "1 | 智能产线改造 | 甲公司 | 300\n2 | 数字车间建设 | 乙公司 | 250\n3 | 节能改造 | 丙公司 | 120\n"
+            "公示期为2025年9月15日至9月19日。\n对公示项目有异议的，请在公示期内以书面实名形式反映。\n")
+    s = by_section(parse_text(text, "x"))
+    assert {"公示表-1", "公示表-2", "公示表-3"} <= set(s) and "250" in s["公示表-2"].text
+    assert any("书面实名" in m.text for m in s.values())  # the paragraphs after the table are measures too
+
+
+def test_a_revised_regulations_comparison_table_is_its_own_part():
+    text = ("某市城市供水用水条例\n第一条 为了保障供水，制定本条例。\n第二条 应急供水保障时间不少于十五日。\n"
+            "附：《某市城市供水用水条例》修订对照表\n修订前 | 修订后\n"
+            "第八条　应急供水保障时间不少于七日。 | 第二条　应急供水保障时间不少于十五日。\n"
+            "（无） | 第一条　为了保障供水，制定本条例。\n")
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["第一条", "第二条", "对照表-1", "对照表-2"]
+    assert "七日" in s["对照表-1"].text and "七日" not in s["第二条"].text
