@@ -1,6 +1,7 @@
-"""Page styles met in the eighth session's documents: a plan's 附表, unit lists that say what their units
-do, a Word page converted to Markdown, a WeChat article, a policy list laid out as one table and a work
-report whose chapters are paragraphs. Each is written here small, in its own words."""
+"""Page styles met in the eighth and ninth sessions' documents: a plan's 附表, unit lists that say what
+their units do, a Word page converted to Markdown, a WeChat article, a policy list laid out as one table, a
+work report whose chapters are paragraphs; text from a PDF, a call for comments, a 规划's 章/节, an
+interpretation numbered ❶❷, a 公示, a 修订对照表. Each is written here small, in its own words."""
 from __future__ import annotations
 
 from retrieval.ingest.corpus import parse_file
