@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import logging
 import time
 from dataclasses import dataclass, field
@@ -95,8 +96,18 @@ def failed(record: dict) -> list[str]:
 def _right(document: str, section: str, row: dict, gold: list[str]) -> bool:
     """A section in the gold list, or inside one (gold 附件1 takes its row 附件1-15), of the document
     the question is about (when the row names one: a file, so any policy of a compilation file counts)."""
+    # "申请材料-3" and "申请材料3" name the same row: question writers join a label and a number either way.
+    section, gold = _undashed(section), [_undashed(g) for g in gold]
     inside = section in gold or any(_descendant(section, g) for g in gold)
     return inside and (not row.get("doc") or row["doc"] in (document, file_name_of(document)))
+
+
+_LABEL_DASH_RE = re.compile(r"(?<=[\u4e00-\u9fff])-(?=\d)")
+
+
+def _undashed(section: str) -> str:
+    """申请材料-3 → 申请材料3 (附件2-10 keeps its dash: a number before it)."""
+    return _LABEL_DASH_RE.sub("", section)
 
 
 def _descendant(section: str, parent: str) -> bool:

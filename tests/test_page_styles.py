@@ -258,3 +258,38 @@ def test_a_revised_regulations_comparison_table_is_its_own_part():
     s = by_section(parse_text(text, "x"))
     assert list(s) == ["第一条", "第二条", "对照表-1", "对照表-2"]
     assert "七日" in s["对照表-1"].text and "七日" not in s["第二条"].text
+
+
+def test_a_guide_laid_out_as_a_label_value_table_is_read_row_by_row(tmp_path):
+    """Its 常见问题 cell holds the page's only 问 lines: the table is still the document, not that cell."""
+    rows = "".join(f"<tr><td class='bt'>{label}</td><td class='nr'>{value}</td></tr>" for label, value in [
+        ("事项名称", "食品经营许可（新办）"), ("实施主体", "某市市场监督管理局"), ("承诺办结时限", "3个工作日"),
+        ("收费标准", "不收费"),
+        ("申请材料", "<table><tr><td>序号</td><td>材料名称</td><td>份数</td></tr><tr><td>1</td><td>申请书</td><td>1份</td></tr>"
+                     "<tr><td>2</td><td>营业执照</td><td>1份</td></tr></table>"),
+        ("常见问题", "<p>问1：只卖预包装食品要办许可吗？答：不需要，办理备案即可。</p><p>问2：证照遗失怎么办？答：可申请补办。</p>"
+                     "<p>问3：能否两店一证？答：不可以。</p><p>问4：面积多大？答：不少于15平方米。</p>")])
+    (tmp_path / "guide.html").write_text(
+        f"<html><body><div class='guide'><h1>食品经营许可办事指南</h1><table class='bszn'>{rows}</table></div></body></html>",
+        encoding="utf-8")
+    s = by_section(parse_file(tmp_path / "guide.html"))
+    assert s["承诺办结时限"].text.endswith("3个工作日") and "不收费" in s["收费标准"].text
+    assert "营业执照" in s["申请材料2"].text and any("15平方米" in m.text for m in s.values())
+
+
+def test_a_press_conference_transcript_cites_its_statement_and_each_question():
+    text = ("某市首发经济若干措施新闻发布会实录\n主持人 许某：各位媒体朋友，大家上午好！近日，市人民政府印发了《若干措施》。"
+            + "首发经济是企业发布新产品、开设首店等经济活动的总称。" * 6 + "\n"
+            "市商务局局长 沈某：《若干措施》共5个方面20条，对全球首店最高奖励200万元。\n"
+            "某市日报记者：请问首店是如何认定的？\n市商务局副局长 王某：首店是品牌在相应区域开设的第一家门店。\n"
+            "某市电视台记者：什么时候可以申报？\n市商务局副局长 王某：每年3月和9月各申报一批。\n"
+            "某经济报记者：资金由谁来出？\n市财政局副局长 邱某：由市、区两级财政按5∶5分担。\n")
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["发布词", "问1", "问2", "问3"]
+    assert "200万元" in s["发布词"].text and "5∶5" in s["问3"].text
+
+
+def test_a_provinces_own_notice_is_placed_in_the_province():
+    text = ("某岚省人民政府关于推动外贸稳规模优结构的通知\n某政发〔2025〕11号\n各市人民政府，省政府各部门：\n"
+            "一、稳定外贸主体\n（一）培育经营主体。（省商务厅牵头，省财政厅按职责分工负责）\n（二）扩大出口信用保险。\n")
+    assert parse_text(text, "x").place == "某岚省"

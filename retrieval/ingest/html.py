@@ -293,8 +293,10 @@ def _smallest_holding(root, count):
                    key=lambda pair: pair[1], default=(None, 0))
         if best[0] is None or best[1] < MAIN_SHARE * total or not total or best[0].has_attr(RESTORED):
             return node
-        if best[0].name == "table" and _data_table(best[0]):
-            return node  # a page that is one data table (a 政策清单): the table is read whole, row by row
+        if best[0].name == "table" and (_data_table(best[0]) or _label_table(best[0])):
+            # a page that is one data table (a 政策清单), or a guide laid out as label | value rows whose
+            # 常见问题 cell holds all the numbering: the table is read whole, row by row
+            return node
         node, total = best
 
 
@@ -416,6 +418,44 @@ def _data_table(table) -> bool:
     return wide >= DATA_TABLE_ROWS and _layout_cells(table) is None
 
 
+LABEL_CELL_CHARS = 12
+LABEL_ROWS_SHARE = 0.6
+
+
+def _label_table(table) -> bool:
+    """A guide laid out as rows of a short label and its value (事项名称 | …, 承诺办结时限 | 5个工作日)."""
+    rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
+    labelled = sum(1 for r in rows if len(cells := r.find_all(("td", "th"), recursive=False)) == 2
+                   and 0 < len(cells[0].get_text(strip=True)) <= LABEL_CELL_CHARS)
+    return labelled >= DATA_TABLE_ROWS and labelled >= LABEL_ROWS_SHARE * len(rows)
+
+
+def _label_rows(soup, table):
+    """A guide's label | value table whose values are long (a list of materials, the steps): a value of
+    one line reads "承诺办结时限 | 3个工作日", a longer one stays under its label as a heading, as for a
+    definition list."""
+    holder = soup.new_tag("div")
+    for row in [r for r in table.find_all("tr") if r.find_parent("table") is table]:
+        cells = row.find_all(("td", "th"), recursive=False)
+        if len(cells) != 2:
+            for cell in cells:
+                cell.name = "div"
+                holder.append(cell.extract())
+            continue
+        label, value = cells[0].get_text(" ", strip=True), cells[1]
+        if value.find(HTML_BLOCK_TAGS) is None and value.find("br") is None:
+            line = soup.new_tag("p")
+            line.string = f"{label} | {value.get_text(' ', strip=True)}"
+            holder.append(line)
+            continue
+        heading = soup.new_tag("p")
+        heading.string = label
+        holder.append(heading)
+        value.name = "div"
+        holder.append(value.extract())
+    return holder
+
+
 def _layout_cells(table) -> list | None:
     """The table's own cells when it only lays out the page, else None."""
     cells = [c for c in table.find_all(["td", "th"]) if c.find_parent("table") is table]
@@ -430,6 +470,9 @@ def _tables_to_rows(soup, root) -> None:
     """Each table → one paragraph per row, cells joined with " | " (inner tables first); a layout
     table → its cells one below the other, their paragraphs kept."""
     for table in reversed(root.find_all("table")):
+        if _label_table(table):
+            table.replace_with(_label_rows(soup, table))
+            continue
         layout = _layout_cells(table)
         if layout is not None:
             holder = soup.new_tag("div")

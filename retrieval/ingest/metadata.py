@@ -47,6 +47,9 @@ CITY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=省)|(?<=《))([{_CJ
 DISTRICT_RE = re.compile(rf"^([{_CJK}]{{1,4}}?(?:区|县))")
 COUNTY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=《))([{_CJK}]{{2,3}}?(?:区|县))")
 NOT_DISTRICTS = ("社区", "小区", "园区", "辖区", "城区", "市区", "片区", "地区", "景区", "校区", "街区", "山区", "各区")
+# A province's own document names neither city nor county: 《菘岚省人民政府关于…的通知》.
+PROVINCE_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=《))([{_CJK}]{{2,3}}?省)(?!内|外|级|份)")
+NOT_PROVINCES = ("本省", "全省", "外省", "各省", "该省", "我省")
 NATIONAL_RE = re.compile(r"^(?:中华人民共和国|国务院|国家)")
 
 
@@ -232,6 +235,10 @@ def find_place(*texts: str) -> str:
     for text in texts:
         for match in COUNTY_RE.finditer((text or "").strip()):
             if not match.group(1).endswith(NOT_DISTRICTS):
+                return re.sub(r"^[年月日号的]+", "", match.group(1))
+    for text in texts:
+        for match in PROVINCE_RE.finditer((text or "").strip()):
+            if match.group(1) not in NOT_PROVINCES:
                 return re.sub(r"^[年月日号的]+", "", match.group(1))
     return ""
 

@@ -133,11 +133,20 @@ def _question(lines: list[str], i: int) -> str | None:
     is marked as its answer (答：); None for any other line."""
     if m := QUESTION_RE.match(lines[i]):
         return m.group(1).strip()
+    if m := REPORTER_RE.match(lines[i]):
+        return m.group(1).strip()
     if row := _row_question(lines[i]):
         return row[0]
     if lines[i].rstrip().endswith(("？", "?")) and i + 1 < len(lines) and ANSWER_RE.match(lines[i + 1]):
         return lines[i].strip()
     return None
+
+
+# A press conference's transcript: "葚埕日报记者：请问…？", answered by the officials named below it.
+REPORTER_RE = re.compile(r"^[^：:。，]{0,24}?记者\s*[:：]\s*(.*[？?].*)$")
+# What the officials say before the first question (the host's opening, the policy's introduction).
+STATEMENT_ID = "发布词"
+MIN_STATEMENT_CHARS = 200
 
 
 # Questions printed as "Q1：" are cited as printed; any other question by its place on the page (问3).
@@ -148,6 +157,15 @@ QUESTION_ID_RE = re.compile(r"(?:问|Q)\d+")
 def _question_id(line: str, number: int) -> str:
     printed = _PRINTED_Q_RE.match(line.strip())
     return f"Q{number}" if printed and int(printed.group(1)) == number else f"问{number}"
+
+
+_INLINE_ANSWER_RE = re.compile(r"(?<=[？?])\s*答\s*[:：]\s*")
+
+
+def _split_answer(question: str) -> tuple[str, str]:
+    """"问1：…吗？答：不需要。" on one line: the question, and the answer that follows it."""
+    parts = _INLINE_ANSWER_RE.split(question, maxsplit=1)
+    return (parts[0].strip(), parts[1].strip()) if len(parts) == 2 else (question, "")
 
 
 # A 问题 | 解答 table's row: "1.企业开办需要多长时间？ | 全流程压缩至1个工作日…".
@@ -171,7 +189,12 @@ def _parse_questions(lines: list[str]) -> tuple[list[str], list[Block]]:
             continue
         question = _question(lines, i)
         if question is not None:
-            blocks.append(Block(_question_id(line, len(blocks) + 1), group, question, inferred=True))
+            if not blocks and REPORTER_RE.match(line) and sum(map(len, prelude[1:])) >= MIN_STATEMENT_CHARS:
+                blocks.append(Block(STATEMENT_ID, "", "", list(prelude[1:]), inferred=True))
+            number = sum(1 for b in blocks if b.section != STATEMENT_ID) + 1
+            question, answer = _split_answer(question)
+            blocks.append(Block(_question_id(line, number), group, question, [answer] if answer else [],
+                                inferred=True))
             if row := _row_question(line):
                 blocks[-1].lines.append(row[1])
             continue
@@ -199,7 +222,8 @@ def _parse_headings(lines: list[str]) -> tuple[list[str], list[Block]]:
         if question is not None:
             asked += 1
             heading, items, after_row = _question_id(line, asked), 0, False
-            blocks.append(Block(heading, "", question, inferred=True))
+            question, answer = _split_answer(question)
+            blocks.append(Block(heading, "", question, [answer] if answer else [], inferred=True))
             continue
         if pairs := _label_pairs(line):
             for label, value in pairs:
