@@ -6,6 +6,19 @@ from dataclasses import asdict, dataclass, field
 
 # A measure shorter than this (a table cell, "即时办结") cannot say on its own what it is about.
 SHORT_MEASURE_CHARS = 20
+TRANSLATION_LINE_CHARS = 40  # a line this long, in Latin letters, is a translation ("Article 6 …")
+
+
+def without_translations(text: str) -> str:
+    """The text without the English translation a bilingual page gives each article: read for words and
+    embedded, it would draw every English question to that page (e5 and BM25 alike favour the question's
+    own language) instead of to the document about it. It stays in the quoted text."""
+    return "\n".join(line for line in text.split("\n") if not _translation(line))
+
+
+def _translation(line: str) -> bool:
+    letters = sum(1 for ch in line if ch.isascii() and ch.isalpha())
+    return len(line) >= TRANSLATION_LINE_CHARS and letters >= 0.6 * len(line.replace(" ", ""))
 
 
 @dataclass(frozen=True)
@@ -53,7 +66,7 @@ class Measure:
     def content_text(self) -> str:
         """Headings and text: what the measure is about. Headings carry the policy itself, and
         several measures differ only by them."""
-        return "\n".join(p for p in (self.chapter, self.subsection, self.text) if p)
+        return "\n".join(p for p in (self.chapter, self.subsection, without_translations(self.text)) if p)
 
     @property
     def borrowed_title(self) -> str:

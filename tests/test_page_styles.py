@@ -293,3 +293,15 @@ def test_a_provinces_own_notice_is_placed_in_the_province():
     text = ("某岚省人民政府关于推动外贸稳规模优结构的通知\n某政发〔2025〕11号\n各市人民政府，省政府各部门：\n"
             "一、稳定外贸主体\n（一）培育经营主体。（省商务厅牵头，省财政厅按职责分工负责）\n（二）扩大出口信用保险。\n")
     assert parse_text(text, "x").place == "某岚省"
+
+
+def test_a_bilingual_pages_translations_are_quoted_but_not_searched():
+    """Searched, each article's English would draw every English question to the bilingual page."""
+    text = ("某市外商投资若干措施\n第一条 对跨国公司地区总部给予500万元开办资助。\n"
+            "Article 1 Regional headquarters of multinational companies receive a start-up grant of RMB 5 million.\n"
+            "第二条 对外资研发中心给予100万元奖励，引进eVTOL项目的另行支持。\n"
+            "Article 2 Foreign-funded R&D centres receive a reward of RMB 1 million yuan each.\n")
+    first, second = parse_text(text, "x").measures
+    assert "Regional headquarters" in first.text  # quoted as the page gives it
+    assert "Regional" not in first.embedding_text and "Regional" not in first.retrieval_text
+    assert "eVTOL" in second.retrieval_text  # a Latin term inside the Chinese text is the text's own

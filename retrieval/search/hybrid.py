@@ -20,7 +20,7 @@ from retrieval.config import RetrievalSettings
 from retrieval.index.versions import Index, Snapshot
 from retrieval.search import lexcache
 from retrieval.search.bm25 import BM25
-from retrieval.models import Hit, Measure
+from retrieval.models import Hit, Measure, without_translations
 from retrieval.text.sections import cn_to_int, in_section
 from retrieval.search.documents import document_infos, english_place_names, named_documents, pinyin_name, place_variants
 from retrieval.search.query import QueryInfo, analyse
@@ -94,7 +94,7 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
         english = [stem for token in tokens for stem in bridge.to_english(token)]
         for unit in measure.units:
             english.extend(en_tokens(english_name(unit, settings.unit_names) or ""))
-        english.extend(en_tokens(measure.text))  # Latin words and figures in the text itself
+        english.extend(en_tokens(without_translations(measure.text)))  # Latin words and figures in the text
         en_docs.append(english)
     return LexicalIndex(
         measures=measures, zh=BM25(zh_docs), en=BM25(en_docs),
