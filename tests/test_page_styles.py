@@ -305,3 +305,23 @@ def test_a_bilingual_pages_translations_are_quoted_but_not_searched():
     assert "Regional headquarters" in first.text  # quoted as the page gives it
     assert "Regional" not in first.embedding_text and "Regional" not in first.retrieval_text
     assert "eVTOL" in second.retrieval_text  # a Latin term inside the Chinese text is the text's own
+
+
+def test_a_question_page_whose_questions_are_unmarked_headings():
+    """<h3> questions ending in ？ over their answers, grouped under <h2> topics: 问1 … in page order."""
+    topics = {"招生对象": ["今年哪些孩子可以报名？", "差几天满6周岁能提前入学吗？"],
+              "报名方式": ["网上报名在哪里操作？", "报名要提供哪些材料？"], "录取": ["录取结果什么时候能查到？"]}
+    text = "某区2025年招生入学政策问答\n为便于家长了解政策，现就有关问题解答如下。\n"
+    for topic, questions in topics.items():
+        text += topic + "\n" + "".join(f"{q}\n关于“{q[:-1]}”，具体以区教育局公布的安排为准，可拨打咨询电话。\n"
+                                        for q in questions)
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["问1", "问2", "问3", "问4", "问5"]
+    assert s["问3"].subsection == "网上报名在哪里操作？" and "报名方式" not in s["问2"].text
+
+
+def test_an_annexs_own_parts_are_inside_it():
+    from retrieval.text.sections import in_section
+
+    assert in_section("附件2一", "附件2") and in_section("附件1二(三)", "附件1") and in_section("附件2-3", "附件2")
+    assert not in_section("附件21", "附件2")

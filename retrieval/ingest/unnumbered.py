@@ -86,7 +86,8 @@ def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
     numbering of its own; None otherwise (the plan parser reads it)."""
     if (label := _label_series(lines)) and not any(CHAPTER_RE.match(x) for x in lines):
         return _parse_label_series(lines, label)
-    questions = [i for i in range(len(lines)) if _question(lines, i) is not None]
+    bare = bare_questions(lines)
+    questions = [i for i in range(len(lines)) if _question(lines, i, bare) is not None]
     numbered = sum(1 for x in lines if CHAPTER_RE.match(x) or SUBSECTION_RE.match(x))
     # A question page grouped under 一、申请条件 / 二、补贴标准, its answers listing （一）（二）: the
     # questions, numbered on through the groups, are what readers cite.
@@ -103,8 +104,8 @@ def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
         before = sum(len(x) for x in lines[:questions[0]])
         if len([i for i in headings if i < questions[0]]) >= MIN_UNNUMBERED + 1 and \
                 before >= GUIDE_SHARE * sum(len(x) for x in lines):
-            return _parse_headings(lines)
-        return _parse_questions(lines)
+            return _parse_headings(lines, bare)
+        return _parse_questions(lines, bare)
     # Items that restart at 1 under several headings (申请材料 1. 2.; 办理流程 1. 2. 3.), or none at all:
     # a notice numbered 1. 2. 3. once through is the plan parser's.
     firsts = sum(1 for x in lines if (m := ITEM_RE.match(x)) and m.group(1) == "1")
@@ -128,9 +129,12 @@ def _heading(lines: list[str], i: int) -> bool:
         not HEADING_RE.match(lines[i + 1]) and not _label_pairs(lines[i + 1])
 
 
-def _question(lines: list[str], i: int) -> str | None:
-    """The question a line asks: marked (问：, 【问题1】, Q2.) or a line ending in ？ whose next line
-    is marked as its answer (答：); None for any other line."""
+def _question(lines: list[str], i: int, bare: frozenset[int] = frozenset()) -> str | None:
+    """The question a line asks: marked (问：, 【问题1】, Q2.), a line ending in ？ whose next line
+    is marked as its answer (答：), or one of a page's unmarked question headings (``bare``); None for
+    any other line."""
+    if i in bare:
+        return lines[i].strip()
     if m := QUESTION_RE.match(lines[i]):
         return m.group(1).strip()
     if m := REPORTER_RE.match(lines[i]):
@@ -140,6 +144,20 @@ def _question(lines: list[str], i: int) -> str | None:
     if lines[i].rstrip().endswith(("？", "?")) and i + 1 < len(lines) and ANSWER_RE.match(lines[i + 1]):
         return lines[i].strip()
     return None
+
+
+# A question page whose questions are headings of their own, unmarked ("今年哪些孩子可以报名？" over its
+# answer's paragraphs): short lines ending in ？, each followed by a longer line that is not a question.
+BARE_QUESTION_CHARS = 60
+
+
+def bare_questions(lines: list[str]) -> frozenset[int]:
+    """The unmarked question headings of a page made of them (QUESTION_PAGE_MIN or more), else none."""
+    found = frozenset(i for i in range(len(lines) - 1)
+                      if lines[i].rstrip().endswith(("？", "?")) and len(lines[i]) <= BARE_QUESTION_CHARS
+                      and not lines[i + 1].rstrip().endswith(("？", "?"))
+                      and not ANSWER_RE.match(lines[i]))
+    return found if len(found) >= QUESTION_PAGE_MIN else frozenset()
 
 
 # A press conference's transcript: "葚埕日报记者：请问…？", answered by the officials named below it.
@@ -178,16 +196,16 @@ def _row_question(line: str) -> tuple[str, str] | None:
     return (m.group(1).strip(), m.group(2).replace(" | ", "\n").strip()) if m else None
 
 
-def _parse_questions(lines: list[str]) -> tuple[list[str], list[Block]]:
+def _parse_questions(lines: list[str], bare: frozenset[int] = frozenset()) -> tuple[list[str], list[Block]]:
     """Each question with its answer is a measure, cited 问1, 问2 … in page order; the question is its heading."""
     prelude: list[str] = []
     blocks: list[Block] = []
     group = ""
     for i, line in enumerate(lines):
-        if blocks and _group_heading(line):
-            group = line  # 二、救助标准: the questions below are its, the answer above ends
+        if (blocks and _group_heading(line)) or (bare and HEADING_RE.match(line) and i + 1 in bare):
+            group = line  # 二、救助标准 / 报名方式与材料: the questions below are its, the answer above ends
             continue
-        question = _question(lines, i)
+        question = _question(lines, i, bare)
         if question is not None:
             if not blocks and REPORTER_RE.match(line) and sum(map(len, prelude[1:])) >= MIN_STATEMENT_CHARS:
                 blocks.append(Block(STATEMENT_ID, "", "", list(prelude[1:]), inferred=True))
@@ -207,7 +225,7 @@ def _parse_questions(lines: list[str]) -> tuple[list[str], list[Block]]:
     return prelude, blocks
 
 
-def _parse_headings(lines: list[str]) -> tuple[list[str], list[Block]]:
+def _parse_headings(lines: list[str], bare: frozenset[int] = frozenset()) -> tuple[list[str], list[Block]]:
     """Each headed part of a guide is a measure cited by its heading (申请材料); a numbered list under
     a heading, or a table whose rows are numbered, is one measure per item (申请材料1, 申请材料2), as
     with 注意事项1 in a plan. A row of label/value cells is one measure per label (事项类型 | 公共服务 |
@@ -218,7 +236,7 @@ def _parse_headings(lines: list[str]) -> tuple[list[str], list[Block]]:
     items = asked = 0
     after_row = False
     for i, line in enumerate(lines):
-        question = _question(lines, i)
+        question = _question(lines, i, bare)
         if question is not None:
             asked += 1
             heading, items, after_row = _question_id(line, asked), 0, False

@@ -54,10 +54,18 @@ def normalize_section(text: str) -> str:
 PART_ENDS = ("章", "节", "篇", "部分")
 
 
+ANNEX_LABEL_RE = re.compile(r"^附[件表]\d*$")
+
+
 def in_part(section: str, wanted: str) -> bool:
-    """A 规划's 第三章第二节一 is in its 节 (第三章第二节) and its 章 (第三章)."""
-    return wanted.endswith(PART_ENDS) and section.startswith(wanted) and len(section) > len(wanted) \
-        and (section[len(wanted)] == "第" or section[len(wanted)] in CN_NUM)
+    """A 规划's 第三章第二节一 is in its 节 (第三章第二节) and its 章 (第三章); an annex's own parts
+    (附件2一, 附件2填表说明1, 附件1二(三)) are in the annex (附件2, not 附件21)."""
+    if not section.startswith(wanted) or len(section) <= len(wanted):
+        return False
+    after = section[len(wanted)]
+    if ANNEX_LABEL_RE.match(wanted):
+        return not after.isdigit()
+    return wanted.endswith(PART_ENDS) and (after == "第" or after in CN_NUM)
 
 
 def in_section(section: str, wanted: str) -> bool:
