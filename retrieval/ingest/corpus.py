@@ -71,14 +71,18 @@ def _parse_loaded(text: str, page_meta: dict[str, str], name: str, source: str) 
         return (parse_text(text, name, source=source, page_meta=page_meta),)
     # The page's title and date are the compilation's; each policy's own are in its text.
     shared = {k: v for k, v in page_meta.items() if k not in ("title", "date")}
-    documents = []
+    documents, empty = [], []
     for part, policy in enumerate(policies, start=1):
         try:
             documents.append(parse_text(policy, part_name(name, part), source=source, page_meta=shared))
         except NoMeasuresError:
-            log.warning("%s: compiled policy %d has no measures", source, part)
+            empty.append(f"{part} ({policy.splitlines()[0][:40]})")
     if not documents:
         raise NoMeasuresError("none of the policies this page compiles has numbered measures")
+    if empty:  # said in the ingest report, beside the policies that were read
+        log.warning("%s: compiled policies without measures: %s", source, ", ".join(empty))
+        documents[0] = dataclasses.replace(documents[0], warnings=documents[0].warnings + (
+            f"compiled policies without measures, not indexed: {', '.join(empty)}",))
     return tuple(documents)
 
 
