@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import json
-import re
 import logging
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path

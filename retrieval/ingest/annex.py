@@ -86,7 +86,8 @@ def split_annexes(lines: list[str]) -> tuple[list[str], list[Annex]]:
 
 
 def is_explanation(label: str) -> bool:
-    """An 起草说明's label, which every id in it carries (an annex's only where ids would collide)."""
+    """A part named by what it is (起草说明, 对照表), not numbered as an annex: every id in it carries the
+    name (an annex's number only where ids would collide)."""
     return not label.startswith("附")
 
 

@@ -49,14 +49,18 @@ def drop_running_heads(lines: list[str], *, keep_first: int = 5) -> list[str]:
     return [line for i, line in enumerate(lines) if line not in heads or i < keep_first]
 
 
-def margin(lines: list[str], printed: Mapping[str, int] | None = None, *, width=None) -> int | None:
+def margin(lines: list[str], printed: Mapping[str, int] | None = None, *, in_characters: bool = False) -> int | None:
     """The right margin the text was broken at, in columns, or None when its lines are paragraphs.
     ``printed``: each line's width as it was printed, when its characters have been changed since.
-    ``width``: how a line is measured (display columns unless told)."""
+    ``in_characters``: count characters instead of display columns (a text broken after so many
+    characters, digits included)."""
     printed = printed or {}
-    width_of = width or (lambda line: printed.get(line) or columns(line))
-    widths = [width_of(line) for line in lines if TABLE_ROW not in line]
-    long = [w for w in widths if w >= (MIN_WRAP_COLUMNS if width is None else MIN_WRAP_COLUMNS // 2)]
+    if in_characters:
+        widths, shortest = [len(line) for line in lines if TABLE_ROW not in line], MIN_WRAP_COLUMNS // 2
+    else:
+        widths = [printed.get(line) or columns(line) for line in lines if TABLE_ROW not in line]
+        shortest = MIN_WRAP_COLUMNS
+    long = [w for w in widths if w >= shortest]
     if not long:
         return None
     width, _ = Counter(long).most_common(1)[0]
@@ -74,7 +78,7 @@ def unwrap(lines: list[str], printed: Mapping[str, int] | None = None) -> list[s
     right = margin(lines, printed)
     # A text broken after so many characters, whatever their width (digits included), has a margin
     # in characters instead.
-    right_chars = margin(lines, width=len)
+    right_chars = margin(lines, in_characters=True)
     if right is None and right_chars is None:
         return lines
     out: list[str] = []

@@ -147,7 +147,7 @@ def _question(lines: list[str], i: int, bare: frozenset[int] = frozenset()) -> s
 
 
 # A question page whose questions are headings of their own, unmarked ("今年哪些孩子可以报名？" over its
-# answer's paragraphs): short lines ending in ？, each followed by a longer line that is not a question.
+# answer's paragraphs): short lines ending in ？, each followed by a line that is not a question.
 BARE_QUESTION_CHARS = 60
 
 

@@ -51,9 +51,7 @@ def normalize_section(text: str) -> str:
     return re.sub(r"^第(\d{1,2})条$", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)
 
 
-PART_ENDS = ("章", "节", "篇", "部分")
-
-
+PART_ENDS = ("章", "节", "篇", "部分")  # a 规划's parts, which hold the ids written after them
 ANNEX_LABEL_RE = re.compile(r"^附[件表]\d*$")
 
 
