@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.models import file_name_of
-from retrieval.text.sections import in_part
+from retrieval.text.sections import in_part, in_section
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +112,12 @@ def _undashed(section: str) -> str:
 
 def _descendant(section: str, parent: str) -> bool:
     """一(二) and 一(二)3 are inside 一; 附件1-15 inside 附件1; 二1(2) inside 二1 (but 一(一)12 not in 一(一)1);
-    第三章第二节一 inside 第三章第二节 and 第三章."""
+    第三章第二节一 inside 第三章第二节 and 第三章; a standard's clause 3.1.2 inside 3.1 and 3."""
     if not section.startswith(parent) or section == parent:
         return False
     rest = section[len(parent):]
-    return rest[0] in "(-" or (rest[0].isdigit() and not parent[-1].isdigit()) or in_part(section, parent)
+    return rest[0] in "(-" or (rest[0].isdigit() and not parent[-1].isdigit()) or in_part(section, parent) \
+        or (rest[0] == "." and in_section(section, parent))  # a standard's 3.1.2 inside 3.1 and 3
 
 
 def _score(row: dict, gold: list[str], hits, answer) -> dict:

@@ -31,6 +31,7 @@ from retrieval.ingest.boxes import box_measures, split_boxes
 from retrieval.ingest.task_table import task_table_lines
 from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
+from retrieval.ingest.clauses import CLAUSE_RE, clause_layout
 from retrieval.ingest.unnumbered import MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs, unnumbered_layout
 from retrieval.models import Document, Measure
 # Section ids are the text layer's; importers of this module have found them here.
@@ -144,7 +145,7 @@ def _first_items_before_digits(lines: list[str]) -> list[str]:
     items are told by their expected number (``item_match``)."""
     out = list(lines)
     for i, line in enumerate(lines):
-        if not FIRST_ITEM_DIGITS_RE.match(line):
+        if not FIRST_ITEM_DIGITS_RE.match(line) or CLAUSE_RE.match(line):  # 1.0.1 is a standard's clause
             continue
         for later in lines[i + 1:i + 9]:
             if SUBSECTION_RE.match(later) or CHAPTER_RE.match(later):
@@ -297,8 +298,11 @@ def _chapter_paragraphs(blocks: list[Block]) -> list[Block]:
         return blocks
     out: list[Block] = []
     for block in blocks:
+        # A quotation of several paragraphs opens each with “ and closes only the last (a 修改决定's
+        # "将第四条修改为：“…" / "“…。”"): its paragraphs are one.
         starts = [i for i, line in enumerate(block.lines)
-                  if len(line) >= CHAPTER_PARAGRAPH_CHARS and line.endswith(("。", "！")) and " | " not in line]
+                  if len(line) >= CHAPTER_PARAGRAPH_CHARS and line.endswith(("。", "！")) and " | " not in line
+                  and not _in_quotation(block.lines[:i])]
         if not CHAPTER_ONLY_RE.match(block.section) or len(starts) < 2:
             out.append(block)
             continue
@@ -307,6 +311,11 @@ def _chapter_paragraphs(blocks: list[Block]) -> list[Block]:
             out.append(Block(f"{block.section}{n}", block.chapter, block.subsection, block.lines[start:end],
                              inferred=True))
     return out
+
+
+def _in_quotation(lines: list[str]) -> bool:
+    text = "".join(lines)
+    return text.count("“") > text.count("”")
 
 
 CHAPTER_ITEM_RE = re.compile(rf"^([{CN_NUM}]+)(\d+)$")
@@ -410,6 +419,18 @@ def _plan_after_articles(lines: list[str]) -> int | None:
     return start if chapters >= 2 and headings >= MIN_TAIL_HEADINGS else None
 
 
+def _plan_before_articles(lines: list[str]) -> int | None:
+    """Where the articles start on a page that first speaks in numbered chapters of its own: a 修改决定
+    (一、将第八条修改为…) followed by the revised text, or an interpretation followed by the rules. None
+    unless three or more chapters, numbered 一、二、三 in order, come before the first 第一章 or 第一条."""
+    first = next((i for i, line in enumerate(lines)
+                  if (m := ARTICLE_CHAPTER_RE.match(line) or ARTICLE_RE.match(line)) and cn_to_int(m.group(1)) == 1), None)
+    if not first:
+        return None
+    numbers = [cn_to_int(m.group(1)) for line in lines[:first] if (m := CHAPTER_RE.match(line))]
+    return first if len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1)) else None
+
+
 def _parse_articles(lines: list[str]) -> tuple[list[str], list[Block]]:
     """Regulation layout: 第X编/第X章/第X节 headings, 第X条 articles; enumerations stay in the article."""
     parts: dict[str, str] = {}  # 编 / 章 / 节 → its heading line
@@ -456,11 +477,16 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     if articles < 2:  # a table inside an article is part of it (第九条's 补贴标准表), cited as the article
         main, tables = split_captioned_tables(main)
         annexes += tables
-    if articles >= 2 and (tail := _plan_after_articles(main)) is not None:
+    if articles >= 2 and (head := _plan_before_articles(main)) is not None:
+        prelude, blocks = _parse_plan(main[:head])
+        blocks += _parse_articles(main[head:])[1]
+    elif articles >= 2 and (tail := _plan_after_articles(main)) is not None:
         prelude, blocks = _parse_articles(main[:tail])
         blocks += _parse_plan(main[tail:])[1]
     elif articles >= 2:
         prelude, blocks = _parse_articles(main)
+    elif (layout := clause_layout(main)) is not None:
+        prelude, blocks = layout
     elif (layout := unnumbered_layout(main)) is not None:
         prelude, blocks = layout
     else:

@@ -51,6 +51,7 @@ def normalize_section(text: str) -> str:
     return re.sub(r"^第(\d{1,2})条$", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)
 
 
+DECIMAL_ID_RE = re.compile(r"\d{1,2}(?:\.\d{1,3}){1,2}")  # a standard's clause (3.1.2) or section (3.1)
 PART_ENDS = ("章", "节", "篇", "部分")  # a 规划's parts, which hold the ids written after them
 ANNEX_LABEL_RE = re.compile(r"^附[件表]\d*$")
 
@@ -73,6 +74,8 @@ def in_section(section: str, wanted: str) -> bool:
         return True
     if not section.startswith(wanted):
         return False
+    if DECIMAL_ID_RE.fullmatch(section):  # a standard's 3.1.2 is in 3.1 and in 3, not in 3.1.1
+        return section[len(wanted)] == "." and re.fullmatch(r"\d{1,2}(?:\.\d{1,3})?", wanted) is not None
     # Under an item only its sub-items: 三(二)12 is not in 三(二)1.
     tail = r"\(\d+\)" if wanted[-1:].isdigit() else r"\d+(?:\(\d+\))?"
     return re.fullmatch(tail, section[len(wanted):]) is not None
