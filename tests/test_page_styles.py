@@ -1,7 +1,9 @@
 """Page styles met in the eighth and ninth sessions' documents: a plan's 附表, unit lists that say what
 their units do, a Word page converted to Markdown, a WeChat article, a policy list laid out as one table, a
 work report whose chapters are paragraphs; text from a PDF, a call for comments, a 规划's 章/节, an
-interpretation numbered ❶❷, a 公示, a 修订对照表. Each is written here small, in its own words."""
+interpretation numbered ❶❷, a 公示, a 修订对照表; and the tenth's: a standard's 3.1.2 clauses, an amending
+decision before its revised text, a 问题 | 解答 table, a page drawn by its script. Each is written here small,
+in its own words."""
 from __future__ import annotations
 
 from retrieval.ingest.corpus import parse_file
@@ -325,3 +327,81 @@ def test_an_annexs_own_parts_are_inside_it():
 
     assert in_section("附件2一", "附件2") and in_section("附件1二(三)", "附件1") and in_section("附件2-3", "附件2")
     assert not in_section("附件21", "附件2")
+
+
+STANDARD = "\n".join([
+    "某市住宅小区充电场所建设技术导则", "前 言", "本导则共3章，主要技术内容是：总则；术语；规划与配置。",
+    "1 总 则", "1.0.1 为规范本市充电场所的建设与管理，制定本导则。", "1.0.2", "本导则适用于本市新建、改建住宅小区。",
+    "2 术 语", "2.0.1 充电车棚 charging shed", "设置在室外、采用不燃材料建造的电动自行车停放构筑物。",
+    "2.0.2 充电端口 charging port 一个可独立供电并计量的输出接口。",
+    "3 规划与配置", "3.1 一般规定", "3.1.1 新建住宅小区应当配建集中停放充电场所。",
+    "3.1.2 停车位尺寸应符合下列规定：", "1 单个停车位长度不应小于1.9m；", "2 双侧停车时通道宽度不应小于2.0m。",
+    "3.2 配置指标", "3.2.1", "充电端口数量不应少于停车位总数的50%。",
+    "条文说明：根据抽样调查，本市平均每户保有0.72辆。", "3.2.2 既有小区补建的充电端口不宜少于总户数的20%。",
+    "3.2.3 宿舍类建筑的充电端口不应少于停车位总数的60%。",
+    "本导则用词说明", "1 表示很严格，非这样做不可的：正面词采用“必须”。"])
+
+
+def test_a_standards_clauses_are_cited_by_their_numbers():
+    """A 技术导则 numbered like a national standard: clauses 3.1.2 under sections 3.1 and chapters 3; a
+    clause's own list and its 条文说明 stay in it; back matter after the last clause is a part of its own."""
+    from retrieval.search.query import _named_sections
+    from retrieval.text.sections import in_section
+
+    s = by_section(parse_text(STANDARD, "x"))
+    assert list(s) == ["1.0.1", "1.0.2", "2.0.1", "2.0.2", "3.1.1", "3.1.2", "3.2.1", "3.2.2", "3.2.3", "本导则用词说明"]
+    assert "1.9m" in s["3.1.2"].text and "2.0m" in s["3.1.2"].text and "0.72辆" in s["3.2.1"].text
+    assert s["1.0.2"].text.startswith("本导则适用于") and s["3.2.1"].subsection == "3.2 配置指标"
+    assert in_section("3.1.2", "3.1") and in_section("3.1.2", "3") and not in_section("3.1.12", "3.1.1")
+    assert _named_sections("导则3.1.2条怎么规定？") == ["3.1.2"] and _named_sections("第3.2节讲什么") == ["3.2"]
+    assert _named_sections("每户补贴1.5万元吗？") == []  # a figure, not a section
+
+
+def test_an_amending_decision_and_the_revised_text_after_it():
+    """一、将第四条修改为：“…” items (a quotation of two paragraphs is one item), then the whole revised
+    text's articles: both are cited."""
+    text = "\n".join([
+        "某市人民政府关于修改《某市公共汽车客运管理办法》的决定", "市人民政府决定对《某市公共汽车客运管理办法》作如下修改：",
+        "一、将第四条修改为：“市交通运输局是本市城市公共汽车客运的主管部门，负责全市的监督管理工作。",
+        "“县（市、区）交通运输主管部门按照规定的职责，负责本辖区城市公共汽车客运的监督管理工作。”",
+        "二、删去第十二条。", "三、将第十六条第一款中的“期满前三个月”修改为“期满前六个月”。", "本决定自2025年5月1日起施行。",
+        "某市公共汽车客运管理办法", "第一章 总 则", "第一条 为了规范城市公共汽车客运活动，制定本办法。",
+        "第二条 本办法适用于本市行政区域内的城市公共汽车客运。", "第三条 市交通运输局是本市城市公共汽车客运的主管部门。"])
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["一", "二", "三", "第一条", "第二条", "第三条"]
+    assert "县（市、区）交通运输主管部门" in s["一"].text
+
+
+def test_a_question_page_laid_out_as_a_question_and_answer_table(tmp_path):
+    """问题 | 解答, one question per row, long answers listing （一）（二）: each row is 问n."""
+    rows = "".join(f"<tr><td>{n}．第{n}类登记需要多长时间办结？</td><td>一般在{n}个工作日内办结。<br>"
+                   f"（一）材料齐全的，当场受理；<br>（二）需要公告的，公告期不计入时限。</td></tr>" for n in range(1, 7))
+    page = ("<html><head><title>某市人民政府</title></head><body><div class='nav'>首页 政务公开</div>"
+            "<h1>某市不动产登记政策问答</h1><div id='zoom'><p>为方便群众了解政策，现将常见问题解答如下。</p>"
+            f"<table><tr><th>问题</th><th>解答</th></tr>{rows}</table></div></body></html>")
+    (tmp_path / "qa.html").write_text(page, encoding="utf-8")
+    s = by_section(parse_file(tmp_path / "qa.html"))
+    assert list(s) == [f"问{n}" for n in range(1, 7)]
+    assert "3个工作日" in s["问3"].text and "公告期不计入时限" in s["问3"].text
+
+
+def test_a_scripted_pages_title_number_and_date_come_from_its_script(tmp_path):
+    """An empty <div id="app"> and the article in window.__INITIAL_STATE__: the page's <title> is only the
+    site's name, so the article's own title, 文号 and 成文日期 are read beside its content."""
+    import json
+
+    body = "".join(f"<p>{n}、第{n}项任务。到2025年底，全市新增普惠托位{n}000个，每个托位补助5000元。"
+                   f"（责任单位：市卫生健康委）</p>" for n in "一二三四五六七八九")
+    state = {"site": {"name": "某市人民政府"},
+             "article": {"title": "某市人民政府办公室关于印发某市托育服务实施方案的通知", "docNo": "某政办发〔2025〕23号",
+                         "issuer": "某市人民政府办公室", "writtenDate": "2025-05-20", "pubDate": "2025-05-26 09:30:00",
+                         "content": body},
+             "related": [{"title": "某市卫生健康委员会关于开展托育机构认定工作的通知", "pubDate": "2025-06-10"}]}
+    data = json.dumps(state, ensure_ascii=False).replace("<", "\\u003C").replace(">", "\\u003E")
+    page = (f"<html><head><title>某市人民政府</title></head><body><div id='app'>加载中…</div>"
+            f"<script>window.__INITIAL_STATE__={data}</script></body></html>")
+    (tmp_path / "scripted.html").write_text(page, encoding="utf-8")
+    document = parse_file(tmp_path / "scripted.html")
+    assert document.doc_number == "某政办发〔2025〕23号" and document.date == "2025-05-20"
+    assert "托育服务" in document.title and document.title != "某市人民政府"
+    assert ids(document)[:2] == ["一", "二"]

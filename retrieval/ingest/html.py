@@ -75,8 +75,8 @@ def html_text(markup: str) -> tuple[str, dict[str, str]]:
 
 def _page_text(markup: str) -> tuple[str, dict[str, str]]:
     soup = BeautifulSoup(markup, "lxml")
-    _restore_scripted_body(soup)
-    meta = _page_meta(soup)
+    scripted = _restore_scripted_body(soup)
+    meta = _page_meta(soup) | scripted
     _drop_hidden(soup)
     _drop_furniture(soup)
     main = _html_main(soup)
@@ -109,11 +109,21 @@ _JSON_STRING_RE = re.compile(r'"((?:[^"\\]|\\.){200,})"')
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
-def _restore_scripted_body(soup) -> None:
+# The article's own fields beside its content in the script's JSON, under the names sites give them.
+_JSON_FIELD_RE = re.compile(r'"(\w+)"\s*:\s*"((?:[^"\\]|\\.){1,300})"')
+SCRIPT_FIELDS = {"title": "title", "docno": "doc_number", "fileno": "doc_number", "wenhao": "doc_number",
+                 "issuer": "source", "publisher": "source", "source": "source", "writtendate": "date",
+                 "pubdate": "date", "publishdate": "date", "publishtime": "date"}
+
+
+def _restore_scripted_body(soup) -> dict[str, str]:
     """A page whose article lives only in a script (``var pageData = {"content": "<p>第一条…"}``), drawn
     into an empty <div id="zoom"> by JavaScript: the HTML in the script's longest such string is put in the
-    page, where a browser would show it. Pages that show their text already are left alone."""
-    best, best_cjk = None, 0
+    page, where a browser would show it. Pages that show their text already are left alone.
+
+    Returns the article's title, 文号, issuer and date as the script gives them before its content (the
+    page's own <title> is then often only the site's name)."""
+    best, best_cjk, fields_text = None, 0, ""
     for script in soup.find_all("script"):
         for match in _JSON_STRING_RE.finditer(script.string or ""):
             try:
@@ -122,20 +132,30 @@ def _restore_scripted_body(soup) -> None:
                 continue
             cjk = len(_CJK_RE.findall(value))
             if cjk > best_cjk and "<" in value:
-                best, best_cjk = value, cjk
+                best, best_cjk, fields_text = value, cjk, (script.string or "")[:match.start()]
     if best is None:
-        return
+        return {}
     shown = sum(len(_CJK_RE.findall(t)) for t in soup.find_all(string=True)
                 if t.parent is not None and t.parent.name not in ("script", "style"))
     # gkmlpt pages carry their text in a script and show it too: only a page showing less than half of
     # what its script holds is missing its body.
     if best_cjk < 200 or shown >= best_cjk / 2:
-        return
+        return {}
     holder = soup.new_tag("div")
     holder["class"] = "restored-content"
     for node in list(BeautifulSoup(best, "lxml").body or []):
         holder.append(node)
     (soup.body or soup).append(holder)
+    meta: dict[str, str] = {}
+    for match in _JSON_FIELD_RE.finditer(fields_text):  # the nearest before the content wins
+        key = SCRIPT_FIELDS.get(match.group(1).lower())
+        try:
+            value = " ".join(json.loads(f'"{match.group(2)}"').split())
+        except ValueError:
+            continue
+        if key and value and (key != "date" or "date" not in meta or match.group(1).lower() == "writtendate"):
+            meta[key] = value
+    return meta
 
 
 def _formal_title(headline: str, lines: list[str]) -> str | None:
@@ -293,7 +313,7 @@ def _smallest_holding(root, count):
                    key=lambda pair: pair[1], default=(None, 0))
         if best[0] is None or best[1] < MAIN_SHARE * total or not total or best[0].has_attr(RESTORED):
             return node
-        if best[0].name == "table" and (_data_table(best[0]) or _label_table(best[0])):
+        if best[0].name == "table" and (_data_table(best[0]) or _label_table(best[0]) or _question_table(best[0])):
             # a page that is one data table (a 政策清单), or a guide laid out as label | value rows whose
             # 常见问题 cell holds all the numbering: the table is read whole, row by row
             return node
@@ -466,12 +486,51 @@ def _layout_cells(table) -> list | None:
     return None
 
 
+# A question page laid out as a table: 问题 | 解答 (答复, 回答) over one question per row.
+QUESTION_HEADERS = frozenset({"问题", "问", "提问", "咨询问题", "常见问题", "热点问题"})
+ANSWER_HEADERS = frozenset({"解答", "答", "答复", "回答", "解读", "政策解答"})
+_NUMBERED_RE = re.compile(r"^(\d{1,3}\s*[.．、]\s*)?(.*)$", re.S)
+
+
+def _question_table(table) -> bool:
+    rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
+    header = [re.sub(r"\s", "", c.get_text()) for c in rows[0].find_all(("td", "th"), recursive=False)] if rows else []
+    return len(header) == 2 and header[0] in QUESTION_HEADERS and header[1] in ANSWER_HEADERS
+
+
+def _question_rows(soup, table):
+    """A 问题 | 解答 table → "1．问：…？" over "答：…" and the answer's other lines, as a question page
+    prints them (its answers may be long, and they are the text); None for any other table."""
+    if not _question_table(table):
+        return None
+    rows = [r for r in table.find_all("tr") if r.find_parent("table") is table]
+    holder = soup.new_tag("div")
+    for row in rows[1:]:
+        cells = row.find_all(("td", "th"), recursive=False)
+        if len(cells) != 2:
+            continue
+        number, question = _NUMBERED_RE.match(cells[0].get_text(" ", strip=True)).groups()
+        line = soup.new_tag("p")
+        line.string = f"{number or ''}问：{question}"
+        holder.append(line)
+        answer = cells[1]
+        first = answer.find(string=lambda text: text.strip())
+        if first is not None:
+            first.replace_with("答：" + str(first).lstrip())
+        answer.name = "div"
+        holder.append(answer.extract())
+    return holder
+
+
 def _tables_to_rows(soup, root) -> None:
     """Each table → one paragraph per row, cells joined with " | " (inner tables first); a layout
     table → its cells one below the other, their paragraphs kept."""
     for table in reversed(root.find_all("table")):
         if _label_table(table):
             table.replace_with(_label_rows(soup, table))
+            continue
+        if (questions := _question_rows(soup, table)) is not None:
+            table.replace_with(questions)
             continue
         layout = _layout_cells(table)
         if layout is not None:

@@ -95,7 +95,11 @@ def unnumbered_layout(lines: list[str]) -> tuple[list[str], list[Block]] | None:
     groups = [i for i, x in enumerate(lines) if _group_heading(x)]
     grouped = len(questions) >= QUESTION_PAGE_MIN and len(questions) > 2 * len(groups) and \
         len({sum(1 for g in groups if g < q) for q in questions}) >= 2
-    if numbered >= 2 and not grouped:
+    # A page that asks from its first lines, numbering only inside its answers (（一）…（五） of a long
+    # answer), is a question page too.
+    asked_first = len(questions) >= QUESTION_PAGE_MIN and \
+        not any(CHAPTER_RE.match(x) or SUBSECTION_RE.match(x) for x in lines[:questions[0]])
+    if numbered >= 2 and not grouped and not asked_first:
         return None
     headings = [i for i, x in enumerate(lines) if _heading(lines, i) or ROW_RE.match(x)]
     if len(questions) >= MIN_UNNUMBERED:
