@@ -405,3 +405,50 @@ def test_a_scripted_pages_title_number_and_date_come_from_its_script(tmp_path):
     assert document.doc_number == "某政办发〔2025〕23号" and document.date == "2025-05-20"
     assert "托育服务" in document.title and document.title != "某市人民政府"
     assert ids(document)[:2] == ["一", "二"]
+
+
+def test_a_plan_whose_numbers_are_drawn_by_nested_lists(tmp_path):
+    """一、 chapters as an <ol> drawn in Chinese numerals, （一） subsections as <ol>s numbered by CSS
+    counters: the numbers a reader sees become the ids; a 责任单位 line closing a subsection's items
+    serves each of them."""
+    def section(items: list[str], units: str) -> str:
+        return ("<li><p><strong>完善服务网络。</strong></p>" + "".join(f"<p>{n}. {t}</p>" for n, t in enumerate(items, 1))
+                + f"<p>责任单位：{units}</p></li>")
+    page = ("<html><head><style>ol.sec{list-style:none;counter-reset:s} ol.sec>li>p:first-child::before"
+            "{content:'（' counter(s, cjk-ideographic) '）'}</style></head><body><div class='nav'>首页</div>"
+            "<h1>某市银发经济实施方案</h1><div id='zoom'><p>为积极应对人口老龄化，制定本方案。</p>"
+            "<ol style='list-style-type:cjk-ideographic'>"
+            "<li><span>扩大服务供给</span><ol class='sec'>"
+            + section(["新建老年助餐点260个，每餐补贴2元。", "为失能老年人送餐上门，每单补贴3元。"], "市民政局、市财政局")
+            + section(["建设区域养老服务中心，街道全覆盖。", "新建家庭养老床位1500张。"], "市民政局、市卫生健康委")
+            + "</ol></li><li><span>培育经营主体</span><ol class='sec'>"
+            + section(["首批入库企业不少于100家。", "新认定龙头企业奖励50万元。"], "市发展改革委")
+            + "</ol></li></ol></div></body></html>")
+    (tmp_path / "plan.html").write_text(page, encoding="utf-8")
+    s = by_section(parse_file(tmp_path / "plan.html"))
+    assert list(s) == ["一(一)1", "一(一)2", "一(二)1", "一(二)2", "二(一)1", "二(一)2"]
+    assert s["一(一)1"].units == ("市民政局", "市财政局") and s["一(二)1"].units == ("市民政局", "市卫生健康委")
+
+
+def test_a_unit_line_after_one_item_among_others_with_their_own_stays_that_items():
+    text = ("某市方案\n一、任务\n（一）推进节水。\n1.改造管网20公里。\n责任单位：市水务局\n2.推广节水器具。\n"
+            "责任单位：市住房城乡建设局\n（二）加强宣传。开展节水宣传周活动。\n")
+    s = by_section(parse_text(text, "x"))
+    assert s["一(一)1"].units == ("市水务局",) and s["一(一)2"].units == ("市住房城乡建设局",)
+
+
+def test_a_feishu_export_numbers_its_items_inside_bold_bullets(tmp_path):
+    (tmp_path / "points.md").write_text(
+        "# 某县2025年农业农村工作要点\n\n## 一、稳定粮食生产\n\n### （一）稳定播种面积\n\n"
+        "- **1. 压实粮食生产责任。**播种面积62.5万亩。\n- **2. 落实种粮补贴。**每亩105元。\n\n"
+        "> 💡 提示：各牵头单位每季度报送进展。\n", encoding="utf-8")
+    s = by_section(parse_file(tmp_path / "points.md"))
+    assert list(s)[:2] == ["一(一)1", "一(一)2"] and "每亩105元" in s["一(一)2"].text
+
+
+def test_a_lists_point_named_di_n_xiang_is_its_number():
+    from retrieval.evaluation import _right
+    from retrieval.text.sections import normalize_section
+
+    assert normalize_section("第5项") == "5" and normalize_section("第十二条") == "第十二条"
+    assert _right("list", "5", {"doc": "list"}, ["第5项"])

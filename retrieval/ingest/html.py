@@ -76,6 +76,7 @@ def html_text(markup: str) -> tuple[str, dict[str, str]]:
 def _page_text(markup: str) -> tuple[str, dict[str, str]]:
     soup = BeautifulSoup(markup, "lxml")
     scripted = _restore_scripted_body(soup)
+    _number_cjk_lists(soup, soup)  # before the main element is looked for: the numbers show where it is
     meta = _page_meta(soup) | scripted
     _drop_hidden(soup)
     _drop_furniture(soup)
@@ -554,14 +555,60 @@ _WRITTEN_NUMBER_RE = re.compile(r"^\s*(?:\d{1,3}\s*[.．、)）]|[(（]\s*\d{1,3
 _CHAPTER_HEADING_RE = re.compile(r"^\s*第\s*[一二三四五六七八九十百零〇\d]+\s*章")
 
 
+# Written numbers a Chinese plan uses at each level: 一、 / （一） / 1. / （1）.
+_CJK_LEVELS = (lambda n: f"{int_to_cn(n)}、", lambda n: f"（{int_to_cn(n)}）", lambda n: f"{n}. ", lambda n: f"（{n}）")
+_WRITTEN_CJK_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*、|[（(]\s*[一二三四五六七八九十]+\s*[)）])")
+
+
+def _list_style(ol, css: str) -> str:
+    """The list-style-type an <ol> is drawn with: its own style, else its class's rule in the page's CSS."""
+    own = re.search(r"list-style(?:-type)?\s*:\s*([\w-]+)", ol.get("style") or "")
+    if own:
+        return own.group(1).lower()
+    for name in ol.get("class") or ():
+        rule = re.search(rf"ol\.{re.escape(name)}\s*\{{[^}}]*list-style(?:-type)?\s*:\s*([\w-]+)", css)
+        if rule:
+            return rule.group(1).lower()
+    return ""
+
+
+def _number_cjk_lists(soup, root) -> None:
+    """A plan whose 一、 chapters are an <ol> drawn in Chinese numerals (list-style-type: cjk-ideographic)
+    and whose （一） subsections are <ol>s nested in them (numbered by CSS counters): the numbers a reader
+    sees are put in the text, one level of the plan's numbering per level of lists."""
+    css = " ".join(style.get_text() for style in soup.find_all("style"))
+    for ol in root.find_all("ol"):
+        if ol.find_parent("ol") is not None or _list_style(ol, css) != "cjk-ideographic":
+            continue
+        _number_levels(soup, ol, 0)
+
+
+def _number_levels(soup, ol, level: int) -> None:
+    items = ol.find_all("li", recursive=False)
+    if level >= len(_CJK_LEVELS) or any(_WRITTEN_CJK_RE.match(li.get_text(" ", strip=True)) for li in items):
+        return  # numbered in the text already
+    start = int(ol["start"]) if str(ol.get("start", "")).isdigit() else 1
+    for number, li in enumerate(items, start):
+        first = li.find(string=lambda text: text.strip())
+        if first is not None:
+            first.replace_with(_CJK_LEVELS[level](number) + str(first).lstrip())
+        for inner in li.find_all("ol"):
+            if inner.find_parent("li") is li:
+                _number_levels(soup, inner, level + 1)
+        inner_items = [x for x in li.find_all("ol") if x.find_parent("li") is li]
+        for inner in inner_items:
+            inner["data-numbered"] = "1"
+
+
 def _number_ordered_lists(soup, root) -> None:
     """An <ol>'s numbers are drawn by the browser, not written in the text: they are put in, as a reader
     sees them ("1."), and as articles where the list sits under a chapter heading (第一章 … <ol> → 第一条 …,
     counted on across chapters by the lists' ``start``)."""
     article = 0
     for ol in root.find_all("ol"):
-        if ol.find_parent("li") is not None or (ol.get("type") or "1") != "1" or \
-                "list-style-type:none" in (ol.get("style") or "").replace(" ", ""):
+        if ol.find_parent("li") is not None or (ol.get("type") or "1") != "1" or ol.has_attr("data-numbered") or \
+                "list-style-type:none" in (ol.get("style") or "").replace(" ", "") or \
+                "cjk" in (ol.get("style") or ""):
             continue
         items = ol.find_all("li", recursive=False)
         if any(_WRITTEN_NUMBER_RE.match(li.get_text(" ", strip=True)) for li in items):

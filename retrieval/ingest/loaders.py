@@ -215,9 +215,10 @@ def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
         line = MD_HEADING_RE.sub("", line)
         if bullet := MD_BULLET_RE.match(line):
             # A bullet stays a list mark (the parser reads a bulleted list as items) unless the item
-            # is numbered itself: "- 1. …" is item 1.
+            # is numbered itself: "- 1. …" (also "- **1. 加强…。**…") is item 1.
             rest = line[bullet.end():]
-            line = rest if MD_NUMBERED_RE.match(rest) or rest.startswith("第") else "• " + rest
+            plain = MD_EMPHASIS_RE.sub("", rest)
+            line = rest if MD_NUMBERED_RE.match(plain) or plain.startswith("第") else "• " + rest
         line = MD_FOOTNOTE_REF_RE.sub(lambda m: f"（注：{notes[m.group(1)]}）" if m.group(1) in notes else "", line)
         line = MD_LINK_RE.sub(r"\1", MD_IMAGE_RE.sub("", line)).replace("\\_", "_").replace("\\*", "*")
         line = MD_EMPHASIS_RE.sub("", line)

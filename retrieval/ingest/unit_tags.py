@@ -72,7 +72,7 @@ def distribute_shared_units(blocks: list) -> None:
             stripped = line.strip()
             shared = SHARED_UNIT_LINE_RE.match(stripped)
             noted = UNIT_LINE_RE.match(stripped) and ITEM_NOTE_RE.search(stripped)
-            if not (shared or noted):
+            if not (shared or noted or _closing_unit_line(blocks, i, j)):
                 continue
             clause = shared.group(1) if shared else stripped
             covered = [block]
@@ -84,6 +84,20 @@ def distribute_shared_units(blocks: list) -> None:
             for target in covered:
                 target.lines.append(_for_item(clause, target.section))
             break
+
+
+def _closing_unit_line(blocks: list, i: int, j: int) -> bool:
+    """A "责任单位：…" line of its own closing a subsection's last numbered item, none of the items above
+    naming a unit: the subsection's units, written once below its items (not the last item's alone)."""
+    block = blocks[i]
+    if j != len(block.lines) - 1 or not UNIT_LINE_RE.match(block.lines[j].strip()) or not re.search(r"\d$", block.section):
+        return False
+    following = blocks[i + 1] if i + 1 < len(blocks) else None
+    if following is not None and following.subsection == block.subsection and following.chapter == block.chapter:
+        return False
+    earlier = blocks[i - 1] if i else None
+    return earlier is not None and earlier.subsection == block.subsection and earlier.chapter == block.chapter \
+        and not _own_units(earlier)
 
 
 def _own_units(block) -> bool:
