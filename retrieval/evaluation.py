@@ -114,6 +114,8 @@ def _undashed(section: str) -> str:
 def _descendant(section: str, parent: str) -> bool:
     """一(二) and 一(二)3 are inside 一; 附件1-15 inside 附件1; 二1(2) inside 二1 (but 一(一)12 not in 一(一)1);
     第三章第二节一 inside 第三章第二节 and 第三章; a standard's clause 3.1.2 inside 3.1 and 3."""
+    if parent.startswith("附录"):
+        return in_section(section, parent)  # a standard's appendix clauses A.0.1 inside 附录A
     if not section.startswith(parent) or section == parent:
         return False
     rest = section[len(parent):]

@@ -293,7 +293,7 @@ _CHAPTER_SECTION_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*�
 
 # A standard's clause "3.1.2" (or "第3.1.2条", "clause 3.1.2"), and its section "3.1" only where the
 # question says it is one ("3.1节", "section 3.1"): 1.5 alone is a figure.
-_DECIMAL_CLAUSE_RE = re.compile(r"(?<![\d.])(\d{1,2}\.\d{1,2}\.\d{1,3})(?![\d.])")
+_DECIMAL_CLAUSE_RE = re.compile(r"(?<![\d.A-Za-z])((?:\d{1,2}|[A-Z])\.\d{1,2}\.\d{1,3})(?![\d.])")
 _DECIMAL_SECTION_RE = re.compile(r"(?:第\s*|(?:clause|section|article)\s+)(\d{1,2}\.\d{1,2})(?![\d.])|"
                                  r"(?<![\d.])(\d{1,2}\.\d{1,2})\s*(?:节|条|款)", re.I)
 
@@ -302,6 +302,7 @@ def _named_sections(question: str) -> list[str]:
     """The ids a question names other than a 规划's 章 and 节, as written (normalised by the caller)."""
     decimal = _DECIMAL_CLAUSE_RE.findall(question)
     decimal += [m.group(1) or m.group(2) for m in _DECIMAL_SECTION_RE.finditer(question)]
+    decimal += [f"附录{m.group(1)}" for m in re.finditer(r"附\s*录\s*([A-Z])(?![A-Za-z])", question)]
     if decimal:
         return decimal
     named = [f"{m.group(1)}({m.group(2)}){m.group(3) or ''}" for m in PART_RE.finditer(question)]

@@ -74,6 +74,8 @@ def in_section(section: str, wanted: str) -> bool:
     第三章第二节一 is in 第三章第二节."""
     if section == wanted or in_part(section, wanted):
         return True
+    if appendix := re.fullmatch(r"附录([A-Z])", wanted):  # a standard's 附录A holds its clauses A.0.1 …
+        return section.startswith(appendix.group(1) + ".")
     if not section.startswith(wanted):
         return False
     if DECIMAL_ID_RE.fullmatch(section):  # a standard's 3.1.2 is in 3.1 and in 3, not in 3.1.1
