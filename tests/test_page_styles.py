@@ -452,3 +452,46 @@ def test_a_lists_point_named_di_n_xiang_is_its_number():
 
     assert normalize_section("第5项") == "5" and normalize_section("第十二条") == "第十二条"
     assert _right("list", "5", {"doc": "list"}, ["第5项"])
+
+
+def test_a_local_standards_two_level_clauses_terms_and_appendix():
+    """A 地方标准: terms "2.1" over their definitions and "4.1 …" sentences are clauses of their own; a
+    section heading over clauses is not; a 规范性附录's clauses A.0.1 are inside 附录A."""
+    from retrieval.search.query import _named_sections
+    from retrieval.text.sections import in_section
+
+    text = "\n".join([
+        "养老机构认知障碍照护服务规范", "1 范围", "本文件规定了照护服务的基本要求。", "2 术语和定义", "2.1",
+        "认知障碍 cognitive impairment", "记忆、语言等认知功能受损的状态。", "3 基本要求", "3.1 机构要求",
+        "3.1.1 养老机构应依法办理备案。", "3.1.2 照护专区床位数不应少于10张。", "3.1.3 应与医疗机构签订合作协议。",
+        "3.2 人员要求", "3.2.1 护理员与老年人配比不应低于1:3。", "3.2.2 专区负责人应从业5年以上。",
+        "3.2.3 护理员每年培训不少于40学时。", "3.2.4 每50名老年人至少配备1名医师。",
+        "3.2.5 每个专区至少配备1名社会工作者。", "4 评价与改进", "4.1 养老机构应每年至少开展1次自我评价。",
+        "4.2 满意度应不低于90%。", "附录A", "（规范性）", "认知功能筛查与照护等级评定",
+        "A.0.1 评定应由不少于2名评定人员实施。", "A.0.2 照护等级每6个月复评1次。", "参 考 文 献", "[1] 《养老机构管理办法》"])
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["1", "2.1", "3.1.1", "3.1.2", "3.1.3", "3.2.1", "3.2.2", "3.2.3", "3.2.4", "3.2.5", "4.1", "4.2",
+                       "A.0.1", "A.0.2", "参考文献"]
+    assert "记忆、语言" in s["2.1"].text and in_section("A.0.2", "附录A") and not in_section("3.1.1", "附录A")
+    assert _named_sections("附录A怎么规定的？") == ["附录A"] and _named_sections("按A.0.2复评吗") == ["A.0.2"]
+
+
+def test_notes_gathered_at_the_end_are_cited_by_their_marks():
+    text = ("某市促进人工智能产业发展若干措施\n一、强化算力支撑\n（一）发放算力券①。每年发放算力券5000万元。\n"
+            "（二）建设绿色数据中心。新建数据中心PUE②不高于1.25。\n二、附则\n（一）本措施自2025年9月1日起施行。\n"
+            "注：①算力券：指用于抵扣算力服务费用的电子凭证。\n②PUE：即电能利用效率。\n")
+    s = by_section(parse_text(text, "x"))
+    assert list(s) == ["一(一)", "一(二)", "二(一)", "注①", "注②"]
+    assert s["注②"].text == "PUE：即电能利用效率。" and "电子凭证" not in s["二(一)"].text
+
+
+def test_a_numbered_guides_steps_and_its_own_common_questions(tmp_path):
+    """第一步 / 第二步 under 办理流程 are its items; "问：" questions in the guide's 常见问题 part are 问1, 问2."""
+    (tmp_path / "guide.md").write_text(
+        "# 建筑垃圾处置核准办事指南\n\n## 一、事项名称\n\n城市建筑垃圾处置核准。\n\n## 二、办理流程\n\n### 办理流程\n\n"
+        "第一步：申请。在线填写申请表。\n\n第二步：受理。当场受理。\n\n第三步：决定。5个工作日内作出决定。\n\n"
+        "## 三、常见问题\n\n**问：核准证的有效期是多久？**\n\n与施工合同工期一致，最长不超过2年。\n\n"
+        "**问：办理要交费吗？**\n\n不收取任何费用。\n", encoding="utf-8")
+    s = by_section(parse_file(tmp_path / "guide.md"))
+    assert ["办理流程1", "办理流程2", "办理流程3"] == [k for k in s if k.startswith("办理流程")]
+    assert s["问1"].subsection == "核准证的有效期是多久？" and "2年" in s["问1"].text and "不收取" in s["问2"].text

@@ -578,14 +578,15 @@ def _number_cjk_lists(soup, root) -> None:
     sees are put in the text, one level of the plan's numbering per level of lists."""
     css = " ".join(style.get_text() for style in soup.find_all("style"))
     for ol in root.find_all("ol"):
-        if ol.find_parent("ol") is not None or _list_style(ol, css) != "cjk-ideographic":
-            continue
-        _number_levels(soup, ol, 0)
+        if ol.find_parent("ol") is None and _list_style(ol, css) == "cjk-ideographic":
+            _number_levels(ol, 0)
+            ol["data-numbered"] = "1"  # not again as a list of 1. 2.
 
 
-def _number_levels(soup, ol, level: int) -> None:
+def _number_levels(ol, level: int) -> None:
     items = ol.find_all("li", recursive=False)
-    if level >= len(_CJK_LEVELS) or any(_WRITTEN_CJK_RE.match(li.get_text(" ", strip=True)) for li in items):
+    if level >= len(_CJK_LEVELS) or any(_WRITTEN_CJK_RE.match(li.get_text(" ", strip=True)) or
+                                        _WRITTEN_NUMBER_RE.match(li.get_text(" ", strip=True)) for li in items):
         return  # numbered in the text already
     start = int(ol["start"]) if str(ol.get("start", "")).isdigit() else 1
     for number, li in enumerate(items, start):
@@ -594,10 +595,7 @@ def _number_levels(soup, ol, level: int) -> None:
             first.replace_with(_CJK_LEVELS[level](number) + str(first).lstrip())
         for inner in li.find_all("ol"):
             if inner.find_parent("li") is li:
-                _number_levels(soup, inner, level + 1)
-        inner_items = [x for x in li.find_all("ol") if x.find_parent("li") is li]
-        for inner in inner_items:
-            inner["data-numbered"] = "1"
+                _number_levels(inner, level + 1)
 
 
 def _number_ordered_lists(soup, root) -> None:
@@ -607,8 +605,7 @@ def _number_ordered_lists(soup, root) -> None:
     article = 0
     for ol in root.find_all("ol"):
         if ol.find_parent("li") is not None or (ol.get("type") or "1") != "1" or ol.has_attr("data-numbered") or \
-                "list-style-type:none" in (ol.get("style") or "").replace(" ", "") or \
-                "cjk" in (ol.get("style") or ""):
+                "list-style-type:none" in (ol.get("style") or "").replace(" ", ""):
             continue
         items = ol.find_all("li", recursive=False)
         if any(_WRITTEN_NUMBER_RE.match(li.get_text(" ", strip=True)) for li in items):

@@ -32,7 +32,9 @@ from retrieval.ingest.task_table import task_table_lines
 from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
 from retrieval.ingest.clauses import CLAUSE_RE, clause_layout
-from retrieval.ingest.unnumbered import MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs, unnumbered_layout
+from retrieval.ingest.notes import split_notes
+from retrieval.ingest.unnumbered import (MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs,
+                                         split_part_questions, unnumbered_layout)
 from retrieval.models import Document, Measure
 # Section ids are the text layer's; importers of this module have found them here.
 from retrieval.text.sections import (CN_NUM, FULL_WIDTH_DIGITS, cn_to_int, in_section,  # noqa: F401
@@ -86,7 +88,7 @@ def _clean_lines(text: str) -> list[str]:
         widths[line] = max(widths.get(line, 0), columns(raw.rstrip()))  # its indent took columns too
     if page_marks >= 2:  # printed pages: their running heads go
         lines = drop_running_heads(lines)
-    return _first_items_before_digits(_join_bare_markers(unwrap(lines, widths)))
+    return _numbered_steps(_first_items_before_digits(_join_bare_markers(unwrap(lines, widths))))
 
 
 # Pictographs before a line ("💰返还标准：", "🏢责任单位：…") decorate it; a bar before a short line
@@ -132,6 +134,26 @@ def _join_bare_markers(lines: list[str]) -> list[str]:
         else:
             out.append(line)
             i += 1
+    return out
+
+
+# A procedure written "第一步：申请。… / 第二步：受理。…": its steps are the list's items 1. 2.
+STEP_RE = re.compile(r"^第\s*([一二三四五六七八九十]+)\s*步\s*[:：，,、.．]?\s*(.*)$")
+
+
+def _numbered_steps(lines: list[str]) -> list[str]:
+    """Lines opening 第一步, 第二步 … in order (two or more, each on a line of its own) read as items 1. 2. …"""
+    out = list(lines)
+    run: list[int] = []
+    for i, line in enumerate(lines + [""]):
+        m = STEP_RE.match(line)
+        if m and cn_to_int(m.group(1)) == len(run) + 1:
+            run.append(i)
+            continue
+        if len(run) >= 2:
+            for n, j in enumerate(run, 1):
+                out[j] = f"{n}. {STEP_RE.match(lines[j]).group(2)}"
+        run = [i] if m and cn_to_int(m.group(1)) == 1 else []
     return out
 
 
@@ -473,6 +495,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     main, signed_issuer, signed_date = signature(main)
     main = task_table_lines(main)
     main, boxes = split_boxes(main)
+    main, notes = split_notes(main)
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
     if articles < 2:  # a table inside an article is part of it (第九条's 补贴标准表), cited as the article
         main, tables = split_captioned_tables(main)
@@ -491,6 +514,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         prelude, blocks = layout
     else:
         prelude, blocks = _parse_plan(main)
+    blocks = split_part_questions(blocks) + notes
     distribute_shared_units(blocks)
     measures, warnings = _measures(blocks, name)
     structured, annexes = _structured_annexes(annexes, name, {m.section for m in measures})

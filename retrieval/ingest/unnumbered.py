@@ -343,3 +343,29 @@ def paragraphs(lines: list[str], name: str) -> list[Measure]:
         return []
     return [Measure(document=name, title="", section=f"段{i}", chapter="", subsection=heading, text=text,
                     section_inferred=True) for i, (heading, text) in enumerate(paragraphs, 1)]
+
+
+# A numbered page's own 常见问题 part ("八、常见问题" over "问：…？" / its answer): each question is 问n.
+_MARKED_QUESTION_RE = re.compile(r"^问\s*[:：]\s*(.+)$")
+MIN_PART_QUESTIONS = 2
+
+
+def split_part_questions(blocks: list[Block]) -> list[Block]:
+    """A part of a numbered page that holds two or more questions marked 问： is split into them, 问1, 问2 …
+    counted through the page, each answered by the lines below it; its words before the first stay its own."""
+    out: list[Block] = []
+    asked = 0
+    for block in blocks:
+        marks = [i for i, line in enumerate(block.lines) if _MARKED_QUESTION_RE.match(line)]
+        if len(marks) < MIN_PART_QUESTIONS:
+            out.append(block)
+            continue
+        if any(line.strip() for line in block.lines[:marks[0]]):
+            out.append(Block(block.section, block.chapter, block.subsection, block.lines[:marks[0]],
+                             block.inferred, parent=block.parent))
+        for start, end in zip(marks, marks[1:] + [len(block.lines)]):
+            asked += 1
+            question, answer = _split_answer(_MARKED_QUESTION_RE.match(block.lines[start]).group(1).strip())
+            lines = ([answer] if answer else []) + [ANSWER_RE.sub("", x) for x in block.lines[start + 1:end]]
+            out.append(Block(f"问{asked}", block.chapter, question, [x for x in lines if x], inferred=True))
+    return out
