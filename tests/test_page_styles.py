@@ -495,3 +495,19 @@ def test_a_numbered_guides_steps_and_its_own_common_questions(tmp_path):
     s = by_section(parse_file(tmp_path / "guide.md"))
     assert ["办理流程1", "办理流程2", "办理流程3"] == [k for k in s if k.startswith("办理流程")]
     assert s["问1"].subsection == "核准证的有效期是多久？" and "2年" in s["问1"].text and "不收取" in s["问2"].text
+
+
+def test_ocr_text_reads_its_dash_and_letter_numerals():
+    """A scanned PDF's OCR: 一 read as a dash ("—、", "(—)") and a first item's 1. as the letter l."""
+    text = ("某市退役军人就业创业扶持实施细则\n—、适用范围\n(—)本细则适用于本市接收安置的退役军人。\n（二）被开除军籍的不适用。\n"
+            "二、就业扶持\n（一）适应性培训\nl.退役军人报到后3个月内参加适应性培训。\n2.培训期间每人每天补贴60元。\n")
+    assert ids(parse_text(text, "x")) == ["一(一)", "一(二)", "二(一)1", "二(一)2"]
+
+
+def test_a_markdown_files_red_head_issuer_is_not_its_title(tmp_path):
+    (tmp_path / "measures.md").write_text(
+        "# **某市住房和城乡建设局**\n# **某市财政局**\n\n**某住建规〔2025〕3号**\n\n"
+        "#### **关于印发《某市历史建筑保护修缮补助资金管理办法》的通知**\n\n现将办法印发给你们。\n\n"
+        "## **某市历史建筑保护修缮补助资金管理办法**\n\n**第一条** 为加强历史建筑保护，制定本办法。\n\n"
+        "**第二条** 补助资金按修缮费用的50%给予补助。\n", encoding="utf-8")
+    assert parse_file(tmp_path / "measures.md").title == "某市历史建筑保护修缮补助资金管理办法"

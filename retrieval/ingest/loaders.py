@@ -224,8 +224,9 @@ def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
         line = MD_EMPHASIS_RE.sub("", line)
         if line.strip().startswith("|") and line.strip().endswith("|"):
             line = " | ".join(cell.strip() for cell in line.strip().strip("|").split("|"))
-        if heading and line.strip() and "heading" not in meta and not MD_PART_HEADING_RE.match(line.strip()):
-            # "# 第一章 总则" is the text's first part, not its title
+        if heading and line.strip() and "heading" not in meta and not MD_PART_HEADING_RE.match(line.strip()) \
+                and not _issuer_line(line.strip()):
+            # "# 第一章 总则" is the text's first part, not its title; nor is a 文件头's issuer ("# 某市财政局")
             meta["heading"] = line.strip()
         lines.append(line)
     meta.setdefault("title", meta.pop("heading", ""))
@@ -234,6 +235,12 @@ def _strip_markdown(text: str) -> tuple[str, dict[str, str]]:
 
 
 # -- HTML -----------------------------------------------------------------------------------------
+
+def _issuer_line(line: str) -> bool:
+    from retrieval.ingest.html import ISSUER_LINE_RE
+
+    return bool(ISSUER_LINE_RE.match(line))
+
 
 def _html_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
     from retrieval.ingest.html import charset, html_text

@@ -104,7 +104,12 @@ _DINGBAT_ITEM_RE = re.compile("^([" + "".join(_DINGBAT_DIGITS) + r"])\s*")
 _MARKED_HEADING_RE = re.compile(rf"^[▶►▷➤■□●◆◇★☆▪▸]\s*(?=[{CN_NUM}]+\s*[、．.]|[(（]\s*[{CN_NUM}]+\s*[)）]|第)")
 
 
+# OCR reads the numeral 一 as a dash: "—、适用范围", "(—)各级各部门…".
+_OCR_DASH_ONE_RE = re.compile(r"^(?:[—－]\s*(?=、)|([(（])\s*[—－]\s*(?=[)）]))")
+
+
 def _undecorated(line: str) -> str:
+    line = _OCR_DASH_ONE_RE.sub(lambda m: (m.group(1) or "") + "一", line)
     if item := _DINGBAT_ITEM_RE.match(line):  # before the pictographs, whose range holds the dingbats
         return f"{_DINGBAT_DIGITS[item.group(1)]}.{line[item.end():]}"
     line = _MARKED_HEADING_RE.sub("", _EMOJI_RE.sub("", line))
@@ -159,21 +164,24 @@ def _numbered_steps(lines: list[str]) -> list[str]:
 
 FIRST_ITEM_DIGITS_RE = re.compile(r"^1\s*([.．])(\d)")
 SECOND_ITEM_RE = re.compile(r"^2\s*[.．、]")
+# OCR reads a first item's "1." as the letter: "l.建立…", "I．…" (told from text by the "2." below it).
+OCR_FIRST_ITEM_RE = re.compile(r"^[lI]\s*([.．、])(?=\s*[\u4e00-\u9fff])")
 
 
 def _first_items_before_digits(lines: list[str]) -> list[str]:
     """"1.60岁以上老人每餐补贴2元" reads as 1.60 until "2.80岁以上…" follows: a first item whose text opens
-    with a number is told from a decimal by the second item below it (before the next heading). Later
-    items are told by their expected number (``item_match``)."""
+    with a number is told from a decimal by the second item below it (before the next heading), and so is
+    an OCR'd "l." from a letter. Later items are told by their expected number (``item_match``)."""
     out = list(lines)
     for i, line in enumerate(lines):
-        if not FIRST_ITEM_DIGITS_RE.match(line) or CLAUSE_RE.match(line):  # 1.0.1 is a standard's clause
+        ocr = OCR_FIRST_ITEM_RE.match(line)
+        if not (FIRST_ITEM_DIGITS_RE.match(line) or ocr) or CLAUSE_RE.match(line):  # 1.0.1 is a standard's clause
             continue
         for later in lines[i + 1:i + 9]:
             if SUBSECTION_RE.match(later) or CHAPTER_RE.match(later):
                 break
             if SECOND_ITEM_RE.match(later):
-                out[i] = FIRST_ITEM_DIGITS_RE.sub(r"1\1 \2", line, count=1)
+                out[i] = f"1{ocr.group(1)}{line[ocr.end():]}" if ocr else FIRST_ITEM_DIGITS_RE.sub(r"1\1 \2", line, count=1)
                 break
     return out
 
