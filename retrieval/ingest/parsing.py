@@ -22,17 +22,17 @@ import dataclasses
 
 from retrieval.ingest.annex import annex_measures, is_explanation, split_annexes
 from retrieval.ingest.captioned_tables import split_captioned_tables
+from retrieval.ingest.clauses import CLAUSE_RE, clause_layout
 from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE: read by tests and loaders)
     BULLET_RE, CHAPTER_RE, CIRCLED, ITEM_RE, SUBSECTION_RE, Block, chapter_id, item_match)
 from retrieval.ingest.metadata import document_meta, signature
+from retrieval.ingest.notes import split_notes
 from retrieval.ingest.notice import notice_measure
 from retrieval.ingest.pages import columns, drop_running_heads, unwrap
 from retrieval.ingest.boxes import box_measures, split_boxes
 from retrieval.ingest.task_table import task_table_lines
 from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
-from retrieval.ingest.clauses import CLAUSE_RE, clause_layout
-from retrieval.ingest.notes import split_notes
 from retrieval.ingest.unnumbered import (MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs,
                                          split_part_questions, unnumbered_layout)
 from retrieval.models import Document, Measure
