@@ -511,3 +511,10 @@ def test_a_markdown_files_red_head_issuer_is_not_its_title(tmp_path):
         "## **某市历史建筑保护修缮补助资金管理办法**\n\n**第一条** 为加强历史建筑保护，制定本办法。\n\n"
         "**第二条** 补助资金按修缮费用的50%给予补助。\n", encoding="utf-8")
     assert parse_file(tmp_path / "measures.md").title == "某市历史建筑保护修缮补助资金管理办法"
+
+
+def test_a_unit_name_with_a_bracketed_list_or_a_scope_note_stays_one_name():
+    from retrieval.ingest.unit_tags import parse_units
+
+    assert parse_units("责任单位：市交通运输局、各县（市、区）人民政府")["units"] == ["市交通运输局", "各县（市、区）人民政府"]
+    assert parse_units("责任单位：市民政局，各区县人民政府（开发区管委会，下同）")["units"] == ["市民政局", "各区县人民政府"]

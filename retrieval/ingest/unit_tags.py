@@ -143,10 +143,31 @@ def parse_units(clause: str) -> dict[str, list[str]]:
 _LEVELS_ONLY_RE = re.compile(r"^各?[省市区县镇乡](?:[（(][市区县][)）])?$")
 
 
+# "各区县人民政府（开发区管委会，下同）": a note on what the name covers from here on, not a name of its own.
+_SCOPE_NOTE_RE = re.compile(r"[(（][^()（）]*下同\s*[)）]")
+
+
+def _names_outside_brackets(names: str) -> list[str]:
+    """The names split at separators outside brackets: "各县（市、区）人民政府" is one name, not "各县（市"
+    and "区）人民政府"."""
+    out: list[str] = []
+    pending = ""
+    tokens = re.split(f"({UNIT_SPLIT_RE.pattern})", names)
+    for i in range(0, len(tokens), 2):
+        pending += tokens[i]
+        separator = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if pending.count("（") + pending.count("(") > pending.count("）") + pending.count(")") and separator:
+            pending += separator
+            continue
+        out.append(pending)
+        pending = ""
+    return out + ([pending] if pending else [])
+
+
 def split_names(names: str) -> list[str]:
     out = []
     carried = ""
-    for name in UNIT_SPLIT_RE.split(names.strip(" 。.")):
+    for name in _names_outside_brackets(_SCOPE_NOTE_RE.sub("", names).strip(" 。.")):
         name = name.strip(" 。.:：")
         if _LEVELS_ONLY_RE.match(name):
             carried += name + "、"
