@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.models import file_name_of
-from retrieval.text.sections import in_part, in_section
+from retrieval.text.sections import in_part, in_section, point_number
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ _LABEL_DASH_RE = re.compile(r"(?<=[\u4e00-\u9fff])-(?=\d)")
 def _undashed(section: str) -> str:
     """申请材料-3 → 申请材料3 (附件2-10 keeps its dash: a number before it); a list's 第5项 → 5, the id
     the product gives it and a question naming it reads."""
-    return re.sub(r"^第(\d{1,3})项$", r"\1", _LABEL_DASH_RE.sub("", section))
+    return point_number(_LABEL_DASH_RE.sub("", section))
 
 
 def _descendant(section: str, parent: str) -> bool:

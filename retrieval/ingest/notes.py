@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 
-from retrieval.ingest.blocks import Block
+from retrieval.ingest.blocks import CIRCLED, CIRCLED_RE, Block
 
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _FIRST_NOTE_RE = re.compile(rf"^(注释?|备注)\s*[:：]\s*([{CIRCLED}])\s*(.*)$")
-_NOTE_RE = re.compile(rf"^([{CIRCLED}])\s*(.*)$")
 MIN_NOTES = 2
 
 
@@ -23,7 +21,7 @@ def split_notes(lines: list[str]) -> tuple[list[str], list[Block]]:
         label = first.group(1)
         notes = [Block(f"{label}①", "", label, [first.group(3)])]
         end = start + 1
-        while end < len(lines) and (m := _NOTE_RE.match(lines[end])) and m.group(1) == CIRCLED[len(notes)]:
+        while end < len(lines) and (m := CIRCLED_RE.match(lines[end])) and m.group(1) == CIRCLED[len(notes)]:
             notes.append(Block(f"{label}{m.group(1)}", "", label, [m.group(2)]))
             end += 1
         if len(notes) >= MIN_NOTES:

@@ -41,14 +41,18 @@ def int_to_cn(number: int) -> str:
     return str(number)
 
 
+def point_number(section: str) -> str:
+    """A list's point is cited by its number: "第5项" is 5."""
+    return re.sub(r"^第(\d{1,3})项$", r"\1", section)
+
+
 def normalize_section(text: str) -> str:
     """A section id as typed by a user (full-width brackets, spaces, 、) → the canonical form."""
     text = text.strip().replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "")
     text = re.sub(rf"^([{CN_NUM}]+)[、.．]", r"\1", text)
     text = re.sub(r"(\d+)[.．、]$", r"\1", text)
     text = text.translate(FULL_WIDTH_DIGITS)
-    # A list's point is cited by its number: "第5项" is 5.
-    text = re.sub(r"^第(\d{1,3})项$", r"\1", text)
+    text = point_number(text)
     # 第12条 is indexed as 第十二条 (articles keep digits only from 100 on).
     return re.sub(r"^第(\d{1,2})条$", lambda m: f"第{int_to_cn(int(m.group(1)))}条", text)
 
