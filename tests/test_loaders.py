@@ -402,6 +402,21 @@ def test_docx_automatic_list_numbering():
     assert measures[0].units == ("市科技局",)
 
 
+def test_docx_numbering_as_libreoffice_saves_it():
+    """LibreOffice writes its Chinese counting as taiwaneseCountingThousand: still 一、 and （一）, not 1、."""
+    def build(document):
+        num = _numbered_list(document, [("taiwaneseCountingThousand", "%1、"),
+                                        ("taiwaneseCountingThousand", "（%2）")])
+        _numbered(document, "总体要求", num, 0)
+        _numbered(document, "完善水源。（责任单位：县水利局）", num, 1)
+        _numbered(document, "保障措施", num, 0)
+        _numbered(document, "加强领导。", num, 1)
+
+    text = load_bytes(docx_bytes(build), "plan.docx")
+    assert text.splitlines()[:2] == ["一、总体要求", "（一）完善水源。（责任单位：县水利局）"]
+    assert [m.section for m in parse_text(text, "plan").measures] == ["一(一)", "二(一)"]
+
+
 def test_docx_articles_counted_on_across_chapters():
     """第%2条 with w:lvlRestart 0 is counted on across 第%1章, as Word shows a regulation's articles."""
     def build(document):

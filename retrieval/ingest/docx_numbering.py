@@ -27,6 +27,9 @@ FORMATS = {
     "decimal": str, "decimalZero": lambda n: f"{n:02d}", "decimalFullWidth": str, "decimalHalfWidth": str,
     "chineseCounting": int_to_cn, "chineseCountingThousand": int_to_cn, "chineseLegalSimplified": int_to_cn,
     "japaneseCounting": int_to_cn, "ideographDigital": int_to_cn, "taiwaneseCounting": int_to_cn,
+    # LibreOffice writes its Chinese counting (一、（一）) as taiwaneseCountingThousand when saving .docx.
+    "taiwaneseCountingThousand": int_to_cn, "taiwaneseDigital": int_to_cn, "japaneseDigitalTenThousand": int_to_cn,
+    "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[n - 1] if 0 < n <= 10 else str(n),
     "decimalEnclosedCircle": lambda n: CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n),
     "decimalEnclosedCircleChinese": lambda n: CIRCLED[n - 1] if 0 < n <= len(CIRCLED) else str(n),
     "lowerLetter": _letter, "upperLetter": lambda n: _letter(n).upper(),
