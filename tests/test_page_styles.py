@@ -6,7 +6,10 @@ decision before its revised text, a 问题 | 解答 table, a page drawn by its s
 in its own words."""
 from __future__ import annotations
 
-from retrieval.ingest.corpus import parse_file
+from pathlib import Path
+
+from retrieval.ingest.corpus import parse_documents, parse_file
+from retrieval.ingest.loaders import load_file
 from retrieval.ingest.parsing import parse_text
 
 
@@ -518,3 +521,58 @@ def test_a_unit_name_with_a_bracketed_list_or_a_scope_note_stays_one_name():
 
     assert parse_units("责任单位：市交通运输局、各县（市、区）人民政府")["units"] == ["市交通运输局", "各县（市、区）人民政府"]
     assert parse_units("责任单位：市民政局，各区县人民政府（开发区管委会，下同）")["units"] == ["市民政局", "各区县人民政府"]
+
+
+PDF_FIXTURE = Path(__file__).parent / "fixtures" / "sample-measures.pdf"
+
+
+def test_pdf_paragraphs_are_joined_by_the_page_layout():
+    """A PDF exported from a word processor (tests/fixtures/sample-measures.pdf, made by LibreOffice):
+    justified lines holding digits reach the margin at different character counts; the layout still
+    says each goes on, and the gap the word processor sets between Chinese and digits is no space."""
+    lines = load_file(PDF_FIXTURE).text.splitlines()
+    item = next(line for line in lines if line.startswith("（一）对首次"))
+    assert "给予一次性奖励20万元。" in item and item.endswith("（责任单位：示例市工业和信息化局、示例市财政局）")
+    measures = parse_documents(PDF_FIXTURE)[0].measures
+    assert [m.section for m in measures[:2]] == ["一(一)", "一(二)"]
+    assert measures[0].units == ("示例市工业和信息化局", "示例市财政局")
+    assert "最高不超过1000万元" in measures[1].text
+
+
+def test_pdf_ruled_table_over_page_breaks_is_read_as_rows():
+    """The table runs over two page breaks with its header repeated on each page: one header, 24 rows,
+    each cell whole (a cell's wrapped lines joined), as a Word table's rows are written."""
+    lines = load_file(PDF_FIXTURE).text.splitlines()
+    rows = [line for line in lines if " | " in line]
+    assert rows[0] == "序号 | 机具品目 | 分档 | 补贴额（元）"
+    assert rows.count(rows[0]) == 1
+    assert [r.split(" | ")[0] for r in rows[1:]] == [str(n) for n in range(1, 25)]
+    assert "19 | 示例机具19号 | 功率4千瓦及以上（丘陵山区适用） | 2900" in rows
+
+
+def test_pdf_without_pdfplumber_still_reads_its_text(monkeypatch):
+    """The layout is a refinement: without pdfplumber the plain extraction serves (lines joined later)."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pdfplumber(name, *args, **kwargs):
+        if name == "pdfplumber":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pdfplumber)
+    text = load_file(PDF_FIXTURE).text
+    assert "示例机具19号" in text and "给予一次性奖励20万元" in text.replace("\n", "")
+
+
+def test_official_documents_back_matter_is_not_text():
+    """A 公文's note under its signature ("（此件公开发布）") and its 版记 (抄送, 印发) end no measure; a
+    district bureau signing (舸渡区市场监督管理局) places the document in the district, not a city 舸渡区市."""
+    text = ("舸渡区关于支持质量提升的若干措施\n一、支持标准化\n（一）主导制定国家标准的，每项资助30万元。\n"
+            "（二）本措施自2025年5月1日起施行。\n舸渡区市场监督管理局\n2025年3月20日\n（此件公开发布）\n"
+            "抄送：区委各部门，区人大常委会办公室。\n舸渡区市场监督管理局办公室　　2025年3月20日印发\n")
+    document = parse_text(text, "gedu")
+    assert document.measures[-1].text == "本措施自2025年5月1日起施行。"
+    assert document.place == "舸渡区"
+    assert document.issuer == "舸渡区市场监督管理局"

@@ -16,6 +16,8 @@ import docx
 from docx.table import Table
 from pypdf import PdfReader
 
+from retrieval.ingest.pdf_layout import layout_text, without_autospace
+
 log = logging.getLogger(__name__)
 
 # Pages keep their server's suffix when saved (.shtml, .jsp …); MHTML is a browser's single-file save.
@@ -317,7 +319,7 @@ def _pdf_text(data: bytes, filename: str) -> str:
     text = "\n".join(pages)
     if not text.strip():
         raise _error(filename, "no extractable text (scanned?)")
-    return text
+    return without_autospace(layout_text(data, len(re.sub(r"\s", "", text))) or text)
 
 
 def _pdf_decrypts(reader) -> bool:

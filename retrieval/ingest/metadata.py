@@ -43,7 +43,8 @@ TITLE_WORDS = ("办法", "方案", "通知", "条例", "规定", "意见", "要�
 DOCUMENT_KINDS = ("办法", "方案", "规定", "细则", "条例", "意见", "措施", "计划", "要点", "规划", "规则", "指引", "清单")
 # Where a document applies: a city (广州市) and perhaps a district (天河区) at the start of its title or
 # issuer. Words ending in 区 that are not districts are excluded.
-CITY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=省)|(?<=《))([{_CJK}]{{2,3}}?市)")
+# Not the 市 of 市场 or 市民: "舸渡区市场监督管理局" is a district's bureau, not a city 舸渡区市.
+CITY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=省)|(?<=《))([{_CJK}]{{2,3}}?市)(?!场|民)")
 DISTRICT_RE = re.compile(rf"^([{_CJK}]{{1,4}}?(?:区|县))")
 COUNTY_RE = re.compile(rf"(?:^|(?<=[^{_CJK}])|(?<=关于)|(?<=《))([{_CJK}]{{2,3}}?(?:区|县))")
 NOT_DISTRICTS = ("社区", "小区", "园区", "辖区", "城区", "市区", "片区", "地区", "景区", "校区", "街区", "山区", "各区")

@@ -46,12 +46,16 @@ ARTICLE_CHAPTER_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*章\s*(.*)$")
 ARTICLE_RE = re.compile(rf"^第\s*([{CN_NUM}\d]+)\s*条\s*(.*)$")
 # Everything from the editor's byline on is page furniture (related articles, dates).
 TRAILER_RE = re.compile(r"^([（(]\s*责任编辑|责任编辑|编辑[:：]|相关阅读|相关文章|相关新闻|相关附件|扫一扫在手机|【\s*(?:打印|关闭|收藏|返回)"
-                        r"|打印本页|关闭窗口|【返回顶部】|内容纠错|上一篇[:：]|下一篇[:：])")
+                        r"|打印本页|关闭窗口|【返回顶部】|内容纠错|上一篇[:：]|下一篇[:：]"
+                        # A 公文's 版记, last after its annexes: whom copies go to, who printed it when.
+                        r"|抄送\s*[:：])")
 
 # Lines that are page furniture or links, never a document's text.
 # Page numbers of a PDF or a printed page: "- 3 -", "第 2 页 共 9 页".
 PAGE_NUMBER_RE = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?)$")
 URL_LINE_RE = re.compile(r"^(?:[^\s:：]{0,12}[:：]\s*)?https?://\S+$")
+# A 公文's note under its signature on how it is published: "（此件公开发布）", "（此件主动公开）".
+PUBLICATION_NOTE_RE = re.compile(r"^[（(]\s*此件[\u4e00-\u9fff]{2,8}\s*[）)]$")
 LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[:：]$")
 FAQ_LABELS = ("问答", "常见问题", "热点问答", "政策问答", "问题解答")
 BOX_LABEL_RE = re.compile(r"^([\u4e00-\u9fff]{2,6})\s*[:：]?$")
@@ -80,7 +84,7 @@ def _clean_lines(text: str) -> list[str]:
         if line and PAGE_NUMBER_RE.match(line):
             page_marks += 1
             continue
-        if not line or URL_LINE_RE.match(line):
+        if not line or URL_LINE_RE.match(line) or PUBLICATION_NOTE_RE.match(line):
             continue
         if TRAILER_RE.match(line):
             break
