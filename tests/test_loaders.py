@@ -299,6 +299,8 @@ BINARY_JUNK = bytes(range(256)) * 4
     ("scan.pdf", blank_pdf(), "no extractable text (scanned?)"),
     ("secret.pdf", encrypted(pdf_bytes(["一、总则"]), "secret"), "encrypted"),
     ("blank.html", b"<html><head><script>x=1</script></head><body> </body></html>", "no text found"),
+    ("junk.doc", BINARY_JUNK, "not a Word 97–2003 file"),
+    ("letter.doc", b"{\\rtf1\\ansi \\'d2\\'bb}", "an RTF file saved as .doc"),
     ("table.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'; supported: .txt, .md, .html, .htm, .shtml"),
     ("README", b"text", "unsupported file type"),
 ])
@@ -328,7 +330,35 @@ def test_suffix_is_case_insensitive(plan_text, reference):
 
 
 def test_supported_suffixes():
-    assert {".txt", ".md", ".html", ".htm", ".shtml", ".mhtml", ".docx", ".pdf"} <= set(SUPPORTED_SUFFIXES)
+    assert {".txt", ".md", ".html", ".htm", ".shtml", ".mhtml", ".docx", ".doc", ".pdf"} <= set(SUPPORTED_SUFFIXES)
+
+
+WORD97_FIXTURE = Path(__file__).parent / "fixtures" / "sample-measures.doc"
+
+
+def test_word97_doc_is_read_with_its_table_and_link_text():
+    """tests/fixtures/sample-measures.doc, saved by LibreOffice as Word 97: paragraphs, a hyperlink's
+    shown text (not its field code), and a table whose cell holds a line break, as " | " rows."""
+    lines = load_bytes(WORD97_FIXTURE.read_bytes(), "plan.doc").splitlines()
+    assert lines[:2] == ["示例县关于支持农村供水的若干措施", "示政办发〔2025〕3号"]
+    assert "（二）对新建供水管网的乡镇，每公里给予2万元补助，单个乡镇最高50万元。（责任单位：县财政局、县水利局）" in lines
+    assert lines[-4:] == ["序号 | 项目 | 补助（万元）", "1 | 管网延伸 | 2", "2 | 水厂改造 （含消毒设备） | 30",
+                          "（二）本措施自2025年5月1日起施行。"]
+    measures = parse_upload(WORD97_FIXTURE.read_bytes(), "plan.doc").measures
+    assert [m.section for m in measures] == ["一(一)", "一(二)", "二(一)", "二(二)"]
+    assert measures[1].units == ("县财政局", "县水利局")
+
+
+@pytest.mark.parametrize("data", [
+    "<html><body><p>一、对吸纳就业的企业给予补贴，每人1000元。</p><p>二、对创业者给予担保贷款。</p></body></html>".encode(),
+    None,  # a .docx under a .doc name
+])
+def test_a_doc_is_read_as_what_its_bytes_are(data):
+    """Sites serve pages saved as HTML, and .docx files, under a .doc name."""
+    if data is None:
+        data = docx_bytes(lambda d: [d.add_paragraph("一、对吸纳就业的企业给予补贴，每人1000元。"),
+                                     d.add_paragraph("二、对创业者给予担保贷款。")])
+    assert "对吸纳就业的企业给予补贴" in load_bytes(data, "notice.doc")
 
 
 _PAGE = ("<html><head><title>某市就业方案_某市人民政府</title></head><body><div class='content'>"

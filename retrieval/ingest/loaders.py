@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 # Pages keep their server's suffix when saved (.shtml, .jsp …); MHTML is a browser's single-file save.
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jhtml", ".asp", ".aspx", ".jsp", ".php")
 MHTML_SUFFIXES = (".mhtml", ".mht")
-SUPPORTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *MHTML_SUFFIXES, ".docx", ".pdf")
+# .doc: Word 97–2003, still how many sites publish attachments; .wps: WPS Office's, the same format.
+WORD97_SUFFIXES = (".doc", ".wps")
+SUPPORTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *MHTML_SUFFIXES, ".docx", *WORD97_SUFFIXES, ".pdf")
 # A "text" file that is really a saved page (copied out of the browser's source view).
 HTML_START_RE = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<meta\s)", re.IGNORECASE)
 
@@ -104,6 +106,8 @@ def load_upload(data: bytes, filename: str) -> Loaded:
         text, meta = _html_text(_mhtml_page(data, filename), filename)
     elif suffix == ".docx":
         text = _docx_text(data, filename)
+    elif suffix in WORD97_SUFFIXES:
+        text, meta = _word97_text(data, filename)
     else:
         text = _pdf_text(data, filename)
     if not text.strip():
@@ -272,6 +276,25 @@ def _mhtml_page(data: bytes, filename: str) -> bytes:
 
 
 # -- Word -----------------------------------------------------------------------------------------
+
+def _word97_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
+    """A .doc is what its bytes are: sites also serve a page saved as HTML, or a .docx, under that name."""
+    from retrieval.ingest.word97 import WordError, doc_text
+
+    head = data[:1024].lstrip(b"\xef\xbb\xbf")
+    if HTML_START_RE.match(head):
+        return _html_text(data, filename)
+    if data.startswith(b"PK\x03\x04"):
+        return _docx_text(data, filename), {}
+    if head.startswith(b"{\\rtf"):
+        raise _error(filename, "an RTF file saved as .doc: save it as .docx or PDF and upload that")
+    try:
+        return doc_text(data), {}
+    except WordError as exc:
+        raise _error(filename, str(exc)) from exc
+    except Exception as exc:  # olefile and struct raise many exception types on damaged files
+        raise _error(filename, f"not a readable Word 97–2003 file ({exc})") from exc
+
 
 def _docx_text(data: bytes, filename: str) -> str:
     from retrieval.ingest.docx_numbering import Numbering
