@@ -30,10 +30,10 @@ TEXTS: dict[str, tuple[str, str]] = {
              "/section {section} — one measure in full\n/units — responsible units and their number of measures\n"
              "/unit {unit} — the measures of one unit\n/support — what enterprises can get\n"
              "/about — corpus version and documents"),
-    "help_admin": ("\n\n管理员:/reload 重新导入语料,/status 运行状态,/report 问答报告;发送文件(.txt .md .html .docx .doc .pdf)添加文件。",
+    "help_admin": ("\n\n管理员:/reload 重新导入语料,/status 运行状态,/report 问答报告;发送文件(.txt .md .html .docx .doc .pdf .xlsx)添加文件。",
                    "\n\nAdmins: /reload re-ingests the corpus, /status shows the bot's state, /report the questions "
                    "asked and what went unanswered; send a file "
-                   "(.txt .md .html .docx .doc .pdf) to add a document."),
+                   "(.txt .md .html .docx .doc .pdf .xlsx) to add a document."),
     "ask_usage": ("用法:/ask 问题,例如 /ask {example}", "Usage: /ask question, e.g. /ask {example}"),
     "empty": ("问题是空的,请发送一个问题。", "Your question is empty; please send a question."),
     "too_long": ("问题太长了({n} 字,上限 {limit} 字),请缩短后再问。",

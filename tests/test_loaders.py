@@ -301,7 +301,8 @@ BINARY_JUNK = bytes(range(256)) * 4
     ("blank.html", b"<html><head><script>x=1</script></head><body> </body></html>", "no text found"),
     ("junk.doc", BINARY_JUNK, "not a Word 97–2003 file"),
     ("letter.doc", b"{\\rtf1\\ansi \\'d2\\'bb}", "an RTF file saved as .doc"),
-    ("table.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'; supported: .txt, .md, .html, .htm, .shtml"),
+    ("slides.pptx", b"PK\x03\x04", "unsupported file type '.pptx'; supported: .txt, .md, .html, .htm, .shtml"),
+    ("table.xlsx", b"PK\x03\x04", "not a valid .xlsx file"),
     ("README", b"text", "unsupported file type"),
 ])
 def test_broken_inputs_name_the_file_and_cause(filename, data, cause):
@@ -330,7 +331,20 @@ def test_suffix_is_case_insensitive(plan_text, reference):
 
 
 def test_supported_suffixes():
-    assert {".txt", ".md", ".html", ".htm", ".shtml", ".mhtml", ".docx", ".doc", ".pdf"} <= set(SUPPORTED_SUFFIXES)
+    assert {".txt", ".md", ".html", ".htm", ".shtml", ".mhtml", ".docx", ".doc", ".pdf", ".xlsx"} <= set(SUPPORTED_SUFFIXES)
+
+
+def test_xlsx_policy_list_is_read_as_rows():
+    """tests/fixtures/sample-policy-list.xlsx: a title merged across the columns, a header, rows; a
+    percentage shown as one (0.6 formatted 0% → 60%), an empty cell kept in its column."""
+    data = (Path(__file__).parent / "fixtures" / "sample-policy-list.xlsx").read_bytes()
+    lines = load_bytes(data, "list.xlsx").splitlines()
+    assert lines[0] == "示例市2025年惠企政策清单"
+    assert lines[2] == "1 | 稳岗返还 | 对不裁员或少裁员的企业返还失业保险费 | 60% | 市人力资源社会保障局"
+    assert lines[3].endswith("财政贴息 |  | 市财政局、市人力资源社会保障局")
+    measures = parse_upload(data, "list.xlsx").measures
+    assert [m.section for m in measures] == ["1", "2", "3"]
+    assert measures[1].units == ("市财政局", "市人力资源社会保障局")
 
 
 WORD97_FIXTURE = Path(__file__).parent / "fixtures" / "sample-measures.doc"

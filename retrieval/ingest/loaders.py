@@ -1,6 +1,7 @@
 """A file (on disk or uploaded as bytes) → the plain text the parser reads, one paragraph per line.
 
-Supported: plain text and Markdown (UTF-8 or GB18030), HTML pages, Word .docx and PDF.
+Supported: plain text and Markdown (UTF-8 or GB18030), HTML pages, Word (.docx, and .doc of Word 97–2003),
+PDF and Excel .xlsx.
 Every failure is a DocumentError whose message names the file and the cause.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jhtml", ".asp", ".aspx",
 MHTML_SUFFIXES = (".mhtml", ".mht")
 # .doc: Word 97–2003, still how many sites publish attachments; .wps: WPS Office's, the same format.
 WORD97_SUFFIXES = (".doc", ".wps")
-SUPPORTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *MHTML_SUFFIXES, ".docx", *WORD97_SUFFIXES, ".pdf")
+SUPPORTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *MHTML_SUFFIXES, ".docx", *WORD97_SUFFIXES, ".pdf", ".xlsx")
 # A "text" file that is really a saved page (copied out of the browser's source view).
 HTML_START_RE = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<meta\s)", re.IGNORECASE)
 
@@ -108,6 +109,8 @@ def load_upload(data: bytes, filename: str) -> Loaded:
         text = _docx_text(data, filename)
     elif suffix in WORD97_SUFFIXES:
         text, meta = _word97_text(data, filename)
+    elif suffix == ".xlsx":
+        text = _xlsx_text(data, filename)
     else:
         text = _pdf_text(data, filename)
     if not text.strip():
@@ -325,6 +328,48 @@ def _docx_lines(container, numbering):
                     yield " | ".join(cells)
         elif block.text.strip():
             yield numbering.label(block) + block.text
+
+
+# -- Excel ----------------------------------------------------------------------------------------
+
+def _xlsx_text(data: bytes, filename: str) -> str:
+    """A spreadsheet (a 政策清单, a 任务分工表) → its rows as a Word table's: "1 | 名称 | 内容"; a title
+    merged across the columns is a line of its own. Sheets follow each other, each under its name
+    when there are several."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # zip, XML and key errors alike on damaged files
+        raise _error(filename, f"not a valid .xlsx file ({exc})") from exc
+    lines: list[str] = []
+    try:
+        sheets = book.worksheets
+        for sheet in sheets:
+            rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
+            rows = [row for row in rows if any(row)]
+            if len(sheets) > 1 and rows:
+                lines.append(sheet.title)
+            for row in rows:
+                while row and not row[-1]:
+                    row.pop()
+                lines.append(" | ".join(row) if sum(1 for c in row if c) > 1 else next(c for c in row if c))
+    finally:
+        book.close()
+    return "\n".join(lines)
+
+
+def _cell_text(cell) -> str:
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if "%" in (getattr(cell, "number_format", "") or ""):
+            return f"{value * 100:g}%"
+        return f"{value:g}" if abs(value) < 1e15 else str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    return " ".join(str(value).split())
 
 
 # -- PDF ------------------------------------------------------------------------------------------
