@@ -576,3 +576,32 @@ def test_official_documents_back_matter_is_not_text():
     assert document.measures[-1].text == "本措施自2025年5月1日起施行。"
     assert document.place == "舸渡区"
     assert document.issuer == "舸渡区市场监督管理局"
+
+
+def test_a_files_own_title_serves_only_when_the_text_gives_none():
+    """A PDF's or Word file's title property is often a word processor's default or a stale template's:
+    it names the document only when the text has no title line (a guide that opens with its table)."""
+    from retrieval.ingest.loaders import file_title
+
+    assert file_title("Microsoft Word - 附件1.doc") == "" and file_title("无标题") == "" and file_title("附件2") == ""
+    assert file_title("缑岗市灵活就业人员社会保险补贴申领办事指南") == "缑岗市灵活就业人员社会保险补贴申领办事指南"
+    guide = ("事项名称 | 灵活就业人员社会保险补贴申领\n办理时限 | 20个工作日\n收费标准 | 不收费\n"
+             "申请材料\n1.申请表；\n2.居民身份证。\n办理流程\n1.申请；\n2.审核。\n")
+    meta = {"file_title": "缑岗市灵活就业人员社会保险补贴申领办事指南"}
+    assert parse_text(guide, "guide", page_meta=meta).title == meta["file_title"]
+    plan = "示例市促进就业若干措施\n一、稳岗\n（一）对不裁员企业返还失业保险费。\n（二）对吸纳就业给予补贴。\n"
+    assert parse_text(plan, "plan", page_meta={"file_title": "某某模板文件标题示例"}).title == "示例市促进就业若干措施"
+
+
+def test_pdf_guide_table_of_labels_reads_as_the_html_guide_does():
+    """A 办事指南 printed as one label | value table: a one-line value beside its label, a numbered list
+    under it a line per item (申请材料2), its wrapped lines joined, a row the page break cut joined again."""
+    from retrieval.ingest.pdf_layout import _Line, _merged_tables, _rendered
+
+    first = _Line("", 0, 0, 0, 0, rows=[("事项名称", "灵活就业社保补贴申领"), ("办理时限", "20个工作\n日"),
+                                          ("申请材料", "1.申请表（原件1\n份）；\n2.居民身份证；")])
+    head = _Line("某市政务服务事项办事指南", 0, 0, 12, 1)
+    second = _Line("", 0, 0, 0, 1, rows=[("", "3.社会保障卡。"), ("收费标准", "不收费。")])
+    (table,) = _merged_tables([first, head, second])
+    assert _rendered(table.rows) == ["事项名称 | 灵活就业社保补贴申领", "办理时限 | 20个工作日", "申请材料",
+                                     "1.申请表（原件1份）；", "2.居民身份证；", "3.社会保障卡。", "收费标准 | 不收费。"]

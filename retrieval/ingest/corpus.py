@@ -70,7 +70,7 @@ def _parse_loaded(text: str, page_meta: dict[str, str], name: str, source: str) 
     if len(policies) == 1:
         return (parse_text(text, name, source=source, page_meta=page_meta),)
     # The page's title and date are the compilation's; each policy's own are in its text.
-    shared = {k: v for k, v in page_meta.items() if k not in ("title", "date")}
+    shared = {k: v for k, v in page_meta.items() if k not in ("title", "date", "file_title")}
     documents, empty = [], []
     for part, policy in enumerate(policies, start=1):
         try:

@@ -112,7 +112,7 @@ def load_upload(data: bytes, filename: str) -> Loaded:
     elif suffix == ".xlsx":
         text = _xlsx_text(data, filename)
     else:
-        text = _pdf_text(data, filename)
+        text, meta = _pdf_text(data, filename)
     if not text.strip():
         raise _error(filename, "no text found in the file")
     log.debug("loaded %s: %d characters", filename, len(text))
@@ -374,12 +374,13 @@ def _cell_text(cell) -> str:
 
 # -- PDF ------------------------------------------------------------------------------------------
 
-def _pdf_text(data: bytes, filename: str) -> str:
+def _pdf_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not _pdf_decrypts(reader):
             raise _error(filename, "the PDF is encrypted (password protected)")
         pages = [page.extract_text() or "" for page in reader.pages]
+        title = file_title(str((reader.metadata or {}).get("/Title") or ""))
     except DocumentError:
         raise
     except Exception as exc:  # pypdf raises many exception types on damaged or hostile files
@@ -387,7 +388,20 @@ def _pdf_text(data: bytes, filename: str) -> str:
     text = "\n".join(pages)
     if not text.strip():
         raise _error(filename, "no extractable text (scanned?)")
-    return without_autospace(layout_text(data, len(re.sub(r"\s", "", text))) or text)
+    text = without_autospace(layout_text(data, len(re.sub(r"\s", "", text))) or text)
+    return text, ({"file_title": title} if title else {})
+
+
+# A title a file's properties give: a word processor's default ("Microsoft Word - 附件1.doc", "无标题")
+# or a file name says nothing; a Chinese title of some length may name the document.
+_DEFAULT_TITLE_RE = re.compile(r"^(?:Microsoft\s+\w+\s*-|无标题|未命名|untitled|document)|\.\w{2,4}$", re.IGNORECASE)
+
+
+def file_title(title: str) -> str:
+    title = " ".join(title.split())
+    if _DEFAULT_TITLE_RE.search(title) or len(re.findall(r"[\u4e00-\u9fff]", title)) < 6:
+        return ""
+    return title
 
 
 def _pdf_decrypts(reader) -> bool:

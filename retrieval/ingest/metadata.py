@@ -113,9 +113,10 @@ SENTENCE_MARK_RE = re.compile(r"[，。；]")
 ANNOUNCEMENT_RE = re.compile(r"(?:常务委员会|人民政府|政府)公告$")
 
 
-def choose_title(prelude: list[str], page_title: str, name: str) -> str:
+def choose_title(prelude: list[str], page_title: str, name: str, file_title: str = "") -> str:
     """The title line as written: the page's own title, else the first prelude line that reads like a
-    document title (not its 文号, a date or an addressee), else the first prelude line, else the file name."""
+    document title (not its 文号, a date or an addressee), else the first prelude line, else the title
+    the file's properties give (a PDF's or Word file's, often stale, so last), else the file name."""
     if page_title and not DOC_NUMBER_RE.fullmatch(page_title):  # a page headed by its 文号 only
         return page_title
     candidates = [line for line in prelude[:30]
@@ -131,7 +132,7 @@ def choose_title(prelude: list[str], page_title: str, name: str) -> str:
     for line in prelude:
         if not DOC_NUMBER_RE.fullmatch(line):
             return line
-    return name
+    return file_title or name
 
 
 # A title's first line, where a printed title broke in two: "关于印发X市加快推进充电基础设施建设三年" above
@@ -177,7 +178,7 @@ def document_meta(prelude: list[str], main: list[str], page: dict[str, str], *, 
                   name: str) -> dict[str, str]:
     """title, doc_number, issuer, date, place from what the text and the page say, best source first:
     the signature block, a promulgation note "（2021年7月27日…国务院令第746号公布）", the page's fields."""
-    written = choose_title(prelude, page.get("title", ""), name)  # e.g. X关于印发Y办法的通知
+    written = choose_title(prelude, page.get("title", ""), name, page.get("file_title", ""))  # e.g. X关于印发Y办法的通知
     title = _unbracketed(_inner_title(written))  # Y办法: the document, not the notice carrying it
     doc_number = find_doc_number(prelude + main[:40], written) or _page_doc_number(page)
     note_date = next((normal_date(x) for x in prelude + main[:10] if NOTE_RE.match(x)), "")

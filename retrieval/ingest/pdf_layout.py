@@ -42,6 +42,11 @@ INDENT_MIN, INDENT_MAX = 1.2, 3.5
 INDENTED_SHARE = 0.12
 # What may stand between a table and its continuation on the next page: a running head and a page number.
 FURNITURE_LINES = 2
+RUNNING_HEAD_CHARS = 40
+# A guide laid out as label | value rows: labels this short, in this share of its rows.
+LABEL_CHARS = 8
+LABEL_ROWS_SHARE = 0.8
+MIN_LABEL_ROWS = 3
 
 
 @dataclass
@@ -142,15 +147,20 @@ def _merged_tables(lines: list[_Line]) -> list[_Line]:
     the break cut in two (the next page's first row has no 序号) is joined again."""
     out: list[_Line] = []
     for line in lines:
-        before = out[-1] if out else None
+        between = 0  # a running head the next page opens with stands between the two parts
+        while between < min(len(out), FURNITURE_LINES) and out[-1 - between].rows is None \
+                and out[-1 - between].page == line.page and len(out[-1 - between].text) <= RUNNING_HEAD_CHARS:
+            between += 1
+        before = out[-1 - between] if len(out) > between else None
         if line.rows and before is not None and before.rows and before.page == line.page - 1:
             rows = list(line.rows)
-            if rows and rows[0] == before.rows[0]:
+            if rows and [_cell(c) for c in rows[0]] == [_cell(c) for c in before.rows[0]]:
                 rows.pop(0)
             if rows and not rows[0][0] and len(rows[0]) == len(before.rows[-1]):
-                before.rows[-1] = tuple(_joined(a, b) for a, b in zip(before.rows[-1], rows.pop(0)))
+                before.rows[-1] = tuple("\n".join(p for p in (a, b) if p) for a, b in zip(before.rows[-1], rows.pop(0)))
             before.rows.extend(rows)
             before.page = line.page  # it may go on over the next break too
+            del out[len(out) - between:]
             continue
         out.append(line)
     return out
@@ -160,7 +170,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     text = [line for line in lines if line.rows is None and len(line.text) >= 10]
     if not text:
         return [line.text for line in lines if line.rows is None] + \
-            [" | ".join(r) for line in lines if line.rows for r in line.rows]
+            [row for line in lines if line.rows for row in _rendered(line.rows)]
     size = sorted(line.size for line in text)[len(text) // 2]
     margins = {}
     for page in {line.page for line in lines}:
@@ -174,7 +184,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     previous: _Line | None = None
     for line in lines:
         if line.rows is not None:
-            out.extend(" | ".join(r) for r in line.rows)
+            out.extend(_rendered(line.rows))
             previous = None
             continue
         if previous is not None and _goes_on(previous, line, margins, size, by_indent):
@@ -216,7 +226,46 @@ def _is_table(cells: list[list[str | None]]) -> bool:
 
 
 def _row(cells: list[str | None]) -> tuple[str, ...]:
-    return tuple(_cell(c) for c in cells if c is not None)
+    """A row's cells as printed, their wrapped lines kept (rendering decides how they join)."""
+    return tuple((c or "").strip() for c in cells if c is not None)
+
+
+def _rendered(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as the parser reads a Word or HTML table's: "1 | 名称 | 2份". A guide laid out as label |
+    value rows is read as the HTML one is: a one-line value beside its label ("办理时限 | 20个工作日"),
+    a longer one under it, a line per numbered item (申请材料 / 1.… / 2.…)."""
+    if not _label_table(rows):
+        return [" | ".join(_cell(c) for c in row) for row in rows]
+    out: list[str] = []
+    for label, value in rows:
+        lines = _cell_lines(value)
+        if len(lines) == 1:
+            out.append(f"{_cell(label)} | {lines[0]}")
+        else:
+            out += [_cell(label), *lines]
+    return out
+
+
+def _label_table(rows: list[tuple[str, ...]]) -> bool:
+    if len(rows) < MIN_LABEL_ROWS or any(len(row) != 2 for row in rows):
+        return False
+    labels = [_cell(row[0]) for row in rows]
+    short = sum(1 for label in labels if 0 < len(label) <= LABEL_CHARS and not label.isdigit())
+    return short >= LABEL_ROWS_SHARE * len(rows)
+
+
+def _cell_lines(text: str) -> list[str]:
+    """A cell's printed lines joined where they wrapped; a numbered item starts a line of its own."""
+    out: list[str] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if out and not _ITEM_START_RE.match(line):
+            out[-1] = _joined(out[-1], line)
+        else:
+            out.append(line)
+    return [line.replace("|", "｜") for line in out]
 
 
 def _cell(text: str | None) -> str:
