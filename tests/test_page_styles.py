@@ -533,8 +533,11 @@ def test_pdf_paragraphs_are_joined_by_the_page_layout():
     lines = load_file(PDF_FIXTURE).text.splitlines()
     item = next(line for line in lines if line.startswith("（一）对首次"))
     assert "给予一次性奖励20万元。" in item and item.endswith("（责任单位：示例市工业和信息化局、示例市财政局）")
+    # The 专栏 box's lines reach the box's edge, not the page's margin: they are joined by the box.
+    assert "1. 海上风电基地工程。建设示例海上风电场二期，装机容量100万千瓦，配套建设500千伏海上升压站和送出工程。" in lines
     measures = parse_documents(PDF_FIXTURE)[0].measures
     assert [m.section for m in measures[:2]] == ["一(一)", "一(二)"]
+    assert "专栏1-1" in [m.section for m in measures]
     assert measures[0].units == ("示例市工业和信息化局", "示例市财政局")
     assert "最高不超过1000万元" in measures[1].text
 
@@ -605,3 +608,25 @@ def test_pdf_guide_table_of_labels_reads_as_the_html_guide_does():
     (table,) = _merged_tables([first, head, second])
     assert _rendered(table.rows) == ["事项名称 | 灵活就业社保补贴申领", "办理时限 | 20个工作日", "申请材料",
                                      "1.申请表（原件1份）；", "2.居民身份证；", "3.社会保障卡。", "收费标准 | 不收费。"]
+
+
+def test_plan_preface_and_an_indicator_table_without_numbers():
+    """A 规划's 前言 before its first chapter is a measure of its own; a captioned table whose rows carry
+    no 序号 (指标 | 单位 | 2024年 | 2030年) has its rows counted in order (表1-2), not run into the text."""
+    text = ("示例市“十五五”海洋经济发展规划\n示例市发展和改革委员会\n前 言\n"
+            "海洋是示例市高质量发展的战略要地。本规划是指导全市“十五五”时期海洋经济发展的专项规划，规划期为2026—2030年。\n"
+            "第一章 发展基础\n第一节 发展成效\n一、综合实力提升\n2024年全市海洋生产总值达到1286亿元。\n"
+            "表1 示例市海洋经济发展主要指标\n指标 | 单位 | 2024年 | 2030年\n海洋生产总值 | 亿元 | 1286 | 1900\n"
+            "港口货物吞吐量 | 亿吨 | 1.62 | 2.1\n集装箱吞吐量 | 万标准箱 | 286 | 400\n"
+            "第二章 发展任务\n第一节 产业体系\n一、海洋渔业\n推进深远海养殖。（牵头单位：市海洋发展局）\n")
+    measures = {m.section: m for m in parse_text(text, "plan").measures}
+    assert measures["前言"].text.startswith("海洋是示例市") and "2026—2030年" in measures["前言"].text
+    assert "港口货物吞吐量" in measures["表1-2"].text
+    assert "吞吐量" not in measures["第一章第一节一"].text
+
+
+def test_title_broken_after_guan_yu_is_joined_even_if_its_second_line_starts_like_a_place():
+    """"…关于开展2025年度市级夜间经济" / "集聚区认定…的通知": 集聚区 is no place; the title is both lines."""
+    text = ("峣泷市商务局文件\n峣商务发〔2025〕58号\n峣泷市商务局关于开展2025年度市级夜间经济\n"
+            "集聚区认定和奖补资金申报工作的通知\n各区商务主管部门：\n一、申报类型\n（一）示范街区。\n（二）特色街区。\n")
+    assert parse_text(text, "notice").title == "峣泷市商务局关于开展2025年度市级夜间经济集聚区认定和奖补资金申报工作的通知"

@@ -16,14 +16,16 @@ MIN_ROWS = 2
 LABEL_CHARS = 8
 
 
-def split_captioned_tables(lines: list[str]) -> tuple[list[str], list[Annex]]:
-    """The text without its captioned tables, and the tables as annexes (caption, header, rows, notes)."""
+def split_captioned_tables(lines: list[str], *, ordered: bool = True) -> tuple[list[str], list[Annex]]:
+    """The text without its captioned tables, and the tables as annexes (caption, header, rows, notes).
+    ``ordered``: also tables without a 序号 column. A standard's table (表1 under clause 6.1.2) is read
+    with the clause that calls for it, as its readers cite it."""
     title = lines[0] if lines else ""
     main: list[str] = []
     tables: list[Annex] = []
     i = 0
     while i < len(lines):
-        end = _table_end(lines, i)
+        end = _table_end(lines, i, ordered)
         if end is None:
             main.append(lines[i])
             i += 1
@@ -33,7 +35,7 @@ def split_captioned_tables(lines: list[str]) -> tuple[list[str], list[Annex]]:
     return main, tables
 
 
-def _table_end(lines: list[str], i: int) -> int | None:
+def _table_end(lines: list[str], i: int, ordered: bool = True) -> int | None:
     """Where the table captioned by line i ends (after its rows and a 注： line), or None when line i
     captions no numbered table."""
     caption = lines[i]
@@ -44,7 +46,10 @@ def _table_end(lines: list[str], i: int) -> int | None:
     while end < len(lines) and " | " in lines[end]:
         rows += row_number(cells_of(lines[end])) is not None
         end += 1
-    if rows < MIN_ROWS:
+    # A table without a 序号 column (指标 | 单位 | 2024年 | 2030年) is one too when its rows are whole:
+    # they are counted in order under its header (annex._rows_in_order).
+    widths = {len(cells_of(line)) for line in lines[i + 1:end]}
+    if rows < MIN_ROWS and not (ordered and end - i - 1 >= MIN_ROWS + 1 and len(widths) == 1):
         return None
     if end < len(lines) and _NOTE_RE.match(lines[end]):
         end += 1

@@ -144,9 +144,12 @@ def _unbroken_title(prelude: list[str], title: str) -> str:
     """The title with the line it continues, when a centred title was broken over two lines: the line
     before starts a title (关于…, a place) and breaks off mid-phrase, and this line starts none."""
     at = prelude.index(title)
-    if at == 0 or _TITLE_START_RE.match(title):
+    if at == 0 or title.startswith(("关于", "《")):
         return title
     before = prelude[at - 1]
+    # A line starting like a place ("集聚区认定和…的通知") still continues one that opened with 关于.
+    if _TITLE_START_RE.match(title) and "关于" not in before:
+        return title
     if (4 <= len(before) <= 40 and _TITLE_START_RE.match(before) and not SENTENCE_MARK_RE.search(before)
             and not DOC_NUMBER_RE.fullmatch(before) and not DATE_RE.search(before)
             and not ORG_END_RE.search(before) and not before.endswith(TITLE_WORDS)):

@@ -28,7 +28,7 @@ from retrieval.ingest.blocks import (  # noqa: F401  (CHAPTER_RE, SUBSECTION_RE:
 from retrieval.ingest.metadata import document_meta, signature
 from retrieval.ingest.notes import split_notes
 from retrieval.ingest.notice import notice_measure
-from retrieval.ingest.pages import columns, drop_running_heads, unwrap
+from retrieval.ingest.pages import LEADERS_RE, columns, drop_running_heads, unwrap
 from retrieval.ingest.boxes import box_measures, split_boxes
 from retrieval.ingest.task_table import task_table_lines
 from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
@@ -497,6 +497,25 @@ def _parse_articles(lines: list[str]) -> tuple[list[str], list[Block]]:
     return prelude, blocks
 
 
+# A plan's or a regulation's preface, under a heading of its own before its first part: "前 言".
+_PREFACE_RE = re.compile(r"^(前|序|引|导)\s*言$")
+MIN_PREFACE_CHARS = 50
+
+
+def _preface(prelude: list[str], blocks: list[Block]) -> list[Block]:
+    """The preface as a measure of its own (前言): it says what the document is for, its period and
+    scope, which readers ask about; before the first part it is otherwise only metadata's prelude."""
+    heading = next((i for i in range(len(prelude) - 1, -1, -1) if _PREFACE_RE.match(prelude[i])), None)
+    if heading is None or any(b.section == "前言" for b in blocks):
+        return []
+    lines = [line for line in prelude[heading + 1:] if not LEADERS_RE.search(line)]
+    if sum(len(line) for line in lines) < MIN_PREFACE_CHARS:
+        return []
+    block = Block("前言", "", "前言")
+    block.lines.extend(lines)
+    return [block]
+
+
 def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, str] | None = None) -> Document:
     """Parse a document's plain text; raise NoMeasuresError when nothing citable is found."""
     page_meta = page_meta or {}
@@ -510,7 +529,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     main, notes = split_notes(main)
     articles = sum(1 for line in main if ARTICLE_RE.match(line))
     if articles < 2:  # a table inside an article is part of it (第九条's 补贴标准表), cited as the article
-        main, tables = split_captioned_tables(main)
+        main, tables = split_captioned_tables(main, ordered=clause_layout(main) is None)
         annexes += tables
     if articles >= 2 and (head := _plan_before_articles(main)) is not None:
         prelude, blocks = _parse_plan(main[:head])
@@ -526,7 +545,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         prelude, blocks = layout
     else:
         prelude, blocks = _parse_plan(main)
-    blocks = split_part_questions(blocks) + notes
+    blocks = _preface(prelude, blocks) + split_part_questions(blocks) + notes
     distribute_shared_units(blocks)
     measures, warnings = _measures(blocks, name)
     structured, annexes = _structured_annexes(annexes, name, {m.section for m in measures})

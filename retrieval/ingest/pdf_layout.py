@@ -58,6 +58,12 @@ class _Line:
     page: int
     rows: list | None = None  # a table's rows instead of text
     gapped: bool = False  # wide gaps inside: a row of a table drawn without rules, never a paragraph's line
+    region: tuple | None = None  # (page, frame) for a line inside a framed box; None for the page's text
+
+    @property
+    def area(self):
+        """What the line's margins are measured in: its box, else its page."""
+        return self.region or self.page
 
 
 # Word and LibreOffice set a gap between Chinese and Latin text or digits, and text extraction reads
@@ -92,8 +98,17 @@ def layout_text(data: bytes, plain_chars: int) -> str | None:
 
 
 def _page_lines(page, number: int) -> list[_Line]:
-    tables = [t for t in page.find_tables() if _is_table(t.extract())]
+    found = page.find_tables()
+    tables = [t for t in found if _is_table(t.extract())]
     boxes = [t.bbox for t in tables]
+    # A framed box of text (a plan's 专栏). Its lines are a paragraph's lines, but they reach the box's
+    # edge, not the page's margin: they are measured against the box.
+    frames = [f for f in _frames(page) if not any(_inside(f, t) for t in boxes)]
+
+    def frame_of(line: dict) -> int | None:
+        x, y = (line["x0"] + line["x1"]) / 2, (line["top"] + line["bottom"]) / 2
+        return next((k for k, (x0, top, x1, bottom) in enumerate(frames)
+                     if x0 <= x <= x1 and top <= y <= bottom), None)
 
     def outside(obj) -> bool:
         x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
@@ -105,12 +120,41 @@ def _page_lines(page, number: int) -> list[_Line]:
     for line in text_page.extract_text_lines(return_chars=True, strip=True):
         if line["text"].strip():
             size = max(line["bottom"] - line["top"], 1.0)
+            frame = frame_of(line)
             placed.append((line["top"], _Line(line["text"].strip(), line["x0"], line["x1"], size, number,
-                                              gapped=_gapped(line["chars"], size))))
+                                              gapped=_gapped(line["chars"], size),
+                                              region=(number, frame) if frame is not None else None)))
     for table in tables:
         rows = [r for r in (_row(cells) for cells in table.extract()) if any(r)]
         placed.append((table.bbox[1], _Line("", table.bbox[0], table.bbox[2], 0.0, number, rows)))
     return [line for _, line in sorted(placed, key=lambda p: p[0])]
+
+
+FRAME_MIN = 36  # points: a box smaller than half an inch each way holds no paragraph
+EDGE_SLACK = 3  # points: how far a frame's sides may miss its corners
+
+
+def _frames(page) -> list[tuple[float, float, float, float]]:
+    """Boxes drawn around text: rectangles, or four ruled lines meeting at their corners."""
+    found = [(r["x0"], r["top"], r["x1"], r["bottom"]) for r in page.rects
+             if r["x1"] - r["x0"] >= FRAME_MIN and r["bottom"] - r["top"] >= FRAME_MIN]
+    flat = [ln for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 1]
+    upright = [ln for ln in page.lines if abs(ln["x0"] - ln["x1"]) < 1]
+    for top in flat:
+        for bottom in flat:
+            if bottom["top"] - top["top"] < FRAME_MIN or abs(top["x0"] - bottom["x0"]) > EDGE_SLACK \
+                    or abs(top["x1"] - bottom["x1"]) > EDGE_SLACK:
+                continue
+            sides = [v for v in upright if v["top"] <= top["top"] + EDGE_SLACK and v["bottom"] >= bottom["top"] - EDGE_SLACK]
+            if any(abs(v["x0"] - top["x0"]) <= EDGE_SLACK for v in sides) and \
+                    any(abs(v["x0"] - top["x1"]) <= EDGE_SLACK for v in sides):
+                found.append((top["x0"], top["top"], top["x1"], bottom["top"]))
+    return found
+
+
+def _inside(inner: tuple, outer: tuple) -> bool:
+    return inner[0] >= outer[0] - EDGE_SLACK and inner[1] >= outer[1] - EDGE_SLACK and \
+        inner[2] <= outer[2] + EDGE_SLACK and inner[3] <= outer[3] + EDGE_SLACK
 
 
 # A gap this wide inside a line (in character heights) parts two columns, not two words.
@@ -173,12 +217,13 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
             [row for line in lines if line.rows for row in _rendered(line.rows)]
     size = sorted(line.size for line in text)[len(text) // 2]
     margins = {}
-    for page in {line.page for line in lines}:
-        mine = [line for line in text if line.page == page] or text
-        if len(mine) < 3:
-            mine = text
-        margins[page] = (_edge([line.x0 for line in mine], min), _edge([line.x1 for line in mine], max))
-    indented = sum(1 for line in text if INDENT_MIN * size <= line.x0 - margins[line.page][0] <= INDENT_MAX * size)
+    for area in {line.area for line in lines if line.rows is None}:
+        mine = [line for line in text if line.area == area]
+        if len(mine) < 3 and area in {line.page for line in lines}:
+            mine = text  # a page of a line or two: the document's margins
+        mine = mine or [line for line in lines if line.rows is None and line.area == area]
+        margins[area] = (_edge([line.x0 for line in mine], min), _edge([line.x1 for line in mine], max))
+    indented = sum(1 for line in text if INDENT_MIN * size <= line.x0 - margins[line.area][0] <= INDENT_MAX * size)
     by_indent = indented >= INDENTED_SHARE * len(text)
     out: list[str] = []
     previous: _Line | None = None
@@ -199,8 +244,10 @@ def _goes_on(previous: _Line, line: _Line, margins: dict, size: float, by_indent
     """Whether ``line`` continues the paragraph ``previous`` ended a printed line of."""
     if previous.gapped or line.gapped:
         return False
-    left, right = margins[line.page]
-    previous_left, previous_right = margins[previous.page]
+    if previous.region != line.region:
+        return False  # into or out of a box (a page's text goes on over the page break)
+    left, right = margins[line.area]
+    previous_left, previous_right = margins[previous.area]
     if previous.x1 < previous_right - RIGHT_SLACK * size:
         return False  # the line before ended short of the margin: its paragraph ended
     if previous.x0 > previous_left + INDENT_MAX * size:
@@ -280,7 +327,8 @@ def _joined(before: str, after: str) -> str:
     """Two pieces of one paragraph or cell: no space between Chinese characters or digits, else one."""
     if not before or not after:
         return before or after
-    # A number broken at the margin ("10" / "0 万元") is one number: a line is never broken at a space there.
+    # A number broken at the margin ("10" / "0 万元", "41." / "3%") is one number: a line is never broken
+    # at a space there.
     joint = "" if _CJK_END_RE.search(before) or _CJK_START_RE.search(after) or \
-        (before[-1].isdigit() and after[0].isdigit()) else " "
+        (re.search(r"\d\.?$", before) and after[0].isdigit()) else " "
     return before + joint + after
