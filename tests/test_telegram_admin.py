@@ -170,3 +170,15 @@ async def test_report_without_audit_log_says_so(api, service):
     async with driver(api, service) as bot:
         [sent] = await say(bot, api, "/report")
     assert "audit log is off" in sent.params["text"]
+
+
+async def test_an_old_word_file_uploaded_by_an_admin_is_previewed_with_its_measures(api, fresh_service):
+    """A .doc (Word 97–2003, as many sites still publish) goes through the same preview as any file."""
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "fixtures" / "sample-measures.doc").read_bytes()
+    async with driver(api, fresh_service) as bot:
+        [preview] = await upload(bot, api, data, "water-2025.doc")
+        text = preview.params["text"]
+        assert "示例县关于支持农村供水的若干措施" in text and "一(一), 一(二), 二(一), 二(二)" in text
+        assert corpus_files(fresh_service) == ["dalian-2018-science-technology-work-plan.txt"]  # not before confirming
