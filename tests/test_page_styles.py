@@ -630,3 +630,31 @@ def test_title_broken_after_guan_yu_is_joined_even_if_its_second_line_starts_lik
     text = ("峣泷市商务局文件\n峣商务发〔2025〕58号\n峣泷市商务局关于开展2025年度市级夜间经济\n"
             "集聚区认定和奖补资金申报工作的通知\n各区商务主管部门：\n一、申报类型\n（一）示范街区。\n（二）特色街区。\n")
     assert parse_text(text, "notice").title == "峣泷市商务局关于开展2025年度市级夜间经济集聚区认定和奖补资金申报工作的通知"
+
+
+def test_policy_list_first_row_enumerating_its_support_is_still_row_1():
+    """"1. 高企奖励：1.首次认定的…； 2.重新认定的…" (a policy list's row whose cell lists its cases) is row 1;
+    a line "1.死亡的；2.失踪的；" with no title before its list stays one paragraph's enumeration."""
+    from retrieval.ingest.blocks import item_match
+
+    text = ("示例区惠企政策清单\n序号 | 政策名称 | 支持内容 | 责任单位\n一、科技创新（2项）\n"
+            "1 | 高企奖励 | 1.首次认定的，奖励20万元； 2.重新认定的，奖励10万元。 | 区科技局\n2 | 研发补助 | 补助10% | 区科技局\n"
+            "二、先进制造（1项）\n3 | 技改补助 | 补助8% | 区工信局\n")
+    assert [m.section for m in parse_text(text, "list").measures] == ["1", "2", "3"]
+    assert item_match("1.死亡的；2.失踪的；3.被宣告死亡的。", 1) is None
+
+
+def test_page_printed_from_the_browser_is_titled_by_its_information_table_not_its_print_header():
+    """A browser prints its time and the page's <title> above, the address and "1/5" below, and the site's
+    breadcrumb; the document's title is the information table's 标题 (or its own heading)."""
+    from retrieval.ingest.metadata import choose_title
+
+    prelude = ["您当前的位置：首页 > 政务公开 > 通知公告", "索 引 号： | 1136/2025-00318 | 主题分类： | 就业",
+               "标 题： | 关于做好2025年度青年就业见习工作的通知 | 有 效 性： | 有效", "关于做好2025年度青年就业见习工作的通知"]
+    assert choose_title(prelude, "", "notice") == "关于做好2025年度青年就业见习工作的通知"
+    assert choose_title(prelude[:1] + prelude[3:], "", "notice") == "关于做好2025年度青年就业见习工作的通知"
+    from retrieval.ingest.pdf_layout import _BROWSER_PRINT_RE
+
+    assert _BROWSER_PRINT_RE.search("2025/6/20 10:27关于做好2025年度青年就业见习工作的通知_通知公告_鹈圩市人社局")
+    assert _BROWSER_PRINT_RE.search("https://rsj.example.gov.cn/zwgk/t20250616_1182034.html 1/5")
+    assert not _BROWSER_PRINT_RE.search("鹈圩市2025年青年就业见习工作方案")

@@ -39,6 +39,9 @@ def chapter_id(numeral: str) -> str:
     return int_to_cn(cn_to_int(numeral))
 
 
+_TITLED_RE = re.compile(r"^\s*[^；;。，,：:\d]{2,30}[：:]")
+
+
 def item_match(line: str, expected: int):
     """``1.`` / ``1、`` / ``（1）`` / ``①`` → (style, number label, text), or None.
 
@@ -46,7 +49,11 @@ def item_match(line: str, expected: int):
     A line ``1.死亡的；2.失踪的；…`` is an enumeration inside one paragraph, not items."""
     if m := ITEM_RE.match(line):
         number, rest = int(m.group(1)), m.group(2)
-        if re.search(INLINE_NEXT_RE.format(n=number + 1), rest) and expected <= 1:
+        inline = re.search(INLINE_NEXT_RE.format(n=number + 1), rest)
+        titled = _TITLED_RE.match(rest)
+        # …unless the enumeration follows the item's own title ("1. 高企奖励：1.首次认定的…；2.重新认定的…",
+        # as a policy list's row reads): then it is inside item 1.
+        if inline and expected <= 1 and not (titled and inline.start() >= titled.end()):
             return None
         return "dot", str(number), rest
     if (m := re.match(r"^(\d{1,3})\s*[.．、](\d.*)$", line)) and int(m.group(1)) == expected > 1:

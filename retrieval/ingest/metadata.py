@@ -113,16 +113,30 @@ SENTENCE_MARK_RE = re.compile(r"[，。；]")
 ANNOUNCEMENT_RE = re.compile(r"(?:常务委员会|人民政府|政府)公告$")
 
 
+# A site's "you are here" line, printed with the page: "您当前的位置：首页 > 政务公开 > 通知公告".
+BREADCRUMB_RE = re.compile(r"^(?:您?(?:当前|现在)?的?位置|当前位置)\s*[:：]|\S\s*[>＞»]\s*\S+\s*[>＞»]")
+
+
+INFO_TITLE_RE = re.compile(r"(?:标\s*题|名\s*称)\s*[:：]?")
+
+
 def choose_title(prelude: list[str], page_title: str, name: str, file_title: str = "") -> str:
     """The title line as written: the page's own title, else the first prelude line that reads like a
     document title (not its 文号, a date or an addressee), else the first prelude line, else the title
     the file's properties give (a PDF's or Word file's, often stale, so last), else the file name."""
     if page_title and not DOC_NUMBER_RE.fullmatch(page_title):  # a page headed by its 文号 only
         return page_title
+    # A page printed with its information table: "标 题： | 关于…的通知 | 有 效 性： | 有效".
+    for line in prelude[:30]:
+        cells = [c.strip() for c in line.split(" | ")]
+        for label, value in zip(cells, cells[1:]):
+            if INFO_TITLE_RE.fullmatch(label) and len(value) >= 4:
+                return value
     candidates = [line for line in prelude[:30]
                   if not (DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")))
                   # A sentence ("《X条例》已由…通过，现予公布") names the document but is not its title line.
                   and 4 <= len(line) <= 80 and not SENTENCE_MARK_RE.search(line)
+                  and not BREADCRUMB_RE.search(line) and " | " not in line
                   and any(word in line for word in TITLE_WORDS)]
     # "…常务委员会公告（第31号）" above a regulation announces it: the regulation's own title follows.
     if len(candidates) > 1 and ANNOUNCEMENT_RE.search(candidates[0]):

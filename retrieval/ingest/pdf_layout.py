@@ -34,8 +34,9 @@ _ITEM_START_RE = re.compile(r"^(?:\d{1,2}\s*[.．、](?!\d)|[（(][一二三四�
 # Extracted text must keep this share of the plain extraction's characters, or the plain one is used.
 MIN_COVERAGE = 0.9
 # A line this close to the right margin (in character heights) reaches it: a line ending in a
-# half-width digit, or one whose last character was pushed down by a punctuation rule, stops short.
-RIGHT_SLACK = 1.2
+# half-width digit, one whose last character was pushed down by a punctuation rule, or a ragged line of a
+# page printed from the browser (not justified) stops short.
+RIGHT_SLACK = 2.2
 # A line starting this far right of the left margin (in character heights) is indented.
 INDENT_MIN, INDENT_MAX = 1.2, 3.5
 # The share of lines indented above which the document marks paragraphs by indenting.
@@ -89,11 +90,13 @@ def layout_text(data: bytes, plain_chars: int) -> str | None:
     except Exception as exc:  # pdfminer raises many exception types on damaged files
         log.warning("PDF layout not read (%s): its plain text is used", exc)
         return None
-    lines = _without_furniture(pages)
-    read = sum(len(re.sub(r"\s", "", line.text)) for line in lines) + \
-        sum(len(re.sub(r"[\s|]", "", " ".join(r))) for line in lines if line.rows for r in line.rows)
+    # Counted before the page furniture goes: the plain extraction counts it too.
+    every = [line for page in pages for line in page]
+    read = sum(len(re.sub(r"\s", "", line.text)) for line in every) + \
+        sum(len(re.sub(r"[\s|]", "", "".join(r))) for line in every if line.rows for r in line.rows)
     if read < MIN_COVERAGE * plain_chars:
         return None
+    lines = _without_furniture(pages)
     return "\n".join(_paragraphs(_merged_tables(lines)))
 
 
@@ -152,6 +155,13 @@ def _frames(page) -> list[tuple[float, float, float, float]]:
     return found
 
 
+def _right_edge(values: list[float]) -> float:
+    """Where full lines end: justified lines share one edge; ragged ones end within a character or two of
+    it, and a few wider lines (a URL footer, an information table) must not move it."""
+    ordered = sorted(values)
+    return ordered[int(0.9 * (len(ordered) - 1))] if ordered else 0.0
+
+
 def _inside(inner: tuple, outer: tuple) -> bool:
     return inner[0] >= outer[0] - EDGE_SLACK and inner[1] >= outer[1] - EDGE_SLACK and \
         inner[2] <= outer[2] + EDGE_SLACK and inner[3] <= outer[3] + EDGE_SLACK
@@ -166,9 +176,14 @@ def _gapped(chars: list[dict], size: float) -> bool:
     return any(b[0] - a[1] > COLUMN_GAP * size for a, b in zip(edges, edges[1:]))
 
 
+# What a browser prints around a page: the date and time it printed, the address, "1/5".
+_BROWSER_PRINT_RE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}\s*\d{1,2}:\d{2}|https?://|\s\d{1,3}/\d{1,3}$")
+
+
 def _without_furniture(pages: list[list[_Line]]) -> list[_Line]:
     """Page numbers, and a page's first or last line repeated on three pages or more (a running head:
-    the document's title, its 文号), dropped; on the first page such a line is kept (it is the title)."""
+    the document's title, its 文号), dropped; on the first page such a line is kept (it is the title),
+    unless it is what a browser prints around a page (its time, its address)."""
     def key(line: _Line) -> str:
         return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
 
@@ -180,7 +195,8 @@ def _without_furniture(pages: list[list[_Line]]) -> list[_Line]:
         for i, line in enumerate(page):
             if line.rows is None and _PAGE_NUMBER_RE.match(line.text):
                 continue
-            if line.rows is None and line.page > 0 and i in (0, len(page) - 1) and key(line) in running:
+            if line.rows is None and i in (0, len(page) - 1) and key(line) in running \
+                    and (line.page > 0 or _BROWSER_PRINT_RE.search(line.text)):
                 continue
             out.append(line)
     return out
@@ -222,7 +238,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
         if len(mine) < 3 and area in {line.page for line in lines}:
             mine = text  # a page of a line or two: the document's margins
         mine = mine or [line for line in lines if line.rows is None and line.area == area]
-        margins[area] = (_edge([line.x0 for line in mine], min), _edge([line.x1 for line in mine], max))
+        margins[area] = (_edge([line.x0 for line in mine], min), _right_edge([line.x1 for line in mine]))
     indented = sum(1 for line in text if INDENT_MIN * size <= line.x0 - margins[line.area][0] <= INDENT_MAX * size)
     by_indent = indented >= INDENTED_SHARE * len(text)
     out: list[str] = []
@@ -253,6 +269,9 @@ def _goes_on(previous: _Line, line: _Line, margins: dict, size: float, by_indent
     if previous.x0 > previous_left + INDENT_MAX * size:
         return False  # set to the right (a signature's date) or centred: no paragraph's line
     at_left = abs(line.x0 - left) < INDENT_MIN * size * 0.5
+    if _ITEM_START_RE.match(line.text) and (_SENTENCE_END_RE.search(previous.text) or previous.text.endswith(("）", ")"))):
+        # A sentence or a unit clause ended near the margin and a numbered part (四、…) opens, not indented.
+        return False
     if by_indent:
         return at_left  # an indented line opens a paragraph; a centred one (a heading) too
     return at_left and not _SENTENCE_END_RE.search(previous.text) and not _ITEM_START_RE.match(line.text)
