@@ -344,6 +344,13 @@ def test_xlsx_policy_list_is_read_as_rows():
     assert lines[3].endswith("财政贴息 |  | 市财政局、市人力资源社会保障局")
     measures = parse_upload(data, "list.xlsx").measures
     assert [m.section for m in measures] == ["1", "2", "3"]
+    from retrieval.ingest.loaders import _cell_text
+
+    class Cell:
+        def __init__(self, value, number_format="General"):
+            self.value, self.number_format = value, number_format
+
+    assert [_cell_text(Cell(v)) for v in (2000000.0, 1234567.5, 3)] == ["2000000", "1234567.5", "3"]  # never 2e+06
     assert measures[1].units == ("市财政局", "市人力资源社会保障局")
 
 

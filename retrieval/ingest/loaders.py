@@ -363,10 +363,11 @@ def _cell_text(cell) -> str:
     value = getattr(cell, "value", None)
     if value is None:
         return ""
-    if isinstance(value, float):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         if "%" in (getattr(cell, "number_format", "") or ""):
-            return f"{value * 100:g}%"
-        return f"{value:g}" if abs(value) < 1e15 else str(value)
+            value = value * 100
+            return f"{value:.10g}%"
+        return str(int(value)) if float(value).is_integer() else f"{value:.10g}"  # 2000000, not 2e+06
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return " ".join(str(value).split())

@@ -135,6 +135,7 @@ def _page_lines(page, number: int) -> list[_Line]:
 
 FRAME_MIN = 36  # points: a box smaller than half an inch each way holds no paragraph
 EDGE_SLACK = 3  # points: how far a frame's sides may miss its corners
+MAX_RULES = 60  # ruled lines a page may have for boxes to be looked for among them (pairs are compared)
 
 
 def _frames(page) -> list[tuple[float, float, float, float]]:
@@ -143,6 +144,8 @@ def _frames(page) -> list[tuple[float, float, float, float]]:
              if r["x1"] - r["x0"] >= FRAME_MIN and r["bottom"] - r["top"] >= FRAME_MIN]
     flat = [ln for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 1]
     upright = [ln for ln in page.lines if abs(ln["x0"] - ln["x1"]) < 1]
+    if len(flat) > MAX_RULES or len(upright) > MAX_RULES:
+        return found  # a page ruled all over is a table's page: its boxes are its cells
     for top in flat:
         for bottom in flat:
             if bottom["top"] - top["top"] < FRAME_MIN or abs(top["x0"] - bottom["x0"]) > EDGE_SLACK \
@@ -238,7 +241,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
         if len(mine) < 3 and area in {line.page for line in lines}:
             mine = text  # a page of a line or two: the document's margins
         mine = mine or [line for line in lines if line.rows is None and line.area == area]
-        margins[area] = (_edge([line.x0 for line in mine], min), _right_edge([line.x1 for line in mine]))
+        margins[area] = (_left_edge([line.x0 for line in mine]), _right_edge([line.x1 for line in mine]))
     indented = sum(1 for line in text if INDENT_MIN * size <= line.x0 - margins[line.area][0] <= INDENT_MAX * size)
     by_indent = indented >= INDENTED_SHARE * len(text)
     out: list[str] = []
@@ -262,7 +265,7 @@ def _goes_on(previous: _Line, line: _Line, margins: dict, size: float, by_indent
         return False
     if previous.region != line.region:
         return False  # into or out of a box (a page's text goes on over the page break)
-    left, right = margins[line.area]
+    left, _ = margins[line.area]
     previous_left, previous_right = margins[previous.area]
     if previous.x1 < previous_right - RIGHT_SLACK * size:
         return False  # the line before ended short of the margin: its paragraph ended
@@ -277,13 +280,12 @@ def _goes_on(previous: _Line, line: _Line, margins: dict, size: float, by_indent
     return at_left and not _SENTENCE_END_RE.search(previous.text) and not _ITEM_START_RE.match(line.text)
 
 
-def _edge(values: list[float], pick) -> float:
-    """The margin: the leftmost (``min``) or rightmost (``max``) edge shared by several lines, to the
-    point. Not the most common one: where most paragraphs are a line or two, the indented first
-    lines outnumber the lines at the margin."""
+def _left_edge(values: list[float]) -> float:
+    """The left margin: the leftmost edge shared by several lines, to the point. Not the most common
+    one: where most paragraphs are a line or two, the indented first lines outnumber those at the margin."""
     counts = Counter(round(v) for v in values)
     shared = [v for v, n in counts.items() if n >= max(2, 0.05 * len(values))]
-    return float(pick(shared or counts))
+    return float(min(shared or counts))
 
 
 def _is_table(cells: list[list[str | None]]) -> bool:
