@@ -658,3 +658,13 @@ def test_page_printed_from_the_browser_is_titled_by_its_information_table_not_it
     assert _BROWSER_PRINT_RE.search("2025/6/20 10:27关于做好2025年度青年就业见习工作的通知_通知公告_鹈圩市人社局")
     assert _BROWSER_PRINT_RE.search("https://rsj.example.gov.cn/zwgk/t20250616_1182034.html 1/5")
     assert not _BROWSER_PRINT_RE.search("鹈圩市2025年青年就业见习工作方案")
+
+
+def test_a_guide_labels_list_keeps_its_label_under_a_lead_in_line():
+    """受理条件 / "申请人须同时符合下列条件：" / 1.… 2.…: the items are 受理条件1, 受理条件2; the lead-in
+    introduces the label's list and names no part of its own."""
+    text = ("示例市灵活就业社保补贴申领办事指南\n事项名称 | 灵活就业社保补贴申领\n办理时限 | 20个工作日\n受理条件\n"
+            "申请人须同时符合下列条件：\n1.具有本市户籍；\n2.属于就业困难人员；\n申请材料\n1.申请表；\n2.居民身份证。\n")
+    sections = [m.section for m in parse_text(text, "guide").measures]
+    assert "受理条件1" in sections and "受理条件2" in sections and "申请材料2" in sections
+    assert not any(s.startswith("申请人须") for s in sections)

@@ -127,10 +127,17 @@ def _group_heading(line: str) -> bool:
     return bool(m) and len(m.group(2)) <= 20 and not re.search(r"[。；;，,？?]", m.group(2))
 
 
+# "申请人须同时符合下列条件：" introduces its label's list; it names no part of its own.
+_LEAD_IN_RE = re.compile(r"下列|以下|如下")
+
+
 def _heading(lines: list[str], i: int) -> bool:
-    """A short label line followed by text (not the document's last line, not a sentence)."""
-    return bool(HEADING_RE.match(lines[i])) and i + 1 < len(lines) and \
-        not HEADING_RE.match(lines[i + 1]) and not _label_pairs(lines[i + 1])
+    """A short label line followed by text (not the document's last line, not a sentence, not the lead-in
+    of a list under the label above it)."""
+    if not HEADING_RE.match(lines[i]) or i + 1 >= len(lines) or _LEAD_IN_RE.search(lines[i]):
+        return False
+    after = lines[i + 1]
+    return not (HEADING_RE.match(after) and not _LEAD_IN_RE.search(after)) and not _label_pairs(after)
 
 
 def _question(lines: list[str], i: int, bare: frozenset[int] = frozenset()) -> str | None:
