@@ -23,14 +23,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from retrieval.ingest.pages import ITEM_START_RE, PARAGRAPH_END_RE
+
 log = logging.getLogger(__name__)
 
 _CJK_END_RE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]$")
 _CJK_START_RE = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _PAGE_NUMBER_RE = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,3}\s*(?:页)?(?:\s*/\s*\d{1,3})?[-—–－\s]*$")
-_SENTENCE_END_RE = re.compile(r"[。！？；：:;!?][”’」』）)]?$")
-_ITEM_START_RE = re.compile(r"^(?:\d{1,2}\s*[.．、](?!\d)|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、"
-                            r"|第[一二三四五六七八九十百]+[条章节])")
+_SENTENCE_END_RE = PARAGRAPH_END_RE
+# The items a printed text's lines may open with (pages.py), and also （1） and a 第X章 / 第X节 heading.
+_ITEM_START_RE = re.compile(ITEM_START_RE.pattern + r"|^(?:[（(]\d{1,3}[）)]|第[一二三四五六七八九十百]+[章节])")
 # Extracted text must keep this share of the plain extraction's characters, or the plain one is used.
 MIN_COVERAGE = 0.9
 # A line this close to the right margin (in character heights) reaches it: a line ending in a
