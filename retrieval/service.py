@@ -140,9 +140,11 @@ class PolicyService:
     def preview_upload(self, data: bytes, filename: str) -> tuple[Document, ...]:
         """Parse an uploaded file without touching the corpus (a 政策汇编 gives several documents);
         DocumentError says why it is refused."""
+        from retrieval.ingest import ocr
         from retrieval.ingest.corpus import parse_upload, safe_filename
 
         safe_filename(filename)
+        ocr.use_cache_dir(self.settings.data_dir / "cache")  # the add after Confirm reads the scan from it
         return parse_upload(data, filename)
 
     def add_document(self, data: bytes, filename: str) -> IngestReport:

@@ -296,11 +296,14 @@ BINARY_JUNK = bytes(range(256)) * 4
     ("other.docx", zip_bytes(), "not a valid .docx file"),
     ("broken.pdf", b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog", "not a readable PDF file"),
     ("junk.pdf", BINARY_JUNK, "not a readable PDF file"),
-    ("scan.pdf", blank_pdf(), "no extractable text (scanned?)"),
+    ("scan.pdf", blank_pdf(), "a scanned PDF (pages without text): no text could be read in it"),
     ("secret.pdf", encrypted(pdf_bytes(["一、总则"]), "secret"), "encrypted"),
     ("blank.html", b"<html><head><script>x=1</script></head><body> </body></html>", "no text found"),
     ("junk.doc", BINARY_JUNK, "not a Word 97–2003 file"),
-    ("letter.doc", b"{\\rtf1\\ansi \\'d2\\'bb}", "an RTF file saved as .doc"),
+    ("letter.rtf", b"{\\rtf1\\ansi {\\fonttbl{\\f0 Arial;}}}", "no text found"),
+    ("fake.rtf", b"PK\x03\x04", "not an RTF file"),
+    ("photo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a readable image"),
+    ("table.xls", BINARY_JUNK, "not a readable Excel 97–2003 file"),
     ("slides.pptx", b"PK\x03\x04", "unsupported file type '.pptx'; supported: .txt, .md, .html, .htm, .shtml"),
     ("table.xlsx", b"PK\x03\x04", "not a valid .xlsx file"),
     ("README", b"text", "unsupported file type"),
@@ -331,7 +334,8 @@ def test_suffix_is_case_insensitive(plan_text, reference):
 
 
 def test_supported_suffixes():
-    assert {".txt", ".md", ".html", ".htm", ".shtml", ".mhtml", ".docx", ".doc", ".pdf", ".xlsx"} <= set(SUPPORTED_SUFFIXES)
+    assert {".txt", ".md", ".html", ".htm", ".shtml", ".mhtml", ".docx", ".doc", ".rtf", ".pdf", ".xlsx", ".xls",
+            ".png", ".jpg"} <= set(SUPPORTED_SUFFIXES)
 
 
 def test_xlsx_policy_list_is_read_as_rows():
@@ -346,11 +350,7 @@ def test_xlsx_policy_list_is_read_as_rows():
     assert [m.section for m in measures] == ["1", "2", "3"]
     from retrieval.ingest.loaders import _cell_text
 
-    class Cell:
-        def __init__(self, value, number_format="General"):
-            self.value, self.number_format = value, number_format
-
-    assert [_cell_text(Cell(v)) for v in (2000000.0, 1234567.5, 3)] == ["2000000", "1234567.5", "3"]  # never 2e+06
+    assert [_cell_text(v) for v in (2000000.0, 1234567.5, 3)] == ["2000000", "1234567.5", "3"]  # never 2e+06
     assert measures[1].units == ("市财政局", "市人力资源社会保障局")
 
 

@@ -599,12 +599,12 @@ def test_a_files_own_title_serves_only_when_the_text_gives_none():
 def test_pdf_guide_table_of_labels_reads_as_the_html_guide_does():
     """A 办事指南 printed as one label | value table: a one-line value beside its label, a numbered list
     under it a line per item (申请材料2), its wrapped lines joined, a row the page break cut joined again."""
-    from retrieval.ingest.pdf_layout import _Line, _merged_tables, _rendered
+    from retrieval.ingest.pdf_layout import PrintedLine, _merged_tables, _rendered
 
-    first = _Line("", 0, 0, 0, 0, rows=[("事项名称", "灵活就业社保补贴申领"), ("办理时限", "20个工作\n日"),
+    first = PrintedLine("", 0, 0, 0, 0, rows=[("事项名称", "灵活就业社保补贴申领"), ("办理时限", "20个工作\n日"),
                                           ("申请材料", "1.申请表（原件1\n份）；\n2.居民身份证；")])
-    head = _Line("某市政务服务事项办事指南", 0, 0, 12, 1)
-    second = _Line("", 0, 0, 0, 1, rows=[("", "3.社会保障卡。"), ("收费标准", "不收费。")])
+    head = PrintedLine("某市政务服务事项办事指南", 0, 0, 12, 1)
+    second = PrintedLine("", 0, 0, 0, 1, rows=[("", "3.社会保障卡。"), ("收费标准", "不收费。")])
     (table,) = _merged_tables([first, head, second])
     assert _rendered(table.rows) == ["事项名称 | 灵活就业社保补贴申领", "办理时限 | 20个工作日", "申请材料",
                                      "1.申请表（原件1份）；", "2.居民身份证；", "3.社会保障卡。", "收费标准 | 不收费。"]

@@ -190,8 +190,10 @@ class Index:
     # -- building ------------------------------------------------------------------------------
     def ingest(self, folder: Path | None = None, *, progress: bool = False) -> IngestReport:
         """Parse the corpus, embed what changed, build a new version beside the old, then switch."""
+        from retrieval.ingest import ocr
         from retrieval.ingest.corpus import scan_corpus  # here: the loaders import bs4, pypdf, docx
 
+        ocr.use_cache_dir(self._settings.data_dir / "cache")  # a scan is recognised once, not at every reload
         started = time.perf_counter()
         folder = folder or self._settings.corpus_dir
         with self._ingest_lock, self._file_lock():

@@ -1,7 +1,7 @@
 """A file (on disk or uploaded as bytes) → the plain text the parser reads, one paragraph per line.
 
-Supported: plain text and Markdown (UTF-8 or GB18030), HTML pages, Word (.docx, and .doc of Word 97–2003),
-PDF and Excel .xlsx.
+Supported: plain text and Markdown (UTF-8 or GB18030), HTML pages, Word (.docx, and .doc of Word 97–2003), RTF,
+PDF (a scanned one read by OCR), images of a document (OCR) and Excel (.xlsx, and .xls of Excel 97–2003).
 Every failure is a DocumentError whose message names the file and the cause.
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ import docx
 from docx.table import Table
 from pypdf import PdfReader
 
+from retrieval.ingest.ocr import IMAGE_SUFFIXES
 from retrieval.ingest.pdf_layout import layout_text, without_autospace
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,8 @@ HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".jhtml", ".asp", ".aspx",
 MHTML_SUFFIXES = (".mhtml", ".mht")
 # .doc: Word 97–2003, still how many sites publish attachments; .wps: WPS Office's, the same format.
 WORD97_SUFFIXES = (".doc", ".wps")
-SUPPORTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *MHTML_SUFFIXES, ".docx", *WORD97_SUFFIXES, ".pdf", ".xlsx")
+SUPPORTED_SUFFIXES = (".txt", ".md", *HTML_SUFFIXES, *MHTML_SUFFIXES, ".docx", *WORD97_SUFFIXES, ".rtf", ".pdf",
+                      ".xlsx", ".xls", *IMAGE_SUFFIXES)
 # A "text" file that is really a saved page (copied out of the browser's source view).
 HTML_START_RE = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<meta\s)", re.IGNORECASE)
 
@@ -111,6 +113,12 @@ def load_upload(data: bytes, filename: str) -> Loaded:
         text, meta = _word97_text(data, filename)
     elif suffix == ".xlsx":
         text = _xlsx_text(data, filename)
+    elif suffix == ".xls":
+        text = _xls_text(data, filename)
+    elif suffix == ".rtf":
+        text = _rtf_text(data, filename)
+    elif suffix in IMAGE_SUFFIXES:
+        text = _ocr_text(data, filename, image=True)
     else:
         text, meta = _pdf_text(data, filename)
     if not text.strip():
@@ -290,7 +298,7 @@ def _word97_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
     if data.startswith(b"PK\x03\x04"):
         return _docx_text(data, filename), {}
     if head.startswith(b"{\\rtf"):
-        raise _error(filename, "an RTF file saved as .doc: save it as .docx or PDF and upload that")
+        return _rtf_text(data, filename), {}  # Word saves RTF under .doc when asked to
     try:
         return doc_text(data), {}
     except WordError as exc:
@@ -342,35 +350,102 @@ def _xlsx_text(data: bytes, filename: str) -> str:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and key errors alike on damaged files
         raise _error(filename, f"not a valid .xlsx file ({exc})") from exc
-    lines: list[str] = []
     try:
-        sheets = book.worksheets
-        for sheet in sheets:
-            rows = [[_cell_text(cell) for cell in row] for row in sheet.iter_rows()]
-            rows = [row for row in rows if any(row)]
-            if len(sheets) > 1 and rows:
-                lines.append(sheet.title)
-            for row in rows:
-                while row and not row[-1]:
-                    row.pop()
-                lines.append(" | ".join(row) if sum(1 for c in row if c) > 1 else next(c for c in row if c))
+        sheets = [(sheet.title, [[_cell_text(cell.value, getattr(cell, "number_format", "")) for cell in row]
+                                 for row in sheet.iter_rows()]) for sheet in book.worksheets]
     finally:
         book.close()
+    return _sheets_text(sheets)
+
+
+def _xls_text(data: bytes, filename: str) -> str:
+    """An Excel 97–2003 workbook, as sites still attach their lists; read as a .xlsx is. A .xls that is
+    really a .xlsx, or a page saved as HTML (as some systems export "Excel"), is read as what it is."""
+    if data.startswith(b"PK\x03\x04"):
+        return _xlsx_text(data, filename)
+    if HTML_START_RE.match(data[:1024].lstrip(b"\xef\xbb\xbf")):
+        return _html_text(data, filename)[0]
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True)
+    except Exception as exc:  # xlrd raises its own and struct errors on damaged files
+        raise _error(filename, f"not a readable Excel 97–2003 file ({exc})") from exc
+    sheets = []
+    for sheet in book.sheets():
+        rows = []
+        for r in range(sheet.nrows):
+            row = []
+            for c in range(sheet.ncols):
+                cell = sheet.cell(r, c)
+                value = cell.value
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    value = None
+                xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+                fmt = book.format_map[xf.format_key].format_str if xf is not None and xf.format_key in book.format_map else ""
+                row.append(_cell_text(value, fmt))
+            rows.append(row)
+        sheets.append((sheet.name, rows))
+    return _sheets_text(sheets)
+
+
+def _sheets_text(sheets: list[tuple[str, list[list[str]]]]) -> str:
+    """Sheets of cell texts → lines: a row of two cells or more as "a | b", a row of one cell (a title
+    merged across) as itself; each sheet under its name when there are several."""
+    lines: list[str] = []
+    for title, rows in sheets:
+        rows = [list(row) for row in rows if any(row)]
+        if len(sheets) > 1 and rows:
+            lines.append(title)
+        for row in rows:
+            while row and not row[-1]:
+                row.pop()
+            lines.append(" | ".join(row) if sum(1 for c in row if c) > 1 else next(c for c in row if c))
     return "\n".join(lines)
 
 
-def _cell_text(cell) -> str:
-    value = getattr(cell, "value", None)
+def _cell_text(value, number_format: str = "") -> str:
     if value is None:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "%" in (getattr(cell, "number_format", "") or ""):
+        if "%" in (number_format or ""):
             value = value * 100
             return f"{value:.10g}%"
         return str(int(value)) if float(value).is_integer() else f"{value:.10g}"  # 2000000, not 2e+06
     if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     return " ".join(str(value).split())
+
+
+# -- RTF ------------------------------------------------------------------------------------------
+
+# Code pages an RTF file declares (\ansicpgN) → codecs; a Chinese office's default is 936 (GBK).
+_RTF_CODE_PAGES = {"936": "gb18030", "54936": "gb18030", "950": "big5", "65001": "utf-8", "1252": "cp1252"}
+
+
+def _rtf_text(data: bytes, filename: str) -> str:
+    """Rich Text, as older office systems export: paragraphs as lines, a table's rows as a Word table's
+    ("1 | 初级工 | 1000"). The numbers Word drew for a list are kept (RTF writes them out)."""
+    from striprtf.striprtf import rtf_to_text
+
+    if not data.lstrip().startswith(b"{\\rtf"):
+        raise _error(filename, "not an RTF file (it does not start with {\\rtf)")
+    raw = data.decode("latin-1")
+    # RTF is 7-bit: Chinese is written as \uN escapes or as bytes of the declared code page (\'b9\'fa).
+    page = re.search(r"\\ansicpg(\d+)", raw[:4096])
+    encoding = _RTF_CODE_PAGES.get(page.group(1) if page else "936", "gb18030")
+    try:
+        text = rtf_to_text(raw, encoding=encoding, errors="replace")
+    except Exception as exc:  # a damaged group structure
+        raise _error(filename, f"not a readable RTF file ({exc})") from exc
+    lines = []
+    for line in text.splitlines():
+        if "|" in line:
+            line = " | ".join(cell.strip() for cell in line.strip().rstrip("|").split("|"))
+        lines.append(" ".join(line.replace("\t", " ").split()))
+    return "\n".join(line for line in lines if line)
 
 
 # -- PDF ------------------------------------------------------------------------------------------
@@ -387,10 +462,30 @@ def _pdf_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
     except Exception as exc:  # pypdf raises many exception types on damaged or hostile files
         raise _error(filename, f"not a readable PDF file ({exc})") from exc
     text = "\n".join(pages)
-    if not text.strip():
-        raise _error(filename, "no extractable text (scanned?)")
+    if len(re.sub(r"\s", "", text)) < SCANNED_CHARS_PER_PAGE * len(pages):
+        # Page images with at most a stray line of text (a scanner's stamp, a page number): a scan.
+        return _ocr_text(data, filename, image=False), ({"file_title": title} if title else {})
     text = without_autospace(layout_text(data, len(re.sub(r"\s", "", text))) or text)
     return text, ({"file_title": title} if title else {})
+
+
+# Fewer characters a page than this, and the PDF is a scan (a page of a document holds hundreds).
+SCANNED_CHARS_PER_PAGE = 20
+
+
+def _ocr_text(data: bytes, filename: str, *, image: bool) -> str:
+    from retrieval.ingest import ocr
+
+    what = "an image" if image else "a scanned PDF (pages without text)"
+    if not ocr.available():
+        raise _error(filename, f"{what}: reading it needs OCR (pip install rapidocr-onnxruntime)")
+    try:
+        text = ocr.image_text(data) if image else ocr.pdf_text(data)
+    except ocr.OcrError as exc:
+        raise _error(filename, str(exc)) from exc
+    if not text.strip():
+        raise _error(filename, f"{what}: no text could be read in it")
+    return text
 
 
 # A title a file's properties give: a word processor's default ("Microsoft Word - 附件1.doc", "无标题")

@@ -53,7 +53,7 @@ MIN_LABEL_ROWS = 3
 
 
 @dataclass
-class _Line:
+class PrintedLine:
     text: str
     x0: float
     x1: float
@@ -98,11 +98,16 @@ def layout_text(data: bytes, plain_chars: int) -> str | None:
         sum(len(re.sub(r"[\s|]", "", "".join(r))) for line in every if line.rows for r in line.rows)
     if read < MIN_COVERAGE * plain_chars:
         return None
-    lines = _without_furniture(pages)
-    return "\n".join(_paragraphs(_merged_tables(lines)))
+    return "\n".join(paragraphs_of(pages))
 
 
-def _page_lines(page, number: int) -> list[_Line]:
+def paragraphs_of(pages: list[list[PrintedLine]]) -> list[str]:
+    """Each page's printed lines, top to bottom → paragraphs and table rows, the page furniture gone.
+    Also how scanned pages are read, from the lines OCR found (``ocr``)."""
+    return _paragraphs(_merged_tables(_without_furniture(pages)))
+
+
+def _page_lines(page, number: int) -> list[PrintedLine]:
     found = page.find_tables()
     tables = [t for t in found if _is_table(t.extract())]
     boxes = [t.bbox for t in tables]
@@ -121,17 +126,17 @@ def _page_lines(page, number: int) -> list[_Line]:
         return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
     text_page = page.filter(outside) if boxes else page
-    placed: list[tuple[float, _Line]] = []
+    placed: list[tuple[float, PrintedLine]] = []
     for line in text_page.extract_text_lines(return_chars=True, strip=True):
         if line["text"].strip():
             size = max(line["bottom"] - line["top"], 1.0)
             frame = frame_of(line)
-            placed.append((line["top"], _Line(line["text"].strip(), line["x0"], line["x1"], size, number,
+            placed.append((line["top"], PrintedLine(line["text"].strip(), line["x0"], line["x1"], size, number,
                                               gapped=_gapped(line["chars"], size),
                                               region=(number, frame) if frame is not None else None)))
     for table in tables:
         rows = [r for r in (_row(cells) for cells in table.extract()) if any(r)]
-        placed.append((table.bbox[1], _Line("", table.bbox[0], table.bbox[2], 0.0, number, rows)))
+        placed.append((table.bbox[1], PrintedLine("", table.bbox[0], table.bbox[2], 0.0, number, rows)))
     return [line for _, line in sorted(placed, key=lambda p: p[0])]
 
 
@@ -185,11 +190,11 @@ def _gapped(chars: list[dict], size: float) -> bool:
 _BROWSER_PRINT_RE = re.compile(r"^\d{4}/\d{1,2}/\d{1,2}\s*\d{1,2}:\d{2}|https?://|\s\d{1,3}/\d{1,3}$")
 
 
-def _without_furniture(pages: list[list[_Line]]) -> list[_Line]:
+def _without_furniture(pages: list[list[PrintedLine]]) -> list[PrintedLine]:
     """Page numbers, and a page's first or last line repeated on three pages or more (a running head:
     the document's title, its 文号), dropped; on the first page such a line is kept (it is the title),
     unless it is what a browser prints around a page (its time, its address)."""
-    def key(line: _Line) -> str:
+    def key(line: PrintedLine) -> str:
         return re.sub(r"\d+", "#", re.sub(r"\s", "", line.text))
 
     edges = Counter(key(line) for page in pages for line in {id(p): p for p in (page[:1] + page[-1:])}.values()
@@ -207,10 +212,10 @@ def _without_furniture(pages: list[list[_Line]]) -> list[_Line]:
     return out
 
 
-def _merged_tables(lines: list[_Line]) -> list[_Line]:
+def _merged_tables(lines: list[PrintedLine]) -> list[PrintedLine]:
     """A table going on over a page break is one table: its repeated header row is dropped, and a row
     the break cut in two (the next page's first row has no 序号) is joined again."""
-    out: list[_Line] = []
+    out: list[PrintedLine] = []
     for line in lines:
         between = 0  # a running head the next page opens with stands between the two parts
         while between < min(len(out), FURNITURE_LINES) and out[-1 - between].rows is None \
@@ -231,7 +236,7 @@ def _merged_tables(lines: list[_Line]) -> list[_Line]:
     return out
 
 
-def _paragraphs(lines: list[_Line]) -> list[str]:
+def _paragraphs(lines: list[PrintedLine]) -> list[str]:
     text = [line for line in lines if line.rows is None and len(line.text) >= 10]
     if not text:
         return [line.text for line in lines if line.rows is None] + \
@@ -247,7 +252,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     indented = sum(1 for line in text if INDENT_MIN * size <= line.x0 - margins[line.area][0] <= INDENT_MAX * size)
     by_indent = indented >= INDENTED_SHARE * len(text)
     out: list[str] = []
-    previous: _Line | None = None
+    previous: PrintedLine | None = None
     for line in lines:
         if line.rows is not None:
             out.extend(_rendered(line.rows))
@@ -261,12 +266,14 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     return out
 
 
-def _goes_on(previous: _Line, line: _Line, margins: dict, size: float, by_indent: bool) -> bool:
+def _goes_on(previous: PrintedLine, line: PrintedLine, margins: dict, size: float, by_indent: bool) -> bool:
     """Whether ``line`` continues the paragraph ``previous`` ended a printed line of."""
     if previous.gapped or line.gapped:
         return False
     if previous.region != line.region:
         return False  # into or out of a box (a page's text goes on over the page break)
+    if previous.text.count("《") > previous.text.count("》") and line.page == previous.page:
+        return True  # a title in 《》 broken over two lines (a large title's line ends short of the margin)
     left, _ = margins[line.area]
     previous_left, previous_right = margins[previous.area]
     if previous.x1 < previous_right - RIGHT_SLACK * size:
