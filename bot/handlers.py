@@ -368,8 +368,12 @@ async def edited_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stickers, photos, voice, …: say what the bot can read."""
-    if addressed_to_bot(update.effective_message, context):
+    """Stickers, photos, voice, …: say what the bot can read. An admin's photo may be a document to add
+    (a notice, a 一图读懂): it is read only from the uncompressed file."""
+    message = update.effective_message
+    if message.photo and message.chat.type == ChatType.PRIVATE and is_admin(update, context):
+        await reply(update, context, render.t("photo_admin", user_lang(update)))
+    elif addressed_to_bot(message, context):
         await reply(update, context, render.t("not_text", user_lang(update)))
 
 

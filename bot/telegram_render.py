@@ -30,10 +30,10 @@ TEXTS: dict[str, tuple[str, str]] = {
              "/section {section} — one measure in full\n/units — responsible units and their number of measures\n"
              "/unit {unit} — the measures of one unit\n/support — what enterprises can get\n"
              "/about — corpus version and documents"),
-    "help_admin": ("\n\n管理员:/reload 重新导入语料,/status 运行状态,/report 问答报告;发送文件(.txt .md .html .docx .doc .pdf .xlsx)添加文件。",
+    "help_admin": ("\n\n管理员:/reload 重新导入语料,/status 运行状态,/report 问答报告;发送文件(.txt .md .html .docx .doc .rtf .pdf .xlsx .xls,扫描件和图片也可)添加文件。",
                    "\n\nAdmins: /reload re-ingests the corpus, /status shows the bot's state, /report the questions "
                    "asked and what went unanswered; send a file "
-                   "(.txt .md .html .docx .doc .pdf .xlsx) to add a document."),
+                   "(.txt .md .html .docx .doc .rtf .pdf .xlsx .xls; scans and images too) to add a document."),
     "ask_usage": ("用法:/ask 问题,例如 /ask {example}", "Usage: /ask question, e.g. /ask {example}"),
     "empty": ("问题是空的,请发送一个问题。", "Your question is empty; please send a question."),
     "too_long": ("问题太长了({n} 字,上限 {limit} 字),请缩短后再问。",
@@ -42,6 +42,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rate_limited": ("您提问太快了,请 {seconds} 秒后再试。",
                      "You are asking faster than I can answer; please try again in {seconds} seconds."),
     "not_text": ("我只能读取文字问题,请用文字发送。", "I can only read text questions; please type your question."),
+    "photo_admin": ("照片经 Telegram 压缩后文字难以识别。要添加这份文件,请以“文件”方式发送原图(📎 → 文件)。",
+                    "Telegram compresses photos until their small print cannot be read. To add this document, send "
+                    "the original image as a file (📎 → File)."),
     "edited": ("我不会重新回答已编辑的消息,请把修改后的问题作为新消息发送。",
                "I do not re-answer edited messages; please send the corrected question as a new message."),
     "unknown_command": ("未知命令 {command}。/help 查看可用命令。", "Unknown command {command}. /help lists the commands."),
