@@ -507,3 +507,26 @@ def test_markdown_bold_heading_names_a_restarted_list():
     page = "# 指南\n\n**一、材料**\n\n身份证。\n\n**二、步骤**\n\n1.登录。\n\n2.填写。\n\n**温馨提示**\n\n1.如实填写。\n\n2.按时办理。\n"
     document = parse_text(load_bytes(page.encode("utf-8"), "guide.md"), "guide")
     assert [m.section for m in document.measures] == ["一", "二1", "二2", "温馨提示1", "温馨提示2"]
+
+
+def test_a_draft_with_tracked_changes_is_read_with_them_accepted():
+    """A 征求意见稿 saved with its revisions: inserted words and a whole inserted article are text, deleted
+    ones (and a deleted article) are not; the numbers Word draws count only what is left."""
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    mark = 'w:author="起草组" w:date="2025-05-01T00:00:00Z"'
+
+    def build(document):
+        first = document.add_paragraph("第一条 本办法适用于")
+        first._p.append(parse_xml(f'<w:ins {w} w:id="1" {mark}><w:r><w:t>本区</w:t></w:r></w:ins>'))
+        first._p.append(parse_xml(f'<w:del {w} w:id="2" {mark}><w:r><w:delText>全市</w:delText></w:r></w:del>'))
+        first._p.append(parse_xml(f'<w:r {w}><w:t>既有住宅加装电梯。</w:t></w:r>'))
+        gone = document.add_paragraph()
+        gone._p.append(parse_xml(f'<w:del {w} w:id="3" {mark}><w:r><w:delText>第二条 园林部门审批绿地占用。</w:delText></w:r></w:del>'))
+        added = document.add_paragraph()
+        added._p.append(parse_xml(f'<w:ins {w} w:id="4" {mark}><w:r><w:t>第二条 每台电梯补助20万元。</w:t></w:r></w:ins>'))
+        return [first, gone, added]
+
+    lines = load_bytes(docx_bytes(build), "draft.docx").splitlines()
+    assert lines == ["第一条 本办法适用于本区既有住宅加装电梯。", "第二条 每台电梯补助20万元。"]

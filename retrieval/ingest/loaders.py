@@ -334,8 +334,27 @@ def _docx_lines(container, numbering):
                     cells.pop()
                 if cells:
                     yield " | ".join(cells)
-        elif block.text.strip():
-            yield numbering.label(block) + block.text
+        elif (text := _paragraph_text(block)).strip():
+            yield numbering.label(block) + text
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TRACKED = {_W + "ins", _W + "moveTo", _W + "moveFrom"}
+
+
+def _paragraph_text(paragraph) -> str:
+    """A paragraph's text with its tracked changes accepted, as a 征求意见稿 is meant to be read: runs
+    inserted (w:ins, w:moveTo) are text, runs deleted (w:del's w:delText, w:moveFrom) are not. python-docx's
+    ``text`` reads only the runs directly in the paragraph, so an insertion was lost."""
+    p = paragraph._p
+    if not any(el.tag in _TRACKED for el in p.iter()):
+        return paragraph.text
+    parts = []
+    for el in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
+        if any(a.tag == _W + "moveFrom" for a in el.iterancestors()):
+            continue
+        parts.append(el.text or "" if el.tag == _W + "t" else "\t" if el.tag == _W + "tab" else "\n")
+    return "".join(parts)
 
 
 # -- Excel ----------------------------------------------------------------------------------------
