@@ -340,6 +340,7 @@ def _docx_lines(container, numbering):
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TRACKED = {_W + "ins", _W + "moveTo", _W + "moveFrom"}
+_RUN_TEXT = {_W + "t": "", _W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n"}  # as python-docx reads them
 
 
 def _paragraph_text(paragraph) -> str:
@@ -350,10 +351,9 @@ def _paragraph_text(paragraph) -> str:
     if not any(el.tag in _TRACKED for el in p.iter()):
         return paragraph.text
     parts = []
-    for el in p.iter(_W + "t", _W + "tab", _W + "br", _W + "cr"):
-        if any(a.tag == _W + "moveFrom" for a in el.iterancestors()):
-            continue
-        parts.append(el.text or "" if el.tag == _W + "t" else "\t" if el.tag == _W + "tab" else "\n")
+    for el in p.iter(*_RUN_TEXT):
+        if not any(a.tag == _W + "moveFrom" for a in el.iterancestors()):
+            parts.append((el.text or "") if el.tag == _W + "t" else _RUN_TEXT[el.tag])
     return "".join(parts)
 
 
@@ -390,24 +390,23 @@ def _xls_text(data: bytes, filename: str) -> str:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except Exception as exc:  # xlrd raises its own and struct errors on damaged files
         raise _error(filename, f"not a readable Excel 97–2003 file ({exc})") from exc
-    sheets = []
-    for sheet in book.sheets():
-        rows = []
-        for r in range(sheet.nrows):
-            row = []
-            for c in range(sheet.ncols):
-                cell = sheet.cell(r, c)
-                value = cell.value
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
-                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-                    value = None
-                xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
-                fmt = book.format_map[xf.format_key].format_str if xf is not None and xf.format_key in book.format_map else ""
-                row.append(_cell_text(value, fmt))
-            rows.append(row)
-        sheets.append((sheet.name, rows))
+    sheets = [(sheet.name, [[_xls_cell(book, sheet.cell(r, c)) for c in range(sheet.ncols)] for r in range(sheet.nrows)])
+              for sheet in book.sheets()]
     return _sheets_text(sheets)
+
+
+def _xls_cell(book, cell) -> str:
+    """A .xls cell as shown: a date as a date, a number in a percentage format as a percentage."""
+    import xlrd
+
+    value = cell.value
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+    elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        value = None
+    xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+    shown = book.format_map.get(xf.format_key) if xf is not None else None
+    return _cell_text(value, shown.format_str if shown is not None else "")
 
 
 def _sheets_text(sheets: list[tuple[str, list[list[str]]]]) -> str:

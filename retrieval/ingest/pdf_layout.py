@@ -132,8 +132,8 @@ def _page_lines(page, number: int) -> list[PrintedLine]:
             size = max(line["bottom"] - line["top"], 1.0)
             frame = frame_of(line)
             placed.append((line["top"], PrintedLine(line["text"].strip(), line["x0"], line["x1"], size, number,
-                                              gapped=_gapped(line["chars"], size),
-                                              region=(number, frame) if frame is not None else None)))
+                                                    gapped=_gapped(line["chars"], size),
+                                                    region=(number, frame) if frame is not None else None)))
     for table in tables:
         rows = [r for r in (_row(cells) for cells in table.extract()) if any(r)]
         placed.append((table.bbox[1], PrintedLine("", table.bbox[0], table.bbox[2], 0.0, number, rows)))
