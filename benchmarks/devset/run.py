@@ -25,7 +25,7 @@ from retrieval.config import load_settings  # noqa: E402
 from retrieval.evaluation import evaluate, failed  # noqa: E402
 
 CORPUS_DEV = ROOT.parent / "shared" / "corpus-dev"
-GROUPS = ("seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "fresh32", "fresh33", "fresh34", "fresh35", "fresh36", "fresh37", "fresh38")
+GROUPS = ("seed", "tuning", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11", "fresh12", "fresh13", "fresh14", "fresh15", "fresh16", "fresh17", "fresh18", "fresh19", "fresh20", "fresh21", "fresh22", "fresh23", "fresh24", "fresh25", "fresh26", "fresh27", "fresh28", "fresh29", "fresh30", "fresh31", "fresh32", "fresh33", "fresh34", "fresh35", "fresh36", "fresh37", "fresh38", "fresh39", "fresh40")
 SEED_CITY = {"大连": "Dalian"}  # only for --rename-seed: the benchmark may know the seed, the product not
 
 
@@ -33,7 +33,7 @@ def corpus_files(rename: str | None) -> dict[str, bytes]:
     files = {p.name: p.read_bytes() for p in (ROOT / "corpus").iterdir() if p.is_file()}
     files |= {p.name: p.read_bytes() for p in CORPUS_DEV.iterdir()
               if p.suffix in (".html", ".md") and p.name != "SOURCES.md"}
-    files |= {p.name: p.read_bytes() for p in (HERE / "docs").iterdir() if p.suffix in (".txt", ".html", ".docx", ".doc", ".xlsx", ".pdf", ".md") and not p.name.startswith("EXPECTED")}
+    files |= {p.name: p.read_bytes() for p in (HERE / "docs").iterdir() if p.suffix in (".txt", ".html", ".docx", ".doc", ".rtf", ".xlsx", ".xls", ".pdf", ".png", ".jpg", ".md") and not p.name.startswith("EXPECTED")}
     if rename:
         for name in list(files):
             if name.startswith(yaml.safe_load((HERE / "split.yaml").read_text())["seed"]):
