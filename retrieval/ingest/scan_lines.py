@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from retrieval.ingest.pdf_layout import PrintedLine
-from retrieval.ingest.scan_marks import Box
+from retrieval.ingest.scan_marks import Box, inside_box
 
 # A gap between two boxes of one line wider than this (in character widths) parts a table's cells;
 # one wider than WORD_GAP parts two names.
@@ -27,8 +27,7 @@ def printed_lines(found: dict, page: int) -> list[PrintedLine]:
     size = _char_width(boxes)
     loose, inside = [], [[] for _ in tables]
     for box in boxes:
-        x, y = (box[1] + box[3]) / 2, (box[2] + box[4]) / 2
-        k = next((k for k, t in enumerate(tables) if t["box"][0] <= x <= t["box"][2] and t["box"][1] <= y <= t["box"][3]), None)
+        k = next((k for k, t in enumerate(tables) if inside_box(box, t["box"])), None)
         (loose if k is None else inside[k]).append(box)
     for k, (table, cells) in enumerate(zip(tables, inside)):
         if not table["rows"]:
