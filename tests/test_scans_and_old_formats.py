@@ -125,3 +125,23 @@ def test_rtf_in_its_code_page_and_under_a_doc_name():
     gbk = b"{\\rtf1\\ansi\\ansicpg936 \\'d6\\'d0\\'ce\\'c4 20\\'cd\\'f2\\'d4\\'aa\\par}"
     assert load_bytes(gbk, "note.rtf") == "中文 20万元"
     assert load_bytes(gbk, "note.doc") == "中文 20万元"
+
+
+@needs_ocr
+def test_a_pdf_with_text_that_ends_in_scanned_pages_reads_them_too(ocr_cache):
+    """A signed page or an annex scanned and appended after the text: the text pages are read from their
+    text, the scanned ones at the end by OCR, in order."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(FIXTURES / "sample-measures.pdf").pages[1])  # the text of 一 and the 专栏
+    for page in PdfReader(SCAN).pages[1:]:  # the table's two pages, scanned
+        writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    lines = load_bytes(buffer.getvalue(), "mixed.pdf").splitlines()
+    assert lines[0] == "一、支持企业发展"
+    assert lines.index("（一）补贴标准见下表。") < lines.index("7 | 示例机具7号 | 幅宽2米及以上 | 1700")
+    assert lines[-1] == "24 | 示例机具24号 | 幅宽2米及以上 | 3400"

@@ -484,7 +484,22 @@ def _pdf_text(data: bytes, filename: str) -> tuple[str, dict[str, str]]:
         # Page images with at most a stray line of text (a scanner's stamp, a page number): a scan.
         return _ocr_text(data, filename, image=False), ({"file_title": title} if title else {})
     text = without_autospace(layout_text(data, len(re.sub(r"\s", "", text))) or text)
-    return text, ({"file_title": title} if title else {})
+    return text + _scanned_tail_text(data, pages, filename), ({"file_title": title} if title else {})
+
+
+def _scanned_tail_text(data: bytes, pages: list[str], filename: str) -> str:
+    """The text of the scanned pages a PDF with text ends with (its signed page, an annex scanned and
+    appended), read by OCR; "" when there are none or OCR is not installed."""
+    from retrieval.ingest import ocr
+
+    tail = ocr.scanned_tail(data, pages, SCANNED_CHARS_PER_PAGE)
+    if not tail or not ocr.available():
+        return ""
+    try:
+        return "\n" + ocr.pdf_text(data, only=tail)
+    except ocr.OcrError as exc:
+        log.warning("%s: its scanned last pages were not read (%s)", filename, exc)
+        return ""
 
 
 # Fewer characters a page than this, and the PDF is a scan (a page of a document holds hundreds).

@@ -196,22 +196,43 @@ def _text(pages: list[dict]) -> str:
     return without_autospace("\n".join(paragraphs_of(lines)))
 
 
-def pdf_text(data: bytes) -> str:
-    """A scanned PDF's text: every page rendered and recognised."""
+def pdf_text(data: bytes, only: list[int] | None = None) -> str:
+    """A scanned PDF's text: every page (or the pages ``only`` numbers) rendered and recognised."""
     import pypdfium2 as pdfium
 
     try:
         document = pdfium.PdfDocument(data)
     except Exception as exc:  # pdfium raises its own error types on damaged files
         raise OcrError(f"not a readable PDF file ({exc})") from exc
-    if len(document) > MAX_PAGES:
-        raise OcrError(f"a scan of {len(document)} pages is more than the {MAX_PAGES} read by OCR")
+    numbers = list(range(len(document))) if only is None else only
+    if len(numbers) > MAX_PAGES:
+        raise OcrError(f"a scan of {len(numbers)} pages is more than the {MAX_PAGES} read by OCR")
 
     def pages():
-        for page in document:
+        for number in numbers:
+            page = document[number]
             yield page.render(scale=_scan_dpi(page) / 72, grayscale=True).to_pil()
 
-    return _text(_cached(data, pages))
+    return _text(_cached(data if only is None else data + repr(only).encode(), pages))
+
+
+def scanned_tail(data: bytes, texts: list[str], min_chars: int) -> list[int]:
+    """The pages at the end of a PDF with text that are images of paper: a signed page, an annex scanned
+    and added after the text (fewer than ``min_chars`` characters of text and an image on the page)."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except Exception:  # the text was read; a tail that cannot be looked at is left as it is
+        return []
+    tail: list[int] = []
+    for number in range(len(texts) - 1, -1, -1):
+        if len(re.sub(r"\s", "", texts[number])) >= min_chars:
+            break
+        if any(True for _ in document[number].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])):
+            tail.insert(0, number)
+    return tail
 
 
 def _scan_dpi(page) -> float:
