@@ -492,8 +492,8 @@ def _scanned_tail_text(data: bytes, pages: list[str], filename: str) -> str:
     appended), read by OCR; "" when there are none or OCR is not installed."""
     from retrieval.ingest import ocr
 
-    tail = ocr.scanned_tail(data, pages, SCANNED_CHARS_PER_PAGE)
-    if not tail or not ocr.available():
+    tail = ocr.scanned_tail(data, pages, SCANNED_CHARS_PER_PAGE) if ocr.available() else []
+    if not tail:
         return ""
     try:
         return "\n" + ocr.pdf_text(data, only=tail)

@@ -170,9 +170,9 @@ def _page_boxes(image) -> dict:
     return {"boxes": boxes + [box for _, box in read_again], "tables": tables}
 
 
-def _cached(data: bytes, pages) -> list[dict]:
-    """Each page's boxes, from the cache when this file was recognised before."""
-    key = hashlib.sha256(data).hexdigest()
+def _cached(data: bytes, pages, part: str = "") -> list[dict]:
+    """Each page's boxes, from the cache when this file (or this ``part`` of it) was recognised before."""
+    key = hashlib.sha256(data).hexdigest() + (hashlib.sha256(part.encode()).hexdigest()[:12] if part else "")
     path = _cache_dir / "ocr" / f"{key}-v{CACHE_VERSION}.json" if _cache_dir is not None else None
     if path is not None and path.is_file():
         try:
@@ -213,7 +213,7 @@ def pdf_text(data: bytes, only: list[int] | None = None) -> str:
             page = document[number]
             yield page.render(scale=_scan_dpi(page) / 72, grayscale=True).to_pil()
 
-    return _text(_cached(data if only is None else data + repr(only).encode(), pages))
+    return _text(_cached(data, pages, "" if only is None else f"pages {only}"))
 
 
 def scanned_tail(data: bytes, texts: list[str], min_chars: int) -> list[int]:
@@ -261,6 +261,7 @@ def image_text(data: bytes) -> str:
         image.load()
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise OcrError(f"not a readable image ({exc})") from exc
+
     def pages():  # a TIFF may hold several pages (a fax, a scanner's multi-page file)
         for frame in range(getattr(image, "n_frames", 1)):
             image.seek(frame)

@@ -95,8 +95,6 @@ def without_doubled_numerals(boxes: list[Box]) -> list[Box]:
     return out
 
 
-
-
 def empty_cells_read(image, tables: list[dict], boxes: list[Box], read: Read, min_score: float) -> list[tuple[tuple, Box]]:
     """Text in the cells the detector found nothing in, or only a mark (a speck read as "，"): a lone
     short figure (a 序号's 7, a 1份) is too small for it, but read from the cell's inked part alone it
