@@ -118,6 +118,32 @@ def test_the_figures_named_are_the_kind_asked_for():
     assert asked_figures(figures_in(fees), "amount") == ["每次200元"]
 
 
+@pytest.mark.parametrize("question, text, figures", [
+    # A count is answered by figures in its measure word, never by a length of time beside it.
+    ("一个家庭最多能承租几套保障房？", "已承租保障房或因违规被取消资格未满5年的，不予受理。", []),
+    ("一个家庭最多能承租几套保障房？", "每户家庭限承租1套，租赁合同期限最长5年。", ["1套"]),
+    ("今年要招募多少个见习岗位？", "见习留用率不低于40%，全年募集见习岗位8000个，见习期最长12个月。", ["8000个"]),
+    ("驿站最多能免费住几天？每年能申请几次？", "免费入住不超过7天，每人每年最多申请2次。", ["不超过7天", "2次"]),
+    ("How many days does the review take?", "区级部门应在15日内完成复核，复核费用200元。", ["15日"]),
+    # Without a measure word a count still leaves out sums and lengths of time.
+    ("计划支持多少家企业？", "支持企业不少于50家，每家最高100万元，实施期3年。", ["50家"]),
+    ("How many firms will be supported?", "支持企业不少于50家，每家最高100万元，实施期3年。", ["50家"]),
+])
+def test_a_count_is_answered_in_the_measure_word_asked(question, text, figures):
+    from retrieval.answer.compose import asked_figures, figures_in
+    from retrieval.search.query import analyse
+
+    info = analyse(question)
+    assert asked_figures(figures_in(text), info.wanted, info.measure_words) == figures
+
+
+def test_english_figures_are_singular_for_one():
+    from retrieval.answer.compose import english_figure
+
+    assert [english_figure(f) for f in ("1天", "1个工作日", "1名", "1周岁", "3个月")] == [
+        "1 day", "1 working day", "1 person", "1 year of age", "3 months"]
+
+
 def test_no_unit_line_only_where_units_are_a_thing(tmp_path):
     from retrieval.answer.compose import NO_UNIT
     from retrieval.service import build_service

@@ -222,3 +222,38 @@ def test_a_duration_is_a_length_of_time_not_a_point_in_it(text, holds):
     from retrieval.text.figures import has_kind
 
     assert has_kind("duration", text) is holds
+
+
+@pytest.mark.parametrize("question", [
+    "Can I apply for the allowance online, or do I have to go in person?",
+    "Is it paid every month, or is it paid once a year?",
+    "能不能在网上申请，还是必须到窗口办理？",
+    "补贴是按月发放还是按季度发放？",
+])
+def test_a_question_offering_two_ways_is_no_yes_no_question(question):
+    # "Yes" or "no" says nothing to "A, or B?": the answer must say which.
+    assert not analyse(question).asks_yesno
+
+
+@pytest.mark.parametrize("question", [
+    "Is the service free or not?", "Can students or retirees apply?", "我退休了还是可以领吗？", "补贴是否可以叠加享受？",
+])
+def test_or_inside_a_yes_no_question_keeps_it_one(question):
+    assert analyse(question).asks_yesno
+
+
+@pytest.mark.parametrize("question, words", [
+    ("一个家庭最多能承租几套保障房？", ("套",)),
+    ("今年要招募多少个见习岗位？", ("个",)),
+    ("受理后几个工作日内办结？", ("个工作日", "工作日")),
+    ("驿站最多能免费住几天？", ("天", "日", "自然日")),
+    ("每人每年最多申请几次？", ("次",)),
+    ("How many working days does the review take?", ("个工作日", "工作日")),
+    ("How many households received the subsidy?", ("户",)),
+    ("How many companies will be selected?", ("家",)),
+    ("How many days can a graduate stay for free?", ("天", "日", "自然日")),
+    ("How many measures does the plan have?", ()),  # counted by no measure word of its own
+    ("补贴标准是多少？", ()),
+])
+def test_the_measure_word_a_figure_is_asked_in(question, words):
+    assert analyse(question).measure_words == words

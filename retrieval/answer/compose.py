@@ -9,7 +9,7 @@ from retrieval.models import Citation, Hit, Measure
 from retrieval.search.documents import short_title
 from retrieval.search.query import QueryInfo
 from retrieval.search.support import FIGURE_RE
-from retrieval.text.figures import has_kind
+from retrieval.text.figures import CN_NUMERAL, has_kind
 from retrieval.text.textnorm import sentences, zh_tokens
 from retrieval.text.sections import in_section
 from retrieval.text.units import display_name
@@ -167,6 +167,8 @@ def english_figure(figure: str) -> str | None:
     if not match:
         return None
     unit = dict(_UNIT_EN)[match.group(2)]
+    if match.group(1) == "1":  # 1天 → 1 day, 1名 → 1 person
+        unit = {"people": "person", "years of age": "year of age"}.get(unit, unit.removesuffix("s"))
     return f"{match.group(1)} {unit}".strip()
 
 
@@ -178,21 +180,48 @@ QUANTITY_RE = re.compile(r"(?:最高|不超过|达到|新增|约)?\d+(?:\.\d+)?\
 _DATE_RE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月")
 
 
+# Counts in the other measure words a question may ask by (几套, 几辆, 几岁); not an ordinal (第3条).
+COUNTED_RE = re.compile(r"(?<![第\d.])\d+\s*(?:套|位|类|种|批|档|倍|张|间|辆|台|座|岁)")
+
+
 def figures_in(text: str) -> list[str]:
     text = _DATE_RE.sub(" ", text)  # dates are no quantities: 2025年 is no "2025 years"
-    found = FIGURE_RE.findall(text) + QUANTITY_RE.findall(text)
+    found = FIGURE_RE.findall(text) + QUANTITY_RE.findall(text) + COUNTED_RE.findall(text)
     figures = list(dict.fromkeys(f.strip() for f in found))
     # Keep the longest form of each figure: "最高2000万元", not also "2000万元".
     return [f for f in figures if not any(f != other and f in other for other in figures)]
 
 
-def asked_figures(figures: list[str], wanted: str | None) -> list[str]:
+_FIGURE_WORD_RE = re.compile(rf"[\d{CN_NUMERAL}]\s*(个工作日|工作日|自然日|个月|个小时|小时|分钟|周岁|岁|万元|亿元|元|[%％]|"
+                             r"[个家项名次期所人条类种批位级套档倍户张间天年月周日])")
+# Lengths of time: no answer to "how many" (几套 is not answered by 5年).
+TIME_WORDS = frozenset({"个工作日", "工作日", "自然日", "个月", "个小时", "小时", "分钟", "年", "月", "天", "日", "周"})
+
+
+def measure_word(figure: str) -> str | None:
+    """What a figure is counted in: 8000个 → 个, 不超过7天 → 天, 最高20万元 → 万元."""
+    match = _FIGURE_WORD_RE.search(figure)
+    return match.group(1) if match else None
+
+
+def asked_figures(figures: list[str], wanted: str | None, words: Sequence[str] = ()) -> list[str]:
     """The figures of the kind the question asks for ("最高多少钱" → the sums, not the rates beside
     them). When none is of that kind, a sum or a rate still says how much support is given (按30%补助),
-    but sums say nothing of "how long" or "how many": none are listed then, and the quote speaks."""
+    but sums say nothing of "how long" or "how many": none are listed then, and the quote speaks.
+
+    ``words``: the measure words the question counts in (几套 → 套). The figures counted in them are
+    the answer when there are any ("多少个岗位": 8000个, not 40% or 12个月 beside it); a count is
+    never answered by a length of time or a sum.
+    """
+    counted = [f for f in figures if measure_word(f) in words] if words else []
+    if counted:
+        return counted
     if wanted not in ("amount", "percentage", "duration", "count"):
         return figures
-    kept = [f for f in figures if has_kind(wanted, f) and (wanted != "count" or not has_kind("amount", f))]
+    if wanted == "count":
+        kept = [f for f in figures if not has_kind("amount", f) and measure_word(f) not in TIME_WORDS]
+    else:
+        kept = [f for f in figures if has_kind(wanted, f)]
     return kept or (figures if wanted in ("amount", "percentage") else [])
 
 
@@ -289,7 +318,8 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
         return (f"{NO_UNIT['zh']}相关规定见{refs}。" if zh else
                 f"{NO_UNIT['en']} The document covers this in measure {refs}.")
     if info.asks_figure:
-        figures = asked_figures(figures_in(first.quote) or figures_in(first.heading_line), info.wanted)
+        figures = asked_figures(figures_in(first.quote) or figures_in(first.heading_line), info.wanted,
+                                info.measure_words)
         if figures:
             if zh:
                 return f"{_ref(first, titles, language)}给出的数字:{'、'.join(figures)}。"

@@ -181,6 +181,7 @@ class QueryInfo:
     years: tuple[str, ...] = ()
     document_fact: str | None = None  # "issuer" | "date" | "number": asked of the document itself
     this_document: bool = False  # the question points at the document (这个通知, "the measures")
+    measure_words: tuple[str, ...] = ()  # what a figure asked for is counted in: 几套 → 套, "how many days" → 天, 日
 
     @property
     def asks_who(self) -> bool:
@@ -232,6 +233,8 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
         kinds |= {kind for kind, zh_re, _ in _KINDS if zh_re.search(question)}
     if (_YESNO_ZH.search(question) and not _REQUEST_ZH.search(question)) if zh else _yesno_en(question):
         kinds.add("yesno")
+    if "yesno" in kinds and (_ALTERNATIVE_ZH if zh else _ALTERNATIVE_EN).search(question):
+        kinds.discard("yesno")  # "Can I apply online, or do I have to go in person?" asks which, not whether
     if "number" in kinds and "count" not in kinds and (_MONEY_ZH if zh else _MONEY_EN).search(question):
         kinds.add("amount")  # "能拿到多少一次性奖励": how much, of money
     if "contact" in kinds and _EMAIL_ASKED.search(question):
@@ -255,6 +258,13 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
 # How much a figure moves: "上浮多少", "提高了多少", "降低几个百分点" are answered by a share or a sum.
 _CHANGE_BY_ZH = re.compile(r"(?:上浮|下浮|上调|下调|提高|降低|增加|减少|增长|下降|浮动|涨|降)了?(?:多少|几)(?![钱元块])")
 _INFERRED_ID_RE = re.compile(r"(?<![\u4e00-\u9fff])([问段])\s*(\d{1,3})(?!\d)|第\s*(?:(\d{1,3})\s*([问段]))")
+
+
+# A question offering two ways asks which one holds: "…, or do I have to go in person?", "线上办理还是
+# 要去现场？". Answering it "yes" or "no" says nothing. ("…还是可以申请吗" is "still", not "or".)
+_ALTERNATIVE_EN = re.compile(r"\bor (?:do|does|did|is|are|can|could|must|should|will|would|has|have|need|may|shall|was|were)"
+                             r" (?:i|we|you|they|he|she|it|there|the|my|our|their)\b", re.I)
+_ALTERNATIVE_ZH = re.compile(r"[，,]\s*还是(?!可以|能|会|要不要|需不需要)|是[^，,。？?]{1,20}还是(?!可以|能|会)")
 
 
 def _yesno_en(question: str) -> bool:
@@ -338,6 +348,41 @@ def _named_sections(question: str) -> list[str]:
     return named
 
 
+# The measure word a question counts in: "几套", "多少个岗位", "几个工作日". Chinese writes it after 几
+# or 多少; the figure that answers says it again (2套, 8000个, 5个工作日).
+_MEASURE_WORD_ZH_RE = re.compile(r"(?:几|多少)\s*(个工作日|工作日|个月|个小时|小时|周岁|岁|[个家项名次期所人条类种批位级套档倍户张间天年月周])")
+# The same asked in English: "how many days", "how many households"; nouns of things counted by 个 or
+# not counted at all ("how many measures") name no measure word.
+_MEASURE_WORD_EN = {
+    "working day": ("工作日",), "day": ("天", "日"), "month": ("个月", "月"), "year": ("年",), "week": ("周",),
+    "hour": ("小时",), "person": ("人", "名"), "people": ("人", "名"), "household": ("户",), "family": ("户",),
+    "families": ("户",), "company": ("家",), "companies": ("家",), "enterprise": ("家",), "firm": ("家",),
+    "business": ("家",), "time": ("次",), "flat": ("套",), "apartment": ("套",), "unit": ("套",), "home": ("套",),
+}
+_MEASURE_WORD_EN_RE = re.compile(r"\bhow many (?:\w+ ){0,2}?(working days?|days?|months?|years?|weeks?|hours?|persons?|people|"
+                                 r"households?|famil(?:y|ies)|compan(?:y|ies)|enterprises?|firms?|businesses|business|"
+                                 r"times|flats?|apartments?|homes?)\b", re.I)
+# Measure words read as one: a figure "15日" answers "几天", "3个月" answers "几个月".
+MEASURE_WORD_KIN = (("天", "日", "自然日"), ("个工作日", "工作日"), ("个月", "月"), ("小时", "个小时"), ("岁", "周岁"), ("人", "名", "位"), ("周", "星期"))
+
+
+def measure_words(question: str, language: str) -> tuple[str, ...]:
+    """The measure words a figure answering the question is counted in (几套 → 套, 几天 → 天 and 日)."""
+    if language == "zh":
+        asked = [m.group(1) for m in _MEASURE_WORD_ZH_RE.finditer(question)]
+    else:
+        asked = []
+        for m in _MEASURE_WORD_EN_RE.finditer(question):
+            word = m.group(1).lower()
+            word = word if word in _MEASURE_WORD_EN else re.sub(r"(?:es|s)$", "", word)
+            asked += _MEASURE_WORD_EN.get(word, _MEASURE_WORD_EN.get(word + "e", ()))
+    words = []
+    for word in asked:
+        kin = next((k for k in MEASURE_WORD_KIN if word in k), (word,))
+        words += [w for w in kin if w not in words]
+    return tuple(words)
+
+
 def analyse(question: str) -> QueryInfo:
     language = detect_language(question)
     named = [f"第{m.group(1)}章第{m.group(2)}节{m.group(3) or ''}" for m in _CHAPTER_SECTION_RE.finditer(question)]
@@ -348,4 +393,5 @@ def analyse(question: str) -> QueryInfo:
         kinds.add("section")
     stems = tuple(en_stem(w) for w in en_words(question)) if language != "zh" else ()
     return QueryInfo(question, language, frozenset(kinds), sections, stems, tuple(YEAR_RE.findall(question)),
-                     *((None, False) if sections else document_fact(question, language)))
+                     *((None, False) if sections else document_fact(question, language)),
+                     measure_words=measure_words(question, language))
