@@ -54,11 +54,15 @@ def load_questions(path: Path) -> list[dict]:
     return rows
 
 
-def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None, on_row=None) -> dict:
+def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None, on_row=None,
+             service_for=None) -> dict:
     """Metrics per language; ``on_miss(row, hits, answer, record)`` for each miss, and
-    ``on_row(dict)`` with the answerability signals of every question (for refitting the model)."""
+    ``on_row(dict)`` with the answerability signals of every question (for refitting the model).
+    ``service_for(row)``, if given, is the service that answers a row (one corpus per document)."""
     tallies = {"all": Tally()}
     for row in rows:
+        if service_for is not None:
+            service = service_for(row)
         lang = row.get("lang", "zh")
         tallies.setdefault(lang, Tally())
         gold = row.get("gold") or []

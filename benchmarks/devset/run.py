@@ -4,6 +4,7 @@
     python benchmarks/devset/run.py --misses tuning     # print the tuning documents' misses
     python benchmarks/devset/run.py --signals out.jsonl # answerability signals per question, for refitting
     python benchmarks/devset/run.py --rename-seed 深圳  # the seed's city renamed in corpus and questions
+    python benchmarks/devset/run.py --alone             # each document in a corpus of its own
 
 All documents sit in one corpus, as an admin would load them; the index is kept under
 .devset/ (ignored by git), so a second run embeds nothing.
@@ -106,6 +107,57 @@ def build(data: Path, rename: str | None):
     return service
 
 
+# Files derived once for the whole corpus that a corpus of one document reads as they are (they do not
+# depend on the corpus: the dictionary, word frequencies, recognised scans).
+SHARED_CACHE = ("ocr", "cedict-", "proper-names-", "zipf-", "jieba-dict-")
+
+
+def build_alone(data: Path, document: str, files: dict[str, bytes]):
+    """A corpus of one document (its file and any sidecar), as an admin who loads only it would have.
+    It reads the vectors the whole corpus's build embedded, so it embeds nothing new."""
+    from retrieval.service import build_service
+
+    wanted = {n: b for n, b in files.items() if n == document or n.startswith(document + ".")}
+    if not wanted:
+        raise SystemExit(f"no corpus file for document {document!r}")
+    folder = data / "alone" / document
+    corpus, own = folder / "corpus", folder / "data"
+    (own / "cache").mkdir(parents=True, exist_ok=True)
+    corpus.mkdir(parents=True, exist_ok=True)
+    for old in corpus.iterdir():
+        if old.name not in wanted:
+            old.unlink()
+    for name, blob in wanted.items():
+        if not (corpus / name).exists() or (corpus / name).read_bytes() != blob:
+            (corpus / name).write_bytes(blob)
+    links = [(own / "embeddings.sqlite", data / "data" / "embeddings.sqlite")]
+    links += [(own / "cache" / p.name, p) for p in (data / "data" / "cache").iterdir() if p.name.startswith(SHARED_CACHE)]
+    for link, target in links:
+        if not link.exists() and target.exists():
+            link.symlink_to(target.resolve())
+    service = build_service(load_settings(corpus_dir=corpus, data_dir=own), llm=None)
+    report = service.reload()
+    for doc in report.documents:
+        if doc.error:
+            print(f"  ! {doc.document}: {doc.error}", file=sys.stderr)
+    return service
+
+
+class OnePerDocument:
+    """The service of the document a question is about, built when first asked for; the last one only
+    is kept (questions come grouped by document)."""
+
+    def __init__(self, data: Path, rename: str | None) -> None:
+        self._data, self._files = data, corpus_files(rename)
+        self._document, self._service = None, None
+
+    def __call__(self, row: dict):
+        if row["doc"] != self._document:
+            self._document, self._service = row["doc"], None
+            self._service = build_alone(self._data, row["doc"], self._files)
+        return self._service
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--misses", choices=GROUPS, action="append", default=[])
@@ -114,16 +166,21 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / ".devset", help="where the corpus copy and index live")
     parser.add_argument("--only", help="only questions whose id starts with this")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--alone", action="store_true",
+                        help="ask each question of a corpus holding only its own document (after a full run)")
     args = parser.parse_args()
     split = yaml.safe_load((HERE / "split.yaml").read_text(encoding="utf-8"))
     data = args.data / (f"renamed-{args.rename_seed}" if args.rename_seed else "plain")
-    service = build(data, args.rename_seed)
+    service = None if args.alone else build(data, args.rename_seed)
+    service_for = OnePerDocument(data, args.rename_seed) if args.alone else None
     rows = load_rows(split, args.rename_seed)
     if args.only:
         rows = [r for r in rows if r["id"].startswith(args.only)]
     results, signal_rows = {}, []
     for group in GROUPS:
         chosen = [r for r in rows if group_of(r, split) == group]
+        if args.alone:
+            chosen.sort(key=lambda r: r["doc"])  # one corpus built per document
         if not chosen:
             continue
 
@@ -133,7 +190,8 @@ def main() -> None:
                 print(f"MISS {row['id']} [{row.get('type')}] {row['q']}\n  gold={row['gold']} {failed(record)} "
                       f"top={top}\n  answer: {answer.text[:160]!r}")
 
-        results[group] = evaluate(service, chosen, on_miss=on_miss, on_row=signal_rows.append if args.signals else None)
+        results[group] = evaluate(service, chosen, on_miss=on_miss, on_row=signal_rows.append if args.signals else None,
+                                  service_for=service_for)
     if args.signals:
         args.signals.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in signal_rows), encoding="utf-8")
     if args.json:

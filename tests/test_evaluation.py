@@ -1,0 +1,34 @@
+"""retrieval.evaluation: the metrics ``policybot eval`` and the development set report."""
+from __future__ import annotations
+
+from retrieval.evaluation import evaluate
+
+
+class Recording:
+    """A service that notes which questions it was asked (and answers them through the real one)."""
+
+    def __init__(self, service) -> None:
+        self.service, self.asked = service, []
+
+    @property
+    def answerer(self):
+        return self.service.answerer
+
+    def search(self, question, k=5):
+        return self.service.search(question, k)
+
+    def ask(self, question, use_llm=False):
+        self.asked.append(question)
+        return self.service.ask(question, use_llm=use_llm)
+
+
+def test_each_question_can_be_asked_of_its_own_documents_corpus(service):
+    # benchmarks/devset/run.py --alone: one corpus per document, each question asked of its own.
+    document = service.measures()[0].document
+    rows = [{"q": "临床医学研究中心由哪个部门负责?", "doc": document, "gold": ["三(四)"]},
+            {"q": "深圳市最低工资标准是多少?", "doc": "another-document", "gold": []}]
+    own, other = Recording(service), Recording(service)
+    result = evaluate(None, rows, service_for=lambda row: own if row["doc"] == document else other)
+    assert own.asked == [rows[0]["q"]] and other.asked == [rows[1]["q"]]
+    assert result["all"]["n"]["hit@1"] == 1 and result["all"]["n"]["abstain_right"] == 1
+    assert result["all"]["hit@1"] == 1.0 and result["all"]["abstain_right"] == 1.0
