@@ -177,3 +177,8 @@ def test_units_of_measures_from_two_documents_are_never_pooled():
     assert second.startswith("《芷汀市行动方案》") and "市发展改革委" in second and "区交通运输局" not in second
     # One document: one line, as before.
     assert "\n" not in who_line(cited[:1], "zh", {}, {})
+    # One document cited in a corpus of several: the line says whose article it is.
+    one = who_line(cited[1:], "zh", {}, {"district": "璟湖区工作要点", "city": "芷汀市行动方案"})
+    assert one == "《芷汀市行动方案》由市发展改革委负责(见二(六)19)。"
+    assert who_line(cited[1:], "en", {}, {"city": "芷汀市行动方案"}).startswith("In 《芷汀市行动方案》: ")
+    assert who_line(cited[1:], "zh", {}, {}) == "由市发展改革委负责(见二(六)19)。"  # the corpus's only document

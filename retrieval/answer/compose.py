@@ -255,10 +255,13 @@ def who_line(cited: Sequence[Citation], language: str, names: Mapping[str, str],
     with_units = [c for c in cited if c.units]
     first = cited[0]
     if not with_units:
-        return f"{first.section}:{NO_UNIT['zh']}" if language == "zh" else f"{first.section}: {NO_UNIT['en']}"
+        where = _ref(first, titles or {}, language)
+        return f"{where}:{NO_UNIT['zh']}" if language == "zh" else f"{where}: {NO_UNIT['en']}"
     documents = list(dict.fromkeys(c.document for c in with_units))
-    if len({c.document for c in cited}) > 1:  # the answer cites several documents: say whose units these are
-        titles = titles or {}
+    titles = titles or {}
+    # Whose units these are, when the answer cites several documents, or the corpus holds several (then
+    # "(见第三十条)" alone leaves the reader to guess which document's 第三十条).
+    if len({c.document for c in cited}) > 1 or titles.get(first.document):
         lines = []
         for document in documents:
             title = titles.get(document) or next(c.title for c in with_units if c.document == document)
