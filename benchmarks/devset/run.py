@@ -153,7 +153,7 @@ class OnePerDocument:
 
     def __call__(self, row: dict):
         if row["doc"] != self._document:
-            self._document, self._service = row["doc"], None
+            self._document, self._service = row["doc"], None  # the last document's index freed first
             self._service = build_alone(self._data, row["doc"], self._files)
         return self._service
 

@@ -356,8 +356,8 @@ _MEASURE_WORD_ZH_RE = re.compile(r"(?:几|多少)\s*(个工作日|工作日|个�
 _MEASURE_WORD_EN = {
     "working day": ("工作日",), "day": ("天", "日"), "month": ("个月", "月"), "year": ("年",), "week": ("周",),
     "hour": ("小时",), "person": ("人", "名"), "people": ("人", "名"), "household": ("户",), "family": ("户",),
-    "families": ("户",), "company": ("家",), "companies": ("家",), "enterprise": ("家",), "firm": ("家",),
-    "business": ("家",), "time": ("次",), "flat": ("套",), "apartment": ("套",), "unit": ("套",), "home": ("套",),
+    "company": ("家",), "enterprise": ("家",), "firm": ("家",), "business": ("家",), "time": ("次",),
+    "flat": ("套",), "apartment": ("套",), "home": ("套",),
 }
 _MEASURE_WORD_EN_RE = re.compile(r"\bhow many (?:\w+ ){0,2}?(working days?|days?|months?|years?|weeks?|hours?|persons?|people|"
                                  r"households?|famil(?:y|ies)|compan(?:y|ies)|enterprises?|firms?|businesses|business|"
@@ -366,16 +366,21 @@ _MEASURE_WORD_EN_RE = re.compile(r"\bhow many (?:\w+ ){0,2}?(working days?|days?
 MEASURE_WORD_KIN = (("天", "日", "自然日"), ("个工作日", "工作日"), ("个月", "月"), ("小时", "个小时"), ("岁", "周岁"), ("人", "名", "位"), ("周", "星期"))
 
 
+def _singular(word: str) -> str:
+    """companies → company, businesses → business, homes → home (as _MEASURE_WORD_EN has them)."""
+    for ending, stem_end in (("ies", "y"), ("es", ""), ("s", "")):
+        if word.endswith(ending) and word[:-len(ending)] + stem_end in _MEASURE_WORD_EN:
+            return word[:-len(ending)] + stem_end
+    return word
+
+
 def measure_words(question: str, language: str) -> tuple[str, ...]:
     """The measure words a figure answering the question is counted in (几套 → 套, 几天 → 天 and 日)."""
     if language == "zh":
         asked = [m.group(1) for m in _MEASURE_WORD_ZH_RE.finditer(question)]
     else:
-        asked = []
-        for m in _MEASURE_WORD_EN_RE.finditer(question):
-            word = m.group(1).lower()
-            word = word if word in _MEASURE_WORD_EN else re.sub(r"(?:es|s)$", "", word)
-            asked += _MEASURE_WORD_EN.get(word, _MEASURE_WORD_EN.get(word + "e", ()))
+        asked = [word for m in _MEASURE_WORD_EN_RE.finditer(question)
+                 for word in _MEASURE_WORD_EN[_singular(m.group(1).lower())]]
     words = []
     for word in asked:
         kin = next((k for k in MEASURE_WORD_KIN if word in k), (word,))
