@@ -145,4 +145,36 @@ def _score(row: dict, gold: list[str], hits, answer) -> dict:
         # Latin letters match in any case: an answer starting "Yes —" holds the fact "yes".
         folded = text.casefold()
         record["facts_present"] = all(any(alt.casefold() in folded for alt in group) for group in row["facts"])
+    said = said_yes_or_no(answer.text)
+    truth = expected_yes_or_no(row.get("facts") or []) if row.get("type", "yesno") in YESNO_TYPES else None
+    if truth is not None and answer.answerable:
+        # "facts present" cannot tell: 不 and 可以 stand in nearly every quote. The answer's own first word does.
+        record["yesno_right"] = said is truth
+        record["yesno_wrong"] = said is (not truth)
     return record
+
+
+YESNO_TYPES = ("yesno", "yes/no")  # question sets' type for yes/no questions (rows without a type: by their facts)
+_YES_MARKS = frozenset({"是", "yes", "可以", "能", "会", "需要", "有"})
+_NO_MARKS = frozenset({"否", "no", "不", "不可以", "不能", "不会", "不需要", "没有", "无需"})
+
+
+def expected_yes_or_no(facts: list[list[str]]) -> bool | None:
+    """True / False when a question's facts hold a yes or a no marker group ([["是","能","yes"]]), else None."""
+    for group in facts:
+        marks = {alt.casefold() for alt in group}
+        if marks & _YES_MARKS and not marks & _NO_MARKS:
+            return True
+        if marks & _NO_MARKS and not marks & _YES_MARKS:
+            return False
+    return None
+
+
+def said_yes_or_no(text: str) -> bool | None:
+    """What an answer says first: "是。…" / "Yes — …" → True, "否。…" / "No — …" → False, else None."""
+    head = text.lstrip()
+    if head.startswith(("是。", "Yes —")):
+        return True
+    if head.startswith(("否。", "No —")):
+        return False
+    return None

@@ -32,3 +32,15 @@ def test_each_question_can_be_asked_of_its_own_documents_corpus(service):
     assert own.asked == [rows[0]["q"]] and other.asked == [rows[1]["q"]]
     assert result["all"]["n"]["hit@1"] == 1 and result["all"]["n"]["abstain_right"] == 1
     assert result["all"]["hit@1"] == 1.0 and result["all"]["abstain_right"] == 1.0
+
+
+def test_a_yes_no_answer_is_scored_by_what_it_says_first():
+    # "facts present" cannot tell a wrong "是": 不 and 可以 stand in nearly every quote.
+    from retrieval.evaluation import expected_yes_or_no, said_yes_or_no
+
+    assert expected_yes_or_no([["是", "能", "可以", "yes"]]) is True
+    assert expected_yes_or_no([["否", "不", "no"], ["无需公示"]]) is False
+    assert expected_yes_or_no([["8万元", "80000"]]) is None
+    assert said_yes_or_no("是。依据《某办法》第五条:") is True
+    assert said_yes_or_no("No — according to measure 第五条 of 《X》:") is False
+    assert said_yes_or_no("文件没有直接回答是或否,相关规定见第五条。") is None

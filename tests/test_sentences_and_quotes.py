@@ -84,3 +84,20 @@ def test_yes_or_no_reads_a_limit_as_a_limit(question, quote, yes):
     from retrieval.answer.yesno import yes_or_no
 
     assert yes_or_no(question, quote) is yes
+
+
+@pytest.mark.parametrize("question, quote, yes", [
+    # The text does not speak of what is asked: no yes or no is read from it.
+    ("生育津贴可以委托他人领取吗？", "申领人领取津贴后，应及时告知用人单位。", None),
+    ("配建的公租房能不能分割抵押？", "公共租赁住房可以集中新建，也可以在商品住宅项目中配建。", None),
+    # A denial is a no whether or not the question's words are all there.
+    ("是否需要本人到场办理？", "全程网上办理，无需本人到现场。", False),
+    ("配建的公租房能不能分割抵押？", "配建的公共租赁住房不得分割登记、分割转让、分割抵押。", False),
+    # A yes needs the clause about what is asked.
+    ("孩子是孤儿，能领护理补贴吗？", "孤儿不享受生活补贴，可享受护理补贴。", True),
+    ("生活补贴和护理补贴能不能同时申请？", "符合条件的残疾人，可同时申请生活补贴和护理补贴。", True),
+])
+def test_yes_or_no_only_from_a_text_that_speaks_of_it(question, quote, yes):
+    from retrieval.answer.yesno import yes_or_no
+
+    assert yes_or_no(question, quote) is yes

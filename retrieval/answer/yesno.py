@@ -14,22 +14,40 @@ from retrieval.text.sections import cn_to_int
 # Negations that deny; "不超过" only limits an amount.
 _STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不计入|不支持|不受理")
 _CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
+# "能不能", "需不需要", "可不可以": a question's A-not-A form asks, it denies nothing (its 不能 is no 不能).
+_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])不\1")
 # Where a Chinese yes/no question's subject ends and what it asks about begins: "孩子是孤儿，能领护理补贴吗" asks
 # about 领护理补贴.
 _ASK_ZH_RE = re.compile(r"(?:是否|能否|可否|能不能|可不可以|可以|能|可|会|要|需要|必须|有没有|是不是|算不算|还)(.+?)(?:吗|呢)?\s*[?？]?\s*$")
 
 
-def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = None) -> bool:
-    """Yes when the quote and the question agree in polarity: "是否需要…?" against "无需…" is a no.
+def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = None) -> bool | None:
+    """No when the text denies what is asked: "是否需要…?" against "无需…", a limit below the number
+    asked about, an age outside the one set. Yes when the clause about what is asked agrees: in "孤儿不享受
+    生活补贴，可享受护理补贴" a question about 护理补贴 is a yes. Only strong negations count: "不超过"
+    limits an amount, it does not deny anything.
 
-    The clause of the quote that is about what the question asks decides: in "孤儿不享受生活补贴，可享受
-    护理补贴" a question about 护理补贴 is a yes. Only strong negations count: "不超过" limits an amount,
-    it does not deny anything.
+    None when the text neither denies it nor grants it in a clause about it ("可以委托他人领取吗?"
+    against a sentence on 领取 alone): a yes read from the absence of a negation was wrong more often
+    than right on documents never tuned on (README, thirteenth session); the quote shows what there is.
     """
-    clause = _asked_clause(question, quote, terms or {}) or quote
+    asked = _asked_clause(question, quote, terms or {})
+    clause = asked or quote
     if _beyond_limit(question, clause) or _age_outside(question, clause):
         return False
-    return bool(_STRONG_NEG_RE.search(question)) == bool(_STRONG_NEG_RE.search(clause))
+    if bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question))) != bool(_STRONG_NEG_RE.search(clause)):
+        return False
+    focus = _focus(question)
+    if len(focus) >= 3:
+        about = _speaks_of(focus, clause)
+    else:  # an English question (or a short focus): the clause its words pick out, or a quote of one clause
+        about = asked is not None or len(_CLAUSE_RE.findall(quote)) == 1
+    return True if about and _GRANTS_RE.search(clause) else None
+
+
+# What a text writes when it grants, allows or requires something (免费乘坐, 可享受, 应当提交): a yes must
+# be written, not inferred from the absence of a 不.
+_GRANTS_RE = re.compile(r"可以|可|能|享受|允许|有权|予以|给予|准予|纳入|属于|适用|免(?:费|收|予|除|交|缴)|应当|必须|须")
 
 
 # "只能登记一个名称" limits to one: "能同时登记两个名称吗?" / "Can a company register two names?" is a no.
@@ -79,14 +97,30 @@ def _age_outside(question: str, clause: str) -> bool:
     return age < limit if kind == "min" else age > limit
 
 
+def _focus(question: str) -> str:
+    """What a Chinese yes/no question asks about: "孩子是孤儿，能领护理补贴吗" → 领护理补贴 ("" if none)."""
+    last = re.split(r"[，,。；;]", question.strip().rstrip("？?"))[-1] or question
+    match = _ASK_ZH_RE.search(last)
+    return match.group(1) if match else ""
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _speaks_of(focus: str, text: str) -> bool:
+    """Whether some clause of the text holds at least half of what the question asks about, by
+    character pairs (本人到场 in 无需本人到现场)."""
+    asked = _bigrams(focus)
+    return any(2 * len(asked & _bigrams(clause)) >= len(asked) for clause in _CLAUSE_RE.findall(text))
+
+
 def _asked_clause(question: str, quote: str, terms: Mapping[str, float]) -> str | None:
     """The clause of ``quote`` most about what the question asks; None when no clause stands out."""
     clauses = [c.strip() for c in _CLAUSE_RE.findall(quote) if c.strip()]
     if len(clauses) < 2:
         return None
-    last = re.split(r"[，,。；;]", question.strip().rstrip("？?"))[-1] or question
-    match = _ASK_ZH_RE.search(last)
-    focus = match.group(1) if match else ""
+    focus = _focus(question)
     if len(focus) >= 2:
         grams = {focus[i:i + 2] for i in range(len(focus) - 1)}
         scores = [sum(1.0 for i in range(len(c) - 1) if c[i:i + 2] in grams) for c in clauses]
