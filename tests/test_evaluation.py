@@ -43,4 +43,4 @@ def test_a_yes_no_answer_is_scored_by_what_it_says_first():
     assert expected_yes_or_no([["8万元", "80000"]]) is None
     assert said_yes_or_no("是。依据《某办法》第五条:") is True
     assert said_yes_or_no("No — according to measure 第五条 of 《X》:") is False
-    assert said_yes_or_no("文件没有直接回答是或否,相关规定见第五条。") is None
+    assert said_yes_or_no("文件没有直接说明这一点,相关规定见第五条。") is None

@@ -311,8 +311,9 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
         yes = yes_or_no(info.text, first.quote, terms)
         if yes is None:
             refs = _refs(cited, titles, language)
-            return (f"文件没有直接回答是或否,相关规定见{refs}。" if zh else
-                    f"The document does not say yes or no to this directly; see measure {refs}.")
+            # Worded without 是/否 or "yes": the line takes no side.
+            return (f"文件没有直接说明这一点,相关规定见{refs}。" if zh else
+                    f"The document does not answer this directly; see measure {refs}.")
         if zh:
             return f"{'是' if yes else '否'}。依据{_ref(first, titles, language)}:"
         return f"{'Yes' if yes else 'No'} — according to measure {_ref(first, titles, language)}:"
