@@ -308,7 +308,8 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
             return f"{unit}负责{total}项措施" + (f",以下列出前{len(cited)}项:" if more else ":")
         return f"{unit} is responsible for {total} measures" + (f"; the first {len(cited)} are:" if more else ":")
     if info.asks_yesno and not info.asks_who:
-        yes = yes_or_no(info.text, first.quote, terms)
+        # A measure's heading often states the policy itself ("(六)对新认定的…给予一次性奖励"): read with the quote.
+        yes = yes_or_no(info.text, f"{first.heading_line}\n{first.quote}", terms)
         if yes is None:
             refs = _refs(cited, titles, language)
             # Worded without 是/否 or "yes": the line takes no side.
