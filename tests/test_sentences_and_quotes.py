@@ -79,14 +79,6 @@ def test_a_short_measure_is_quoted_whole():
     ("我65岁，坐公交免费吗？", "年满65周岁的老年人免费乘坐公共汽车。", True),
     ("My dad is 58. Can he get the elderly allowance?", "60周岁以上老年人可以申请。", False),
     ("My child is 13. Can she ride on the back seat?", "可以搭载一名十二周岁以下的未成年人。", False),
-])
-def test_yes_or_no_reads_a_limit_as_a_limit(question, quote, yes):
-    from retrieval.answer.yesno import yes_or_no
-
-    assert yes_or_no(question, quote) is yes
-
-
-@pytest.mark.parametrize("question, quote, yes", [
     # The text does not speak of what is asked: no yes or no is read from it.
     ("生育津贴可以委托他人领取吗？", "申领人领取津贴后，应及时告知用人单位。", None),
     ("配建的公租房能不能分割抵押？", "公共租赁住房可以集中新建，也可以在商品住宅项目中配建。", None),
@@ -97,7 +89,8 @@ def test_yes_or_no_reads_a_limit_as_a_limit(question, quote, yes):
     ("孩子是孤儿，能领护理补贴吗？", "孤儿不享受生活补贴，可享受护理补贴。", True),
     ("生活补贴和护理补贴能不能同时申请？", "符合条件的残疾人，可同时申请生活补贴和护理补贴。", True),
 ])
-def test_yes_or_no_only_from_a_text_that_speaks_of_it(question, quote, yes):
+def test_yes_or_no_from_the_clause_asked_about(question, quote, yes):
+    """A limit read as a limit, an age against the age set; yes or no only from a text that speaks of it."""
     from retrieval.answer.yesno import yes_or_no
 
     assert yes_or_no(question, quote) is yes
