@@ -92,9 +92,10 @@ def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None, 
 
 
 def failed(record: dict) -> list[str]:
-    """The metrics a question missed (false_abstain is the one where True is bad)."""
+    """The metrics a question missed (false_abstain is the one where True is bad; answered_elsewhere
+    only describes an abstention missed)."""
     return [k for k, v in record.items()
-            if k != "rank" and (v if k == "false_abstain" else not v)]
+            if k not in ("rank", "answered_elsewhere") and (v if k == "false_abstain" else not v)]
 
 
 def _right(document: str, section: str, row: dict, gold: list[str]) -> bool:
@@ -132,6 +133,12 @@ def _score(row: dict, gold: list[str], hits, answer) -> dict:
     if not gold:
         record["abstain_right"] = not answer.answerable
         record["rank"] = None
+        if answer.answerable and answer.citations and row.get("doc"):
+            # Gold [] says the question's own document does not answer; in a corpus of many documents
+            # another one may (another city's rule, named in the answer). Which one the answer came from
+            # tells a false answer of the question's own document from one nobody has judged.
+            first = answer.citations[0].document
+            record["answered_elsewhere"] = row["doc"] not in (first, file_name_of(first))
         return record
     rank = next((i for i, h in enumerate(hits) if _right(h.measure.document, h.measure.section, row, gold)), None)
     record.update({"hit@1": rank == 0, "hit@5": rank is not None, "rank": rank})

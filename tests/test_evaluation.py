@@ -44,3 +44,13 @@ def test_a_yes_no_answer_is_scored_by_what_it_says_first():
     assert said_yes_or_no("是。依据《某办法》第五条:") is True
     assert said_yes_or_no("No — according to measure 第五条 of 《X》:") is False
     assert said_yes_or_no("文件没有直接说明这一点,相关规定见第五条。") is None
+
+
+def test_a_refusal_missed_tells_whether_the_answer_came_from_the_questions_own_document(service):
+    # Gold [] is about the question's own document: an answer from another one may well be right.
+    document = service.measures()[0].document
+    question = "临床医学研究中心由哪个部门负责?"
+    own = evaluate(service, [{"q": question, "doc": document, "gold": []}])["all"]
+    other = evaluate(service, [{"q": question, "doc": "another-city-plan", "gold": []}])["all"]
+    assert own["abstain_right"] == 0.0 and own["answered_elsewhere"] == 0.0
+    assert other["abstain_right"] == 0.0 and other["answered_elsewhere"] == 1.0

@@ -198,7 +198,7 @@ def main() -> None:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return
     metrics = ["hit@1", "hit@5", "first_citation_right", "units_named", "facts_present", "abstain_right",
-               "false_abstain", "yesno_right", "yesno_wrong"]
+               "false_abstain", "answered_elsewhere", "yesno_right", "yesno_wrong"]
     print(f"{'group':8} {'n':>4} " + " ".join(f"{m[:12]:>12}" for m in metrics) + "   hit@1 zh/en")
     for group, res in results.items():
         summary = res["all"]
