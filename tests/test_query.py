@@ -81,6 +81,18 @@ def test_the_one_kind_of_content_an_answer_needs(question, wanted):
     assert analyse(question).wanted == wanted
 
 
+@pytest.mark.parametrize("question, yesno", [
+    ("生育津贴现在发给谁？还发给单位吗？", False),
+    ("Who receives the allowance now? Does the employer still get it?", False),
+    ("见习期限一般多长？最长不能超过多久？", False),
+    ("能申请吗？需要什么材料？", True),
+    ("Is the check-up free? Where do I book it?", True),
+    ("My son is 18. Can he still apply?", True),
+])
+def test_the_first_of_several_questions_decides_whether_yes_or_no_is_asked(question, yesno):
+    assert analyse(question).asks_yesno is yesno
+
+
 @pytest.mark.parametrize("text, holds", [
     ("市、区两级财政按5∶5比例分担", True), ("按1:1的比例配套", True), ("享受半价优惠", True), ("打8.5折", True),
     ("上午9:00开放", False), ("固定资产折旧", False),

@@ -231,7 +231,8 @@ def question_kinds(question: str, language: str) -> frozenset[str]:
     # A question mixing languages ("What is 市科技局 responsible for?") is read by both sides.
     if not zh:
         kinds |= {kind for kind, zh_re, _ in _KINDS if zh_re.search(question)}
-    if (_YESNO_ZH.search(question) and not _REQUEST_ZH.search(question)) if zh else _yesno_en(question):
+    asked = _first_question(question)
+    if (_YESNO_ZH.search(asked) and not _REQUEST_ZH.search(asked)) if zh else _yesno_en(asked):
         kinds.add("yesno")
     if "yesno" in kinds and (_ALTERNATIVE_ZH if zh else _ALTERNATIVE_EN).search(question):
         kinds.discard("yesno")  # "Can I apply online, or do I have to go in person?" asks which, not whether
@@ -265,6 +266,17 @@ _INFERRED_ID_RE = re.compile(r"(?<![\u4e00-\u9fff])([问段])\s*(\d{1,3})(?!\d)|
 _ALTERNATIVE_EN = re.compile(r"\bor (?:do|does|did|is|are|can|could|must|should|will|would|has|have|need|may|shall|was|were)"
                              r" (?:i|we|you|they|he|she|it|there|the|my|our|their)\b", re.I)
 _ALTERNATIVE_ZH = re.compile(r"[，,]\s*还是(?!可以|能|会|要不要|需不需要)|是[^，,。？?]{1,20}还是(?!可以|能|会)")
+
+
+_QUESTION_END_RE = re.compile(r"(?<=[?？])")
+
+
+def _first_question(question: str) -> str:
+    """The first question of several, with what leads up to it: "生育津贴现在发给谁？还发给单位吗？"
+    asks who first, and a bare "yes" or "no" would answer only the afterthought. One question (or a
+    story followed by one, "My son is 18. Can he …?") is kept whole."""
+    parts = [p for p in _QUESTION_END_RE.split(question.strip()) if p.strip()]
+    return parts[0] if len(parts) > 1 and parts[0].rstrip().endswith(("?", "？")) else question
 
 
 def _yesno_en(question: str) -> bool:
