@@ -184,7 +184,8 @@ def _by_document_relevance(named: list[Measure], hits: list[Hit]) -> list[Measur
     if len({m.document for m in named}) < 2 or not hits:
         return named
     prior = {h.measure.document: float(h.signals.get("topic", 0.0)) for h in reversed(hits)}
-    ranked = sorted({m.document for m in named}, key=lambda d: -prior.get(d, 0.0))
+    # In the corpus's order among equals: a set's order changes from one process to the next.
+    ranked = sorted(dict.fromkeys(m.document for m in named), key=lambda d: -prior.get(d, 0.0))
     first, second = prior.get(ranked[0], 0.0), prior.get(ranked[1], 0.0)
     if first > 0 and second < CLEAR_DOCUMENT * first:
         return [m for m in named if m.document == ranked[0]]

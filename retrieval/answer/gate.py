@@ -88,7 +88,7 @@ class Gate:
 
     def __init__(self, known_units: Iterable[str] = (), names: Mapping[str, str] | None = None,
                  prompt_texts: Sequence[str] = (), refusal: str = "") -> None:
-        self._units = sorted(set(known_units), key=len, reverse=True)
+        self._units = sorted(set(known_units), key=lambda u: (-len(u), u))  # ties by name, not by set order
         self._names = names or {}
         self._refusal = refusal
         self._prompt_parts = [p for text in prompt_texts for p in _prompt_fragments(text)

@@ -97,7 +97,7 @@ class UnitMatcher:
     """Finds the units a question names, by official name, short form or English name."""
 
     def __init__(self, units: Iterable[str], overrides: Mapping[str, str] | None = None) -> None:
-        self._units = sorted(set(units), key=len, reverse=True)
+        self._units = sorted(set(units), key=lambda u: (-len(u), u))  # ties by name: a set's order varies by process
         self._short = {u: _short_forms(u) for u in self._units}
         self._english = {}
         for unit in self._units:
