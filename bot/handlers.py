@@ -28,6 +28,7 @@ from retrieval.models import Measure
 from retrieval.text.textnorm import HAN_RE, LATIN_WORD_RE
 from retrieval.text.units import english_name
 
+from . import conversation
 from . import telegram_render as render
 
 log = logging.getLogger(__name__)
@@ -161,8 +162,8 @@ def strip_mention(text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 # -- questions ---------------------------------------------------------------------------------
-def _ask(service, cache: dict, question: str, lang: str):
-    answer = service.ask(question, language=lang)
+def _ask(service, cache: dict, question: str, lang: str, topic: tuple[str, ...] = ()):
+    answer = service.ask(question, language=lang, context=topic)
     return answer, catalogue(service, cache)
 
 
@@ -186,19 +187,21 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     stats["questions"] += 1
     started = time.perf_counter()
     service = service_of(context)
+    topic = conversation.topic(context, user.id, settings_of(context).telegram.follow_up_minutes)
     from . import offline_first  # imports this module's helpers
 
     try:
         if offline_first.asks_model(service):
-            return await offline_first.answer(update, context, service, question, lang, started)
+            return await offline_first.answer(update, context, service, question, lang, started, topic)
         async with typing(context, chat.id):
-            answer, cat = await asyncio.to_thread(_ask, service, context.bot_data, question, lang)
+            answer, cat = await asyncio.to_thread(_ask, service, context.bot_data, question, lang, topic)
     except QuestionError as exc:
         return await reply(update, context, render.t("bad_question", lang, reason=str(exc)))
     except StoreError as exc:
         # The index (e.g. a Chroma server) is down: say so rather than "something went wrong".
         log.warning("index unavailable: %s", exc)
         return await reply(update, context, render.t("index_down", lang))
+    conversation.remember(context, user.id, answer)
     record = await log_and_record(update, context, question, answer, started)
     keyboard = render.answer_keyboard(source_buttons(answer, cat), record, answer.language)
     await reply(update, context, render.answer_html(answer, cat.titles, names_of(context)), keyboard)

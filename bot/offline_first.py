@@ -12,6 +12,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from . import conversation
 from . import telegram_render as render
 from .handlers import catalogue, log_and_record, names_of, reply, settings_of, source_buttons, typing
 
@@ -26,19 +27,19 @@ def asks_model(service) -> bool:
     return bool(getattr(answerer, "llm_name", None))
 
 
-def ask_in_steps(service, cache: dict, question: str, lang: str):
-    offline, finish = service.ask_in_steps(question, language=lang)
+def ask_in_steps(service, cache: dict, question: str, lang: str, topic: tuple[str, ...] = ()):
+    offline, finish = service.ask_in_steps(question, language=lang, context=topic)
     return offline, finish, catalogue(service, cache)
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, service, question: str, lang: str,
-                 started: float) -> None:
+                 started: float, topic: tuple[str, ...] = ()) -> None:
     """"typing…" at once; the model's answer if it comes within ``offline_first_seconds``. Otherwise the
     offline answer is sent, then edited in place to the model's answer if (and only if) that passed the
     grounding gate. The audit log records the answer the user ends up with."""
     chat = update.effective_chat
     async with typing(context, chat.id, delay=0):
-        offline, finish, cat = await asyncio.to_thread(ask_in_steps, service, context.bot_data, question, lang)
+        offline, finish, cat = await asyncio.to_thread(ask_in_steps, service, context.bot_data, question, lang, topic)
         pending = asyncio.create_task(asyncio.to_thread(finish)) if finish is not None else None
         wait = settings_of(context).llm.offline_first_seconds
         if pending is not None:
@@ -48,6 +49,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, service, qu
         else:
             answer = offline
     if pending is None:
+        conversation.remember(context, update.effective_user.id, answer)
         record = await log_and_record(update, context, question, answer, started)
         keyboard = render.answer_keyboard(source_buttons(answer, cat), record, answer.language)
         await reply(update, context, render.answer_html(answer, cat.titles, names_of(context)), keyboard)
@@ -56,6 +58,7 @@ async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, service, qu
     first = render.answer_keyboard(source_buttons(offline, cat), None, offline.language)
     sent = await reply(update, context, render.answer_html(offline, cat.titles, names), first)
     answer = await pending
+    conversation.remember(context, update.effective_user.id, answer)
     record = await log_and_record(update, context, question, answer, started)
     keyboard = render.answer_keyboard(source_buttons(answer, cat), record, answer.language)
     html = render.answer_html(answer, cat.titles, names)

@@ -5,7 +5,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from retrieval.config import Settings
 from retrieval.index.embedders import Embedder, build_embedder
@@ -48,21 +48,25 @@ class PolicyService:
         self._admin_lock = threading.Lock()
 
     # -- questions -----------------------------------------------------------------------------
-    def ask(self, question: str, *, language: str | None = None, use_llm: bool = True) -> Answer:
-        return self.answerer.answer(question, language_hint=language, use_llm=use_llm)
+    def ask(self, question: str, *, language: str | None = None, use_llm: bool = True,
+            context: Sequence[str] = ()) -> Answer:
+        """``context``: the documents a conversation's previous answer came from; a follow-up that names
+        no document prefers them when other documents' measures come close."""
+        return self.answerer.answer(question, language_hint=language, use_llm=use_llm, context=context)
 
-    def ask_in_steps(self, question: str, *, language: str | None = None) -> tuple[Answer, Callable[[], Answer] | None]:
+    def ask_in_steps(self, question: str, *, language: str | None = None,
+                     context: Sequence[str] = ()) -> tuple[Answer, Callable[[], Answer] | None]:
         """The offline answer now and, when the LLM will be asked, a (blocking) call for the final answer.
 
         The final answer is the LLM's if it passes the grounding gate, else this offline answer with a note.
         """
-        pending = self.answerer.prepare(question, language_hint=language)
+        pending = self.answerer.prepare(question, language_hint=language, context=context)
         if not self.answerer.will_ask_llm(pending):
             return pending.offline, None
         return pending.offline, lambda: self.answerer.finish(pending)
 
-    def search(self, query: str, k: int | None = None) -> list[Hit]:
-        return self.searcher.search(query, k or self.settings.retrieval.k)
+    def search(self, query: str, k: int | None = None, *, context: Sequence[str] = ()) -> list[Hit]:
+        return self.searcher.search(query, k or self.settings.retrieval.k, context=context)
 
     # -- browsing ------------------------------------------------------------------------------
     def measures(self, unit: str | None = None, document: str | None = None) -> list[Measure]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Sequence
 
 from retrieval.answer.answerability import Verdict, judge, prefer_figures, topic_words
 from retrieval.answer.document_facts import DOCUMENT_FACTS, asked_document, document_facts_answer
@@ -62,12 +63,14 @@ class Answerer:
     def llm_name(self) -> str | None:
         return self._llm.name if self._llm else None
 
-    def answer(self, question: str, *, language_hint: str | None = None, use_llm: bool = True) -> Answer:
-        pending = self.prepare(question, language_hint=language_hint)
+    def answer(self, question: str, *, language_hint: str | None = None, use_llm: bool = True,
+               context: Sequence[str] = ()) -> Answer:
+        pending = self.prepare(question, language_hint=language_hint, context=context)
         return self.finish(pending) if use_llm else pending.offline
 
-    def prepare(self, question: str, *, language_hint: str | None = None) -> "Pending":
-        """Retrieval, the verdict and the offline answer: everything before the LLM is asked."""
+    def prepare(self, question: str, *, language_hint: str | None = None, context: Sequence[str] = ()) -> "Pending":
+        """Retrieval, the verdict and the offline answer: everything before the LLM is asked.
+        ``context``: the documents the conversation was about (see ``HybridSearcher.prepare``)."""
         question = (question or "").strip()
         limit = self._settings.telegram.max_question_chars
         if not question:
@@ -75,7 +78,7 @@ class Answerer:
         if len(question) > limit:
             raise QuestionError(f"the question is {len(question)} characters long; the limit is {limit}")
         started, arrived = time.perf_counter(), time.monotonic()
-        found = self.retrieve(question)
+        found = self.retrieve(question, context)
         prepared, hits, verdict, support = found.prepared, found.hits, found.verdict, found.support
         info = prepared.info
         language = info.language if _has_words(question) or not language_hint else language_hint
@@ -109,9 +112,9 @@ class Answerer:
         return self._llm.answer(pending.question, pending.language, pending.hits, pending.offline,
                                 verdict=pending.verdict, budget=budget, prepared=pending.prepared)
 
-    def retrieve(self, question: str) -> Retrieved:
+    def retrieve(self, question: str, context: Sequence[str] = ()) -> Retrieved:
         """Search and judge: everything an answer is built from, for one snapshot."""
-        prepared = self._searcher.prepare(question)
+        prepared = self._searcher.prepare(question, context=context)
         info = prepared.info
         k = max(self._settings.retrieval.k, 5)
         hits = self._searcher.rank(prepared, k)

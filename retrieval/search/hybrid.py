@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -150,6 +151,9 @@ class Prepared:
     terms: QueryTerms
     documents: tuple[str, ...] = ()  # documents the question names (by place or title)
     vector: np.ndarray | None = None  # the question's embedding (with its Chinese rendering, if any)
+    # The document the conversation was about (a chat's previous answer), when the question names none:
+    # a follow-up ("那申请条件呢?") rarely names its document again.
+    context: tuple[str, ...] = ()
 
     @property
     def position(self) -> dict[str, int]:
@@ -198,8 +202,10 @@ class HybridSearcher:
         return QueryTerms(info, zh, en, tuple(lex.units.find(info.text)), " ".join([extra_zh, *composed]).strip(),
                           text if text != info.text else "")
 
-    def prepare(self, question: str | QueryInfo, *, extra_zh: str = "", snapshot: Snapshot | None = None) -> Prepared:
-        """Analyse a question once against the serving version (or the one given)."""
+    def prepare(self, question: str | QueryInfo, *, extra_zh: str = "", snapshot: Snapshot | None = None,
+                context: Sequence[str] = ()) -> Prepared:
+        """Analyse a question once against the serving version (or the one given); ``context``: the
+        documents the conversation was about, preferred when the question names none."""
         info = question if isinstance(question, QueryInfo) else analyse(question)
         snapshot = snapshot or self._index.snapshot()
         lex = self.lexical(snapshot)
@@ -212,7 +218,8 @@ class HybridSearcher:
                            _without_quoted_titles(info.text, [infos[d] for d in named if d in infos]))
         # Embedded with the Chinese the question was bridged to: e5 matches Chinese text better so.
         vector = self._index.embed_query(_dense_text(terms, terms.extra_zh)) if snapshot.measures else None
-        return Prepared(info, snapshot, lex, terms, named, vector)
+        follow = () if named or len(infos) < 2 else tuple(d for d in context if d in infos)
+        return Prepared(info, snapshot, lex, terms, named, vector, follow)
 
     def closeness(self, prepared: Prepared, measure: Measure) -> dict[str, float]:
         """How close each sentence of a measure is to the question (cosine), for picking quotes."""
@@ -221,9 +228,10 @@ class HybridSearcher:
             return {}
         return self._index.sentences(prepared.snapshot).closeness(prepared.vector, position)
 
-    def search(self, question: str, k: int | None = None, *, extra_zh: str = "") -> list[Hit]:
+    def search(self, question: str, k: int | None = None, *, extra_zh: str = "",
+               context: Sequence[str] = ()) -> list[Hit]:
         """Top-k measures for a question; ``extra_zh`` is an optional Chinese rendering of it."""
-        return self.rank(self.prepare(question, extra_zh=extra_zh), k)
+        return self.rank(self.prepare(question, extra_zh=extra_zh, context=context), k)
 
     def rank(self, prepared: Prepared, k: int | None = None) -> list[Hit]:
         k = k or self._settings.k
@@ -234,13 +242,15 @@ class HybridSearcher:
             fresh = self._index.snapshot(refresh=True)
             if fresh is prepared.snapshot:
                 raise
-            return self._search(self.prepare(prepared.info, extra_zh=prepared.terms.extra_zh, snapshot=fresh), k)
+            return self._search(self.prepare(prepared.info, extra_zh=prepared.terms.extra_zh, snapshot=fresh,
+                                             context=prepared.context), k)
 
     def prepared_for(self, prepared: Prepared, hits: list[Hit]) -> Prepared:
         """The preparation matching ``hits``: the same one unless a reload made ``rank`` retry."""
         if all(h.measure.id in prepared.snapshot.by_id for h in hits):
             return prepared
-        return self.prepare(prepared.info, extra_zh=prepared.terms.extra_zh, snapshot=self._index.snapshot())
+        return self.prepare(prepared.info, extra_zh=prepared.terms.extra_zh, snapshot=self._index.snapshot(),
+                            context=prepared.context)
 
     def _search(self, prepared: Prepared, k: int) -> list[Hit]:
         snapshot, terms = prepared.snapshot, prepared.terms
@@ -274,6 +284,13 @@ class HybridSearcher:
         topic = weights.get("topic", 0.0)
         if topic > 0 and active > 0:
             fused = fused + topic * active * prior
+        if prepared.context and weights.get("context", 0.0) > 0:
+            # A follow-up breaks near-ties towards the conversation's document: a share of the top score,
+            # so a measure of another document that clearly answers better still leads.
+            owner, rows = snapshot.derived("document_rows", _document_rows)
+            index = {d: i for i, d in enumerate(snapshot.documents)}
+            member = np.isin(owner, [index[d] for d in prepared.context if d in index]).astype(np.float32)
+            fused = fused + weights["context"] * float(fused.max()) * member
         sentence = np.zeros(len(snapshot.measures), dtype=np.float32)
         if weights.get("sentence", 0.0) > 0 and active > 0:
             fused, sentence = self._rerank(snapshot, vector, fused, weights["sentence"])

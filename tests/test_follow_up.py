@@ -1,0 +1,94 @@
+"""A follow-up question in a conversation prefers the document the previous answer came from: two
+cities' rules on one subject, and "申领需要哪些材料？" could be either's."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fake_bot_api import BotDriver, FakeBotAPI
+
+RULES = """{city}高龄津贴发放办法
+{city}民政局
+2025年3月1日
+一、发放对象
+年满80周岁的本市户籍老年人。
+二、发放标准
+80至89周岁每人每月{low}元，90周岁以上每人每月{high}元。
+三、申领材料
+申请人身份证、户口簿和本人银行账户信息。
+四、办理流程
+向户籍所在地社区居委会提出申请，街道办事处审核后按月发放。
+"""
+NURSING = """{city}重度残疾人护理补贴实施细则
+{city}残疾人联合会
+2025年5月1日
+一、补贴对象
+持有第二代残疾人证、残疾等级为一级或二级的本市户籍重度残疾人。
+二、补贴标准
+一级重度残疾人每人每月200元，二级每人每月150元。
+"""
+FOLLOW_UP = "申领需要哪些材料？"
+
+
+@pytest.fixture(scope="module")
+def cities(tmp_path_factory, embedder):
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    tmp = tmp_path_factory.mktemp("follow")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    (corpus / "beishan-elderly-allowance.txt").write_text(RULES.format(city="北山市", low=100, high=300), encoding="utf-8")
+    (corpus / "nanhu-elderly-allowance.txt").write_text(RULES.format(city="南湖市", low=150, high=400), encoding="utf-8")
+    (corpus / "nanhu-disability-nursing.txt").write_text(NURSING.format(city="南湖市"), encoding="utf-8")
+    service = build_service(make_settings(tmp, corpus=corpus), embedder=embedder, llm=None)
+    service.index.snapshot()
+    return service
+
+
+def test_a_follow_up_prefers_the_conversations_document(cities):
+    for document in ("beishan-elderly-allowance", "nanhu-elderly-allowance"):
+        answer = cities.ask(FOLLOW_UP, context=(document,))
+        assert answer.answerable and answer.citations[0].document == document
+        assert answer.citations[0].section == "三"
+
+
+def test_a_question_naming_a_document_overrides_the_conversation(cities):
+    answer = cities.ask("北山市高龄津贴申领要带什么材料？", context=("nanhu-elderly-allowance",))
+    assert answer.citations[0].document == "beishan-elderly-allowance"
+
+
+def test_a_measure_only_another_document_has_still_leads(cities):
+    # The conversation was about Beishan's allowance; nursing subsidies are only Nanhu's.
+    answer = cities.ask("一级重度残疾人护理补贴每月多少钱？", context=("beishan-elderly-allowance",))
+    assert answer.citations[0].document == "nanhu-disability-nursing" and "200元" in answer.text
+
+
+def test_a_document_no_longer_in_the_corpus_is_ignored(cities):
+    answer = cities.ask(FOLLOW_UP, context=("removed-by-a-reload",))
+    assert answer.answerable and answer.citations[0].section == "三"
+
+
+async def test_the_bot_remembers_each_users_document_for_their_follow_ups(cities):
+    with FakeBotAPI() as api:
+        async with BotDriver(api, cities.settings, cities, typing_delay=0) as bot:
+            for user, city in ((5, "北山市"), (6, "南湖市")):
+                await bot.process(api.message(f"{city}高龄津贴每月发多少钱？", user_id=user))
+                api.clear()
+                await bot.process(api.message(FOLLOW_UP, user_id=user))
+                [sent] = api.sent(user)
+                assert f"{city}高龄津贴发放办法" in sent.params["text"] and "户口簿" in sent.params["text"]
+                api.clear()
+
+
+async def test_with_follow_ups_off_every_question_stands_alone(cities):
+    texts = []
+    with FakeBotAPI() as api:
+        async with BotDriver(api, cities.settings, cities, typing_delay=0, telegram={"follow_up_minutes": 0}) as bot:
+            for user, city in ((5, "北山市"), (6, "南湖市")):
+                await bot.process(api.message(f"{city}高龄津贴每月发多少钱？", user_id=user))
+                api.clear()
+                await bot.process(api.message(FOLLOW_UP, user_id=user))
+                [sent] = api.sent(user)
+                texts.append(sent.params["text"])
+                api.clear()
+    assert texts[0] == texts[1]
