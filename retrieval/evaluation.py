@@ -55,10 +55,11 @@ def load_questions(path: Path) -> list[dict]:
 
 
 def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None, on_row=None,
-             service_for=None) -> dict:
+             service_for=None, context_for=None) -> dict:
     """Metrics per language; ``on_miss(row, hits, answer, record)`` for each miss, and
     ``on_row(dict)`` with the answerability signals of every question (for refitting the model).
-    ``service_for(row)``, if given, is the service that answers a row (one corpus per document)."""
+    ``service_for(row)``, if given, is the service that answers a row (one corpus per document);
+    ``context_for(row)`` the documents a conversation was about when the row is asked as a follow-up."""
     tallies = {"all": Tally()}
     for row in rows:
         if service_for is not None:
@@ -67,8 +68,9 @@ def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None, 
         tallies.setdefault(lang, Tally())
         gold = row.get("gold") or []
         started = time.perf_counter()
-        hits = service.search(row["q"], 5) if gold else []
-        answer = service.ask(row["q"], use_llm=use_llm)
+        context = tuple(context_for(row)) if context_for else ()
+        hits = service.search(row["q"], 5, context=context) if gold else []
+        answer = service.ask(row["q"], use_llm=use_llm, context=context)
         elapsed = time.perf_counter() - started
         record = _score(row, gold, hits, answer)
         for key in ("all", lang):
@@ -83,7 +85,7 @@ def evaluate(service, rows: list[dict], *, use_llm: bool = False, on_miss=None, 
         if on_miss and failed(record):
             on_miss(row, hits, answer, record)
         if on_row:
-            verdict = service.answerer.retrieve(row["q"]).verdict
+            verdict = service.answerer.retrieve(row["q"], context).verdict
             on_row({"id": row.get("id"), "doc": row.get("doc"), "lang": lang, "answerable": bool(gold),
                     "top_right": bool(record.get("hit@1")),
                     "predicted": verdict.answerable, "probability": verdict.probability,

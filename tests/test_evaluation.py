@@ -14,12 +14,12 @@ class Recording:
     def answerer(self):
         return self.service.answerer
 
-    def search(self, question, k=5):
-        return self.service.search(question, k)
+    def search(self, question, k=5, context=()):
+        return self.service.search(question, k, context=context)
 
-    def ask(self, question, use_llm=False):
+    def ask(self, question, use_llm=False, context=()):
         self.asked.append(question)
-        return self.service.ask(question, use_llm=use_llm)
+        return self.service.ask(question, use_llm=use_llm, context=context)
 
 
 def test_each_question_can_be_asked_of_its_own_documents_corpus(service):

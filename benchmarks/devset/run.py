@@ -5,6 +5,8 @@
     python benchmarks/devset/run.py --signals out.jsonl # answerability signals per question, for refitting
     python benchmarks/devset/run.py --rename-seed 深圳  # the seed's city renamed in corpus and questions
     python benchmarks/devset/run.py --alone             # each document in a corpus of its own
+    python benchmarks/devset/run.py --context own       # each question a follow-up in a chat about its document
+    python benchmarks/devset/run.py --context other     # … in a chat that was about another document
 
 All documents sit in one corpus, as an admin would load them; the index is kept under
 .devset/ (ignored by git), so a second run embeds nothing.
@@ -158,6 +160,26 @@ class OnePerDocument:
         return self._service
 
 
+class Conversation:
+    """The document a chat was about before a question: its own (a follow-up), or another one a fixed
+    step away in the corpus's order (the user changed the subject)."""
+
+    def __init__(self, service, mode: str) -> None:
+        from retrieval.models import file_name_of
+
+        self._documents = list(service.index.snapshot().documents)
+        self._file_name_of, self._mode = file_name_of, mode
+
+    def __call__(self, row: dict) -> tuple[str, ...]:
+        own = [d for d in self._documents if row.get("doc") in (d, self._file_name_of(d))]
+        if self._mode == "own" or not own:
+            return tuple(own)
+        at = self._documents.index(own[0])
+        step = len(self._documents) // 3
+        return next((self._documents[(at + step + i) % len(self._documents)],) for i in range(len(self._documents))
+                    if self._documents[(at + step + i) % len(self._documents)] not in own)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--misses", choices=GROUPS, action="append", default=[])
@@ -166,6 +188,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / ".devset", help="where the corpus copy and index live")
     parser.add_argument("--only", help="only questions whose id starts with this")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    parser.add_argument("--context", choices=("own", "other"),
+                        help="ask each question as a follow-up in a conversation about its own document, or about "
+                             "another one (the topic switched): what the Telegram bot's follow-ups gain and risk")
     parser.add_argument("--alone", action="store_true",
                         help="ask each question of a corpus holding only its own document (after a full run)")
     args = parser.parse_args()
@@ -173,6 +198,7 @@ def main() -> None:
     data = args.data / (f"renamed-{args.rename_seed}" if args.rename_seed else "plain")
     service = None if args.alone else build(data, args.rename_seed)
     service_for = OnePerDocument(data, args.rename_seed) if args.alone else None
+    context_for = Conversation(service, args.context) if args.context and service else None
     rows = load_rows(split, args.rename_seed)
     if args.only:
         rows = [r for r in rows if r["id"].startswith(args.only)]
@@ -191,7 +217,7 @@ def main() -> None:
                       f"top={top}\n  answer: {answer.text[:160]!r}")
 
         results[group] = evaluate(service, chosen, on_miss=on_miss, on_row=signal_rows.append if args.signals else None,
-                                  service_for=service_for)
+                                  service_for=service_for, context_for=context_for)
     if args.signals:
         args.signals.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in signal_rows), encoding="utf-8")
     if args.json:
