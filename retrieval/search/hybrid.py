@@ -287,9 +287,7 @@ class HybridSearcher:
         if prepared.context and weights.get("context", 0.0) > 0:
             # A follow-up breaks near-ties towards the conversation's document: a share of the top score,
             # so a measure of another document that clearly answers better still leads.
-            owner, rows = snapshot.derived("document_rows", _document_rows)
-            index = {d: i for i, d in enumerate(snapshot.documents)}
-            member = np.isin(owner, [index[d] for d in prepared.context if d in index]).astype(np.float32)
+            member = np.array([m.document in prepared.context for m in snapshot.measures], dtype=np.float32)
             fused = fused + weights["context"] * float(fused.max()) * member
         sentence = np.zeros(len(snapshot.measures), dtype=np.float32)
         if weights.get("sentence", 0.0) > 0 and active > 0:
