@@ -174,10 +174,9 @@ class Conversation:
         own = [d for d in self._documents if row.get("doc") in (d, self._file_name_of(d))]
         if self._mode == "own" or not own:
             return tuple(own)
-        at = self._documents.index(own[0])
-        step = len(self._documents) // 3
-        return next((self._documents[(at + step + i) % len(self._documents)],) for i in range(len(self._documents))
-                    if self._documents[(at + step + i) % len(self._documents)] not in own)
+        n, at = len(self._documents), self._documents.index(own[0])
+        onwards = (self._documents[(at + n // 3 + i) % n] for i in range(n))
+        return (next(d for d in onwards if d not in own),)
 
 
 def main() -> None:
