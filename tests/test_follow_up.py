@@ -92,3 +92,21 @@ async def test_with_follow_ups_off_every_question_stands_alone(cities):
                 texts.append(sent.params["text"])
                 api.clear()
     assert texts[0] == texts[1]
+
+
+def test_the_conversations_document_is_forgotten_after_a_pause(monkeypatch):
+    from types import SimpleNamespace
+
+    from bot import conversation
+    from retrieval.models import Answer, Citation
+
+    clock = [1000.0]
+    monkeypatch.setattr(conversation.time, "monotonic", lambda: clock[0])
+    context = SimpleNamespace(chat_data={})
+    cited = Answer("q", "…", True, "zh", "offline", (Citation("nanhu-elderly-allowance", "三", "", "", ()),))
+    conversation.remember(context, 5, cited)
+    conversation.remember(context, 5, Answer("q", "…", False, "zh", "offline"))  # a refusal keeps it
+    assert conversation.topic(context, 5, minutes=30) == ("nanhu-elderly-allowance",)
+    assert conversation.topic(context, 6, minutes=30) == ()  # another user in the same chat
+    clock[0] += 31 * 60
+    assert conversation.topic(context, 5, minutes=30) == ()
