@@ -122,7 +122,7 @@ def _asked_clause(question: str, quote: str, terms: Mapping[str, float]) -> str 
         return None
     focus = _focus(question)
     if len(focus) >= 2:
-        grams = {focus[i:i + 2] for i in range(len(focus) - 1)}
+        grams = _bigrams(focus)
         scores = [sum(1.0 for i in range(len(c) - 1) if c[i:i + 2] in grams) for c in clauses]
     else:  # an English question: its (bridged) Chinese terms, rarer ones weigh more
         scores = [sum(w for t, w in terms.items() if t in c) for c in clauses]
