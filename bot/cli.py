@@ -11,6 +11,7 @@ import click
 
 from retrieval.config import ConfigError, Settings, load_settings
 
+from .cli_chat import register as register_chat
 from .cli_input import argv_error, question_error, single_or_batch
 from .cli_report import register as register_report
 from .render_text import (answer_json, answer_text, ingest_text, measure_dict, measure_text,
@@ -312,6 +313,7 @@ def evaluate_cmd(obj: Context, file: str, use_llm: bool, misses: bool) -> None:
 
 
 register_report(cli)
+register_chat(cli)
 
 
 @cli.command(short_help="Run the Telegram bot (token from TELEGRAM_BOT_TOKEN).")

@@ -8,8 +8,10 @@ forgotten after ``telegram.follow_up_minutes`` of silence, and a question naming
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
-from telegram.ext import ContextTypes
+if TYPE_CHECKING:  # the command line's `chat` uses kept_documents without importing telegram
+    from telegram.ext import ContextTypes
 
 _KEY = "follow_up"  # chat_data[_KEY][user id] = (documents, monotonic time of the answer)
 
@@ -22,8 +24,17 @@ def topic(context: ContextTypes.DEFAULT_TYPE, user_id: int, minutes: float) -> t
     return documents if time.monotonic() - at <= minutes * 60 else ()
 
 
+def kept_documents(answer) -> tuple[str, ...]:
+    """The documents a conversation goes on about after this answer; () for a refusal, which keeps
+    the earlier ones (the user rephrases)."""
+    if not answer.answerable or not answer.citations:
+        return ()
+    return (answer.citations[0].document,)
+
+
 def remember(context: ContextTypes.DEFAULT_TYPE, user_id: int, answer) -> None:
-    """Keep the document an answer came from; a refusal keeps the earlier one (the user rephrases)."""
-    if context.chat_data is None or not answer.answerable or not answer.citations:
+    """Keep the document an answer came from, with the time, for this user in this chat."""
+    documents = kept_documents(answer)
+    if context.chat_data is None or not documents:
         return
-    context.chat_data.setdefault(_KEY, {})[user_id] = ((answer.citations[0].document,), time.monotonic())
+    context.chat_data.setdefault(_KEY, {})[user_id] = (documents, time.monotonic())

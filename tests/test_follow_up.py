@@ -110,3 +110,42 @@ def test_the_conversations_document_is_forgotten_after_a_pause(monkeypatch):
     assert conversation.topic(context, 6, minutes=30) == ()  # another user in the same chat
     clock[0] += 31 * 60
     assert conversation.topic(context, 5, minutes=30) == ()
+
+
+def _chat(cities, text: bytes) -> list[dict]:
+    """`policybot chat --json` over the cities' corpus and index, questions piped in."""
+    import json
+
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+
+    folders = ["--corpus", str(cities.settings.corpus_dir), "--data", str(cities.settings.data_dir)]
+    result = CliRunner().invoke(cli, [*folders, "chat", "--json"], input=text, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_the_command_line_chat_keeps_the_document_for_follow_ups(cities):
+    for city, document in (("北山市", "beishan-elderly-allowance"), ("南湖市", "nanhu-elderly-allowance")):
+        first, follow_up = _chat(cities, f"{city}高龄津贴每月发多少钱？\n{FOLLOW_UP}\n".encode())
+        assert first["citations"][0]["document"] == document
+        assert follow_up["question"] == FOLLOW_UP
+        assert (follow_up["citations"][0]["document"], follow_up["citations"][0]["section"]) == (document, "三")
+
+
+def test_the_command_line_chat_answers_bad_lines_politely_and_goes_on(cities):
+    lines = _chat(cities, "北山市高龄津贴每月发多少钱？\n\n🙂\n".encode() + "申领\n".encode("gbk")
+                  + f"{FOLLOW_UP}\n/quit\n南湖市高龄津贴每月发多少钱？\n".encode())
+    assert [line.get("error") for line in lines] == [
+        None, "the question has no words in it, only punctuation",
+        "the line is not UTF-8 text (is the terminal set to GBK?)", None]
+    assert lines[3]["citations"][0]["document"] == "beishan-elderly-allowance"  # the bad lines kept it
+
+
+def test_new_in_the_command_line_chat_forgets_the_document(cities):
+    *_, kept = _chat(cities, f"南湖市高龄津贴每月发多少钱？\n{FOLLOW_UP}\n".encode())
+    *_, forgotten = _chat(cities, f"南湖市高龄津贴每月发多少钱？\n/new\n{FOLLOW_UP}\n".encode())
+    alone, = _chat(cities, f"{FOLLOW_UP}\n".encode())
+    assert kept["citations"][0]["document"] == "nanhu-elderly-allowance"
+    assert forgotten["citations"] == alone["citations"]
