@@ -26,7 +26,21 @@ NURSING = """{city}重度残疾人护理补贴实施细则
 二、补贴标准
 一级重度残疾人每人每月200元，二级每人每月150元。
 """
+GUIDE = """东岭市食品经营许可（新办）办事指南
+事项名称 | 食品经营许可（新办）
+办理时限 | 20个工作日
+收费标准 | 不收费
+申请材料
+1.食品经营许可申请书；
+2.营业执照复印件；
+3.法定代表人身份证明。
+办理流程
+1.申请；
+2.审核；
+3.发证。
+"""
 FOLLOW_UP = "申领需要哪些材料？"
+SHORT_FOLLOW_UP = "需要哪些材料？"  # says nothing of its own subject: a guide's 申请材料 or a rule's 申领材料
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +54,7 @@ def cities(tmp_path_factory, embedder):
     (corpus / "beishan-elderly-allowance.txt").write_text(RULES.format(city="北山市", low=100, high=300), encoding="utf-8")
     (corpus / "nanhu-elderly-allowance.txt").write_text(RULES.format(city="南湖市", low=150, high=400), encoding="utf-8")
     (corpus / "nanhu-disability-nursing.txt").write_text(NURSING.format(city="南湖市"), encoding="utf-8")
+    (corpus / "dongling-food-licence-guide.txt").write_text(GUIDE, encoding="utf-8")
     service = build_service(make_settings(tmp, corpus=corpus), embedder=embedder, llm=None)
     service.index.snapshot()
     return service
@@ -50,6 +65,14 @@ def test_a_follow_up_prefers_the_conversations_document(cities):
         answer = cities.ask(FOLLOW_UP, context=(document,))
         assert answer.answerable and answer.citations[0].document == document
         assert answer.citations[0].section == "三"
+
+
+def test_a_short_follow_up_stays_with_the_conversations_document(cities):
+    for document, section, expected in (("dongling-food-licence-guide", "申请材料", "营业执照复印件"),
+                                        ("beishan-elderly-allowance", "三", "户口簿")):
+        answer = cities.ask(SHORT_FOLLOW_UP, context=(document,))
+        assert answer.citations[0].document == document
+        assert answer.citations[0].section.startswith(section) and expected in answer.text
 
 
 def test_a_question_naming_a_document_overrides_the_conversation(cities):

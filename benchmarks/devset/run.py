@@ -7,6 +7,7 @@
     python benchmarks/devset/run.py --alone             # each document in a corpus of its own
     python benchmarks/devset/run.py --context own       # each question a follow-up in a chat about its document
     python benchmarks/devset/run.py --context other     # … in a chat that was about another document
+    python benchmarks/devset/run.py --context own --short  # short follow-ups ("需要哪些材料?") in its place
 
 All documents sit in one corpus, as an admin would load them; the index is kept under
 .devset/ (ignored by git), so a second run embeds nothing.
@@ -160,6 +161,18 @@ class OnePerDocument:
         return self._service
 
 
+def short_follow_ups(rows: list[dict]) -> list[dict]:
+    """The questions that have a short follow-up form, asked in that form: the same gold, units and facts.
+    A helper who never saw the code wrote each as a user would ask it in a chat already about its document."""
+    short = {}
+    for path in sorted((HERE / "follow-ups").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                short[row["of"]] = row["q"]
+    return [dict(r, q=short[r["id"]], full=r["q"]) for r in rows if r["id"] in short]
+
+
 class Conversation:
     """The document a chat was about before a question: its own (a follow-up), or another one a fixed
     step away in the corpus's order (the user changed the subject)."""
@@ -190,6 +203,10 @@ def main() -> None:
     parser.add_argument("--context", choices=("own", "other"),
                         help="ask each question as a follow-up in a conversation about its own document, or about "
                              "another one (the topic switched): what the Telegram bot's follow-ups gain and risk")
+    parser.add_argument("--short", action="store_true",
+                        help="ask, in place of their full questions, the short follow-ups helpers wrote for some of "
+                             "them (follow-ups/: tune.jsonl from the seed and tuning documents, report.jsonl from "
+                             "never-tuned ones); only those questions")
     parser.add_argument("--alone", action="store_true",
                         help="ask each question of a corpus holding only its own document (after a full run)")
     args = parser.parse_args()
@@ -201,6 +218,8 @@ def main() -> None:
     rows = load_rows(split, args.rename_seed)
     if args.only:
         rows = [r for r in rows if r["id"].startswith(args.only)]
+    if args.short:
+        rows = short_follow_ups(rows)
     results, signal_rows = {}, []
     for group in GROUPS:
         chosen = [r for r in rows if group_of(r, split) == group]

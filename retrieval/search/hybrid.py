@@ -285,10 +285,12 @@ class HybridSearcher:
         if topic > 0 and active > 0:
             fused = fused + topic * active * prior
         if prepared.context and weights.get("context", 0.0) > 0:
-            # A follow-up breaks near-ties towards the conversation's document: a share of the top score,
-            # so a measure of another document that clearly answers better still leads.
+            # A follow-up ("需要哪些材料?") counts the conversation's document's measures (1 + context) times:
+            # at 1.0, one that reaches half the best score leads. A follow-up says little of its own, so a
+            # flat share of the top score let another guide's "申请材料" win; a question about something
+            # the conversation's document lacks (a change of subject) still leaves it far behind.
             member = np.array([m.document in prepared.context for m in snapshot.measures], dtype=np.float32)
-            fused = fused + weights["context"] * float(fused.max()) * member
+            fused = fused * (1.0 + weights["context"] * member)
         sentence = np.zeros(len(snapshot.measures), dtype=np.float32)
         if weights.get("sentence", 0.0) > 0 and active > 0:
             fused, sentence = self._rerank(snapshot, vector, fused, weights["sentence"])
