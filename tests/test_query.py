@@ -29,6 +29,12 @@ from retrieval.search.query import analyse
     # who
     ("临床医学研究中心由哪个部门负责?", "who"),
     ("Which bureau handles clinical research centres?", "who"),
+    ("专项审计报告由谁出具？", "who"),  # who issues: a body
+    # payer: who bears a cost, not the body responsible for a measure
+    ("评估费用由谁承担？", "payer"),
+    ("每年的检测维护费谁来出？", "payer"),
+    ("Who pays for the assessment?", "payer"),
+    ("Who will cover the cost of the vaccine?", "payer"),
     # procedure
     ("怎么申请公共租赁住房?", "procedure"),
     ("需要提交哪些材料?", "procedure"),
@@ -48,6 +54,12 @@ from retrieval.search.query import analyse
 ])
 def test_kinds(question, kind):
     assert kind in analyse(question).kinds
+
+
+@pytest.mark.parametrize("question", ["评估费用由谁承担？", "检测维护费谁来出？", "Who pays for the assessment?",
+                                      "Who has to pay for the vaccine?"])
+def test_who_pays_asks_for_no_responsible_unit(question):
+    assert not analyse(question).asks_who and analyse(question).wanted is None
 
 
 @pytest.mark.parametrize("question, wanted", [
@@ -76,6 +88,7 @@ def test_kinds(question, kind):
     ("公租房租金每平方米多少？", "amount"),
     ("重点产业链企业员工的租房补贴能上浮多少？", "number"),  # a share (20%) or a sum
     ("Does a resale flat qualify, and how much of the ownership has to be in my name?", "percentage"),
+    ("How much is the assessment fee, and who pays it?", "amount"),  # who pays, and the sum too
 ])
 def test_the_one_kind_of_content_an_answer_needs(question, wanted):
     assert analyse(question).wanted == wanted

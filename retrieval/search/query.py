@@ -34,18 +34,26 @@ PART_RE = re.compile(r"第\s*([一二三四五六七八九十]+)\s*(?:部分|章
                      r"(?:\s*(?:里|中)?的?\s*第\s*(\d{1,2})\s*(?:条|项|点|小项))?")
 YEAR_RE = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
 
+# Who pays: a cost's bearer (谁承担, 谁来出, "who pays"), not the body responsible for a measure (谁出具/出台 are).
+_PAYS_ZH = r"来?(?:承担|负担|支付|付|缴|交|出(?![具台面]))"
+_PAYS_EN = (r"pays?|bears?|covers?|funds?|foots?|shoulders?|"
+            r"(?:will|would|should|must|has to|have to|is to) (?:pay|bear|cover|fund)")
+
 # (kind, Chinese pattern, English pattern). Order matters only for reading; every match is a kind.
 _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("who",
-     # "发给谁" / "谁可以申请" ask who receives or qualifies, not which body is responsible.
-     re.compile(r"(?<![给予发])谁(?!可以|能|有资格|符合|适用)|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|"
+     # "发给谁" / "谁可以申请" ask who receives or qualifies, "由谁承担/谁来出" who pays: not which body is
+     # responsible (谁出具 / 谁出台 still ask who issues).
+     re.compile(r"(?<![给予发])谁(?!可以|能|有资格|符合|适用|" + _PAYS_ZH + r")|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|"
                 r"什么部门|什么单位|什么机构|哪个机构|哪些机构|责任单位|牵头|主管|负责部门"),
      # "who" asks who only as the clause's question word, not as the relative pronoun of "a person who …".
-     # "Who can apply / who is eligible / who qualifies" asks who qualifies, not which body is responsible.
+     # "Who can apply / who is eligible / who qualifies" asks who qualifies, "who pays" who bears a cost:
+     # not which body is responsible.
      re.compile(r"(?:^|[.?!,;:]\s*|\b(?:and|so|then|but|or)\s+)who(?:s|m)?\b(?!\s+(?:can|may|could|is eligible|are eligible|"
-                r"qualif\w*|is entitled|are entitled|gets?|receives?|is covered|are covered)\b)|\bby whom\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
+                r"qualif\w*|is entitled|are entitled|gets?|receives?|is covered|are covered|" + _PAYS_EN + r")\b)|\bby whom\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
                 r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
                 r"\bresponsible\b|\bin charge\b|(?<!\bto )\b(?:leads?|handles?)\b", re.I)),  # "an agent to handle it": no who
+    ("payer", re.compile(r"谁" + _PAYS_ZH), re.compile(r"\bwho\s+(?:" + _PAYS_EN + r")\b", re.I)),
     ("percentage",
      re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少(?![钱元])|缴费率|几折|打折|折扣"),
      # "what share / the share of the costs" asks for a share; "a bigger share of talent programmes" does not.
@@ -209,9 +217,9 @@ class QueryInfo:
     def wanted(self) -> str | None:
         """The one kind of content the answer must contain, most specific first; None if any text does."""
         # "多少人" counts people even beside a money word ("最多补助多少人"); "几个月" is a duration.
-        # "Which department …" is answered by units, "can I …?" by yes or no: no figure is owed.
-        # ("能领多少吗?", "Can I get it, and how much?" still want the figure.)
-        if self.asks_who or (self.asks_yesno and not _FIGURE_ASKED.search(self.text)):
+        # "Which department …" is answered by units, "can I …?" by yes or no, "who pays the fee" by its
+        # bearer: no figure is owed. ("能领多少吗?", "Can I get it, and how much?" still want the figure.)
+        if self.asks_who or ((self.asks_yesno or "payer" in self.kinds) and not _FIGURE_ASKED.search(self.text)):
             return None
         for kind in ("email", "contact", "percentage", "duration", "count", "amount", "date", "number", "procedure"):
             if kind in self.kinds:
