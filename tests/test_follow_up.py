@@ -73,6 +73,7 @@ def test_a_short_follow_up_stays_with_the_conversations_document(cities):
         answer = cities.ask(SHORT_FOLLOW_UP, context=(document,))
         assert answer.citations[0].document == document
         assert answer.citations[0].section.startswith(section) and expected in answer.text
+        assert {c.document for c in answer.citations} == {document}  # no other guide's 申请材料 beside it
 
 
 def test_a_question_naming_a_document_overrides_the_conversation(cities):

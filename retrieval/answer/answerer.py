@@ -169,6 +169,10 @@ class Answerer:
                 own = [m for m in snapshot.measures if units[0] in m.units]
                 own = sorted(own, key=lambda m: ranked.get(m.id, 0))
                 return own[: settings.list_limit], units[0], len(own)
+        if prepared.context and hits[0].measure.document in prepared.context:
+            # A follow-up answered from the conversation's document stays in it: another document's
+            # measure that merely shares words ("申请材料" of another guide) would change the subject.
+            hits = [h for h in hits if h.measure.document in prepared.context]
         top = hits[0].score
         if support:
             # An enterprise asking what it can get wants the options, not one measure.
