@@ -76,6 +76,16 @@ def test_a_short_follow_up_stays_with_the_conversations_document(cities):
         assert {c.document for c in answer.citations} == {document}  # no other guide's 申请材料 beside it
 
 
+def test_the_boost_to_the_conversations_document_is_no_evidence(cities):
+    # The answerability model judges the share of the score the question alone earns (it was fitted on
+    # such shares; doubled ones turned the seed's answers into refusals when asked as follow-ups).
+    for question in ("90周岁以上每月发多少钱？", FOLLOW_UP):
+        [alone] = cities.search(question, 1)
+        [followed] = cities.search(question, 1, context=(alone.measure.document,))
+        assert followed.measure == alone.measure and followed.score > 1.5 * alone.score
+        assert followed.signals["share"] == pytest.approx(alone.signals["share"], rel=0.05)
+
+
 def test_a_question_naming_a_document_overrides_the_conversation(cities):
     answer = cities.ask("北山市高龄津贴申领要带什么材料？", context=("nanhu-elderly-allowance",))
     assert answer.citations[0].document == "beishan-elderly-allowance"

@@ -371,11 +371,13 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
     cosines = [float(h.signals.get("cosine", 0.0)) for h in hits[:3]]
     # The best measure's sentence closest to the question: a long measure's own vector is an average.
     sentence = float(hits[0].signals.get("sentence", 0.0)) or cosines[0]
-    top, second = hits[0].score, (hits[1].score if len(hits) > 1 else 0.0)
+    # What the question alone earns: a follow-up's boost to its conversation's document is no evidence.
+    evidence = [float(h.signals.get("evidence", h.score)) for h in hits[:2]]
+    top, second = evidence[0], (evidence[1] if len(evidence) > 1 else 0.0)
     other_doc = bool(prepared.documents) and hits[0].measure.document not in prepared.documents
     values = {
         "coverage": cov, "coverage_top1": cov1, "cosine": max(cosines), "sentence": sentence, "share": float(hits[0].signals.get("share", 0.0)),
-        "lead": (top - second) / top if top > 0 else 0.0,
+        "lead": max(top - second, 0.0) / top if top > 0 else 0.0,
         "kind_gap": float(kind_gap is not None), "asks_kind": float(info.wanted is not None),
         "kind_gap_quote": float(quote_gap),
         "place_missing": float(place is not None), "place_missing_best": float(place_best is not None),

@@ -290,7 +290,10 @@ class HybridSearcher:
             # flat share of the top score let another guide's "申请材料" win; a question about something
             # the conversation's document lacks (a change of subject) still leaves it far behind.
             member = np.array([m.document in prepared.context for m in snapshot.measures], dtype=np.float32)
-            fused = fused * (1.0 + weights["context"] * member)
+            boost = 1.0 + weights["context"] * member
+            fused = fused * boost
+        else:
+            boost = np.ones(len(snapshot.measures), dtype=np.float32)
         sentence = np.zeros(len(snapshot.measures), dtype=np.float32)
         if weights.get("sentence", 0.0) > 0 and active > 0:
             fused, sentence = self._rerank(snapshot, vector, fused, weights["sentence"])
@@ -302,10 +305,15 @@ class HybridSearcher:
             fused = fused + float(fused.max()) * named
         order = np.argsort(-fused, kind="stable")[:k]
         # "share": the fused score as a part of the most any measure could get from the active
-        # rankings; unlike the score itself it is comparable across questions.
+        # rankings; unlike the score itself it is comparable across questions. "evidence": the score the
+        # question alone earns. Both leave out a follow-up's boost: the conversation decides which
+        # document comes first, not whether the question is answered (the answerability model never
+        # saw shares above one).
+        evidence = fused / boost
         return [Hit(snapshot.measures[i], float(fused[i]),
                     {name: round(float(scores[i]), 4) for name, scores in rankings.items()}
-                    | {"share": round(float(fused[i]) / active, 4) if active else 0.0})
+                    | {"share": round(float(evidence[i]) / active, 4) if active else 0.0,
+                       "evidence": float(evidence[i])})
                 for i in order]
 
     def _rerank(self, snapshot: Snapshot, vector: np.ndarray, fused: np.ndarray,
