@@ -2,7 +2,7 @@
 
 ``policybot ask`` answers every question on its own. A user working through one document asks
 "那申请条件呢?" after "生育津贴怎么申领?" without naming the document again; here, as in the bot,
-the document the last answer came from is handed to the search and breaks near-ties towards it.
+the document the last answer came from is handed to the search, which counts its measures twice.
 A refusal keeps the earlier document, a question naming another document overrides it, and
 ``/new`` forgets it. Reads a terminal (with a prompt) or a pipe, until end of input or ``/quit``.
 """
@@ -43,7 +43,7 @@ def _lines(prompt: bool):
 @click.pass_obj
 def chat(obj, as_json: bool, offline: bool) -> None:
     """Ask questions one per line, from a terminal or a pipe. Each is a follow-up: when it names no
-    document, the document of the previous answer comes first among near-equal measures.
+    document, the measures of the document the previous answer came from count twice.
     /new forgets the document; /quit (or end of input) ends.
 
     \b

@@ -2,7 +2,7 @@
 
 A follow-up ("那申请条件呢?", "And who pays for the assessment?") rarely names its document again; in
 a corpus of many documents on the same subjects, another city's measure may then come first. The
-document of the previous answer is handed to the search, which breaks near-ties towards it. It is
+document of the previous answer is handed to the search, which counts its measures twice. It is
 forgotten after ``telegram.follow_up_minutes`` of silence, and a question naming a document overrides it.
 """
 from __future__ import annotations
