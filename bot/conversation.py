@@ -38,3 +38,9 @@ def remember(context: ContextTypes.DEFAULT_TYPE, user_id: int, answer) -> None:
     if context.chat_data is None or not documents:
         return
     context.chat_data.setdefault(_KEY, {})[user_id] = (documents, time.monotonic())
+
+
+def forget(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:
+    """/new: this user's next question in this chat follows up nothing."""
+    if context.chat_data is not None:
+        context.chat_data.get(_KEY, {}).pop(user_id, None)

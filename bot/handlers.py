@@ -311,6 +311,12 @@ async def support_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await reply(update, context, render.support_html(items, lang, names_of(context)))
 
 
+async def new_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_user is not None:
+        conversation.forget(context, update.effective_user.id)
+    await reply(update, context, render.t("new", user_lang(update)))
+
+
 async def about_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     about = await asyncio.to_thread(service_of(context).about)
     await reply(update, context, render.about_html(about, user_lang(update)))

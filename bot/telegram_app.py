@@ -108,6 +108,7 @@ def build_application(settings: Settings, service, token: str, *, audit=None,
     app.add_handler(CommandHandler("unit", handlers.unit_command))
     app.add_handler(CommandHandler("support", handlers.support_command))
     app.add_handler(CommandHandler("about", handlers.about_command))
+    app.add_handler(CommandHandler("new", handlers.new_command))
     app.add_handler(CommandHandler("reload", admin.reload_command))
     app.add_handler(CommandHandler("status", admin.status_command))
     app.add_handler(CommandHandler("report", admin.report_command))

@@ -24,12 +24,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     "help": ("直接发送问题,例如:\n{examples}\n\n"
              "命令:\n/ask 问题 — 提问(群组中使用,或在群组中 @我、回复我的消息)\n"
              "/section {section} — 查看某一条措施\n/units — 责任单位及措施数量\n"
-             "/unit {unit} — 某单位负责的措施\n/support — 企业可以获得的支持\n/about — 语料版本和文件",
+             "/unit {unit} — 某单位负责的措施\n/support — 企业可以获得的支持\n/about — 语料版本和文件\n"
+             "/new — 换个话题(追问默认沿用上一次回答的文件)",
              "Just send a question, for example:\n{examples}\n\n"
              "Commands:\n/ask question — ask (in groups; there you can also @mention me or reply to me)\n"
              "/section {section} — one measure in full\n/units — responsible units and their number of measures\n"
              "/unit {unit} — the measures of one unit\n/support — what enterprises can get\n"
-             "/about — corpus version and documents"),
+             "/about — corpus version and documents\n"
+             "/new — change the subject (follow-ups keep the document of the last answer)"),
     "help_admin": ("\n\n管理员:/reload 重新导入语料,/status 运行状态,/report 问答报告;发送文件(.txt .md .html .docx .doc .rtf .pdf .xlsx .xls,扫描件和图片也可)添加文件。",
                    "\n\nAdmins: /reload re-ingests the corpus, /status shows the bot's state, /report the questions "
                    "asked and what went unanswered; send a file "
@@ -48,6 +50,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "edited": ("我不会重新回答已编辑的消息,请把修改后的问题作为新消息发送。",
                "I do not re-answer edited messages; please send the corrected question as a new message."),
     "unknown_command": ("未知命令 {command}。/help 查看可用命令。", "Unknown command {command}. /help lists the commands."),
+    "new": ("好的,下一个问题将在全部文件中查找。", "OK: your next question is looked up in all documents again."),
     "expired": ("此按钮已过期,请重新提问。", "This button has expired; please ask again."),
     "index_down": ("文件索引暂时不可用,请稍后重新发送您的问题。",
                    "The document index is temporarily unavailable. Please send your question again in a minute."),
@@ -108,7 +111,7 @@ COMMANDS = (  # (command, Chinese description, English description) for setMyCom
     ("ask", "提问", "Ask a question"), ("section", "查看某一条措施", "Show a measure by its section id"),
     ("units", "责任单位及措施数量", "Responsible units and their measures"),
     ("unit", "某单位负责的措施", "Measures of one unit"), ("support", "企业可以获得的支持", "What enterprises can get"),
-    ("about", "语料版本和文件", "Corpus version and documents"),
+    ("about", "语料版本和文件", "Corpus version and documents"), ("new", "换个话题", "Change the subject"),
 )
 
 

@@ -114,6 +114,24 @@ async def test_the_bot_remembers_each_users_document_for_their_follow_ups(cities
                 api.clear()
 
 
+async def test_new_makes_the_next_question_stand_alone(cities):
+    with FakeBotAPI() as api:
+        async with BotDriver(api, cities.settings, cities, typing_delay=0) as bot:
+            await bot.process(api.message(FOLLOW_UP, user_id=7))
+            [alone] = api.sent(7)
+            api.clear()
+            for city in ("北山市", "南湖市"):
+                await bot.process(api.message(f"{city}高龄津贴每月发多少钱？", user_id=7))
+            api.clear()
+            await bot.process(api.message("/new", user_id=7))
+            [done] = api.sent(7)
+            assert "all documents" in done.params["text"] or "全部文件" in done.params["text"]
+            api.clear()
+            await bot.process(api.message(FOLLOW_UP, user_id=7))
+            [sent] = api.sent(7)
+            assert sent.params["text"] == alone.params["text"]
+
+
 async def test_with_follow_ups_off_every_question_stands_alone(cities):
     texts = []
     with FakeBotAPI() as api:

@@ -45,7 +45,7 @@ async def test_commands_are_registered_in_chinese_and_english(api, service):
         calls = api.recorded("setMyCommands")
     assert [c.get("language_code") for c in calls] == [None, "zh", "en"]
     names = [[cmd["command"] for cmd in c.params["commands"]] for c in calls]
-    assert names[0] == names[1] == names[2] == ["start", "help", "ask", "section", "units", "unit", "support", "about"]
+    assert names[0] == names[1] == names[2] == ["start", "help", "ask", "section", "units", "unit", "support", "about", "new"]
     zh = {cmd["command"]: cmd["description"] for cmd in calls[1].params["commands"]}
     assert zh["support"] == "企业可以获得的支持"
     assert api.recorded("getMe")
