@@ -376,7 +376,7 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
     top, second = evidence[0], (evidence[1] if len(evidence) > 1 else 0.0)
     other_doc = bool(prepared.documents) and hits[0].measure.document not in prepared.documents
     values = {
-        "coverage": cov, "coverage_top1": cov1, "cosine": max(cosines), "sentence": sentence, "share": float(hits[0].signals.get("share", 0.0)),
+        "coverage": cov, "coverage_top1": cov1, "cosine": max(cosines), "sentence": sentence, "share": _share(prepared, hits),
         "lead": max(top - second, 0.0) / top if top > 0 else 0.0,
         "kind_gap": float(kind_gap is not None), "asks_kind": float(info.wanted is not None),
         "kind_gap_quote": float(quote_gap),
@@ -390,6 +390,19 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
 
 
 NAMED_SECTION_HITS = 3
+# A follow-up answered from its conversation's document is likelier answerable than the same score alone:
+# the user is asking about that document. Its share counts this much of the best share more. Chosen on the
+# tuning documents and the seed asked as follow-ups: false abstains 0.105 -> 0.057 and 0.016 -> 0.005,
+# abstains right 0.75 -> 0.71 and 0.92 -> 0.89; after another document's answer 0.108 -> 0.091 false
+# abstains, 0.55 -> 0.53 abstains right.
+FOLLOW_UP_SHARE = 0.3
+
+
+def _share(prepared: Prepared, hits: list[Hit]) -> float:
+    share = float(hits[0].signals.get("share", 0.0))
+    if prepared.context and hits[0].measure.document in prepared.context:
+        share += FOLLOW_UP_SHARE * max(float(h.signals.get("share", 0.0)) for h in hits)
+    return share
 
 
 def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
