@@ -307,8 +307,8 @@ class HybridSearcher:
         # "share": the fused score as a part of the most any measure could get from the active
         # rankings; unlike the score itself it is comparable across questions. "evidence": the score the
         # question alone earns. Both leave out a follow-up's boost: the conversation decides which
-        # document comes first, not whether the question is answered (the answerability model never
-        # saw shares above one).
+        # document comes first; whether the question is answered is judged on what the answerability
+        # model was fitted on (doubled shares read far out of its range).
         evidence = fused / boost
         return [Hit(snapshot.measures[i], float(fused[i]),
                     {name: round(float(scores[i]), 4) for name, scores in rankings.items()}
