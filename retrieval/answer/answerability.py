@@ -377,7 +377,7 @@ def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tu
     other_doc = bool(prepared.documents) and hits[0].measure.document not in prepared.documents
     values = {
         "coverage": cov, "coverage_top1": cov1, "cosine": max(cosines), "sentence": sentence, "share": _share(prepared, hits),
-        "lead": max(top - second, 0.0) / top if top > 0 else 0.0,
+        "lead": (top - second) / top if top > 0 else 0.0,  # below 0 when prefer_figures moved a hit up
         "kind_gap": float(kind_gap is not None), "asks_kind": float(info.wanted is not None),
         "kind_gap_quote": float(quote_gap),
         "place_missing": float(place is not None), "place_missing_best": float(place_best is not None),
