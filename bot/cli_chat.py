@@ -3,7 +3,8 @@
 ``policybot ask`` answers every question on its own. A user working through one document asks
 "那申请条件呢?" after "生育津贴怎么申领?" without naming the document again; here, as in the bot,
 the document the last answer came from is handed to the search, which counts its measures twice.
-A refusal keeps the earlier document, a question naming another document overrides it, and
+A question with no words of its own ("由哪个部门负责?") asks about the measure the last answer cited
+first. A refusal keeps the earlier document, a question naming another document overrides it, and
 ``/new`` forgets it. Reads a terminal (with a prompt) or a pipe, until end of input or ``/quit``.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 import click
 
 from .cli_input import decode, question_error
-from .conversation import kept_documents
+from .conversation import kept_documents, kept_measures
 from .render_text import answer_json, answer_text
 
 _QUIT = {"/quit", "/exit", "quit", "exit"}
@@ -58,6 +59,7 @@ def chat(obj, as_json: bool, offline: bool) -> None:
     if interactive:
         click.echo("Ask a question (/new forgets the document, /quit ends).", err=True)
     topic: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
     for line in _lines(interactive):
         if line is None:
             _problem("the line is not UTF-8 text (is the terminal set to GBK?)", as_json)
@@ -67,7 +69,7 @@ def chat(obj, as_json: bool, offline: bool) -> None:
         if line.lower() in _QUIT:
             return
         if line.lower() in _NEW:
-            topic = ()
+            topic, after = (), ()
             if interactive:
                 click.echo("(the conversation starts again)", err=True)
             continue
@@ -76,14 +78,15 @@ def chat(obj, as_json: bool, offline: bool) -> None:
             problem = question_error(line)
             if problem:
                 raise QuestionError(problem)
-            answer = service.ask(line, use_llm=not offline, context=topic)
+            answer = service.ask(line, use_llm=not offline, context=topic, after=after)
         except QuestionError as exc:
             _problem(str(exc), as_json, line)
             continue
         click.echo(json.dumps(answer_json(answer), ensure_ascii=False) if as_json
                    else answer_text(answer) + "\n")
         obj.record(line, answer, started)
-        topic = kept_documents(answer) or topic
+        if kept_documents(answer):  # a refusal keeps the earlier document and measure
+            topic, after = kept_documents(answer), kept_measures(answer)
 
 
 def _problem(message: str, as_json: bool, question: str | None = None) -> None:

@@ -49,18 +49,19 @@ class PolicyService:
 
     # -- questions -----------------------------------------------------------------------------
     def ask(self, question: str, *, language: str | None = None, use_llm: bool = True,
-            context: Sequence[str] = ()) -> Answer:
+            context: Sequence[str] = (), after: Sequence[str] = ()) -> Answer:
         """``context``: the documents a conversation's previous answer came from; a follow-up that names
-        no document prefers them when other documents' measures come close."""
-        return self.answerer.answer(question, language_hint=language, use_llm=use_llm, context=context)
+        no document prefers them. ``after``: the ids of the measures that answer cited first; a follow-up
+        with no words of its own ("由哪个部门负责?") asks about them."""
+        return self.answerer.answer(question, language_hint=language, use_llm=use_llm, context=context, after=after)
 
-    def ask_in_steps(self, question: str, *, language: str | None = None,
-                     context: Sequence[str] = ()) -> tuple[Answer, Callable[[], Answer] | None]:
+    def ask_in_steps(self, question: str, *, language: str | None = None, context: Sequence[str] = (),
+                     after: Sequence[str] = ()) -> tuple[Answer, Callable[[], Answer] | None]:
         """The offline answer now and, when the LLM will be asked, a (blocking) call for the final answer.
 
         The final answer is the LLM's if it passes the grounding gate, else this offline answer with a note.
         """
-        pending = self.answerer.prepare(question, language_hint=language, context=context)
+        pending = self.answerer.prepare(question, language_hint=language, context=context, after=after)
         if not self.answerer.will_ask_llm(pending):
             return pending.offline, None
         return pending.offline, lambda: self.answerer.finish(pending)

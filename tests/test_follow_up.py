@@ -86,6 +86,16 @@ def test_the_boost_to_the_conversations_document_is_no_evidence(cities):
         assert followed.signals["share"] == pytest.approx(alone.signals["share"], rel=0.05)
 
 
+@pytest.mark.parametrize("question, expected", [("多少钱？", "300元"), ("How much?", "300"),
+                                                ("由哪个部门负责？", "北山市"), ("Who is responsible?", "北山市")])
+def test_a_follow_up_with_no_words_of_its_own_asks_about_the_last_measure(cities, question, expected):
+    last = ("beishan-elderly-allowance:二",)  # the last answer cited 二、发放标准 of Beishan's allowance
+    alone = cities.ask(question)
+    answer = cities.ask(question, context=("beishan-elderly-allowance",), after=last)
+    assert not alone.answerable  # nothing to search for on its own
+    assert answer.answerable and [c.id for c in answer.citations] == list(last) and expected in answer.text
+
+
 def test_a_question_naming_a_document_overrides_the_conversation(cities):
     answer = cities.ask("北山市高龄津贴申领要带什么材料？", context=("nanhu-elderly-allowance",))
     assert answer.citations[0].document == "beishan-elderly-allowance"
@@ -112,6 +122,16 @@ async def test_the_bot_remembers_each_users_document_for_their_follow_ups(cities
                 [sent] = api.sent(user)
                 assert f"{city}高龄津贴发放办法" in sent.params["text"] and "户口簿" in sent.params["text"]
                 api.clear()
+
+
+async def test_the_bot_answers_a_bare_follow_up_about_the_last_measure(cities):
+    with FakeBotAPI() as api:
+        async with BotDriver(api, cities.settings, cities, typing_delay=0) as bot:
+            await bot.process(api.message("南湖市高龄津贴发放标准是多少？", user_id=8))
+            api.clear()
+            await bot.process(api.message("多少钱？", user_id=8))
+            [sent] = api.sent(8)
+            assert "南湖市高龄津贴发放办法" in sent.params["text"] and "400元" in sent.params["text"]
 
 
 async def test_new_makes_the_next_question_stand_alone(cities):
@@ -159,6 +179,7 @@ def test_the_conversations_document_is_forgotten_after_a_pause(monkeypatch):
     conversation.remember(context, 5, cited)
     conversation.remember(context, 5, Answer("q", "…", False, "zh", "offline"))  # a refusal keeps it
     assert conversation.topic(context, 5, minutes=30) == ("nanhu-elderly-allowance",)
+    assert conversation.cited(context, 5, minutes=30) == ("nanhu-elderly-allowance:三",)
     assert conversation.topic(context, 6, minutes=30) == ()  # another user in the same chat
     clock[0] += 31 * 60
     assert conversation.topic(context, 5, minutes=30) == ()
@@ -184,6 +205,13 @@ def test_the_command_line_chat_keeps_the_document_for_follow_ups(cities):
         assert first["citations"][0]["document"] == document
         assert follow_up["question"] == FOLLOW_UP
         assert (follow_up["citations"][0]["document"], follow_up["citations"][0]["section"]) == (document, "三")
+
+
+def test_the_command_line_chat_answers_a_bare_follow_up_about_the_last_measure(cities):
+    first, bare = _chat(cities, "南湖市高龄津贴发放标准是多少？\n多少钱？\n".encode())
+    assert (first["citations"][0]["document"], first["citations"][0]["section"]) == ("nanhu-elderly-allowance", "二")
+    assert [(c["document"], c["section"]) for c in bare["citations"]] == [("nanhu-elderly-allowance", "二")]
+    assert "400元" in bare["answer"]
 
 
 def test_the_command_line_chat_answers_bad_lines_politely_and_goes_on(cities):

@@ -268,7 +268,7 @@ class LongAnswerService:
         self.real = real
         self.settings = real.settings
 
-    def ask(self, question, language=None, use_llm=True, context=()):
+    def ask(self, question, language=None, use_llm=True, context=(), after=()):
         real = self.real.ask(question, language=language)
         body = "".join(f"第{i}句:临床医学研究中心由市科技局负责。" for i in range(250))
         return replace(real, text=(body + real.text)[:5000])
@@ -289,7 +289,7 @@ async def test_5000_character_answer_is_split_below_4096(api, service):
 
 
 class BrokenService(LongAnswerService):
-    def ask(self, question, language=None, use_llm=True, context=()):
+    def ask(self, question, language=None, use_llm=True, context=(), after=()):
         raise RuntimeError("the index exploded")
 
 
@@ -332,7 +332,7 @@ class SlowService(LongAnswerService):
         super().__init__(real)
         self.release = threading.Event()
 
-    def ask(self, question, language=None, use_llm=True, context=()):
+    def ask(self, question, language=None, use_llm=True, context=(), after=()):
         if "slow" in question:
             assert self.release.wait(20)
         return self.real.ask(question, language=language)

@@ -64,13 +64,14 @@ class Answerer:
         return self._llm.name if self._llm else None
 
     def answer(self, question: str, *, language_hint: str | None = None, use_llm: bool = True,
-               context: Sequence[str] = ()) -> Answer:
-        pending = self.prepare(question, language_hint=language_hint, context=context)
+               context: Sequence[str] = (), after: Sequence[str] = ()) -> Answer:
+        pending = self.prepare(question, language_hint=language_hint, context=context, after=after)
         return self.finish(pending) if use_llm else pending.offline
 
-    def prepare(self, question: str, *, language_hint: str | None = None, context: Sequence[str] = ()) -> "Pending":
+    def prepare(self, question: str, *, language_hint: str | None = None, context: Sequence[str] = (),
+                after: Sequence[str] = ()) -> "Pending":
         """Retrieval, the verdict and the offline answer: everything before the LLM is asked.
-        ``context``: the documents the conversation was about (see ``HybridSearcher.prepare``)."""
+        ``context`` and ``after``: the conversation's documents and last measures (``HybridSearcher.prepare``)."""
         question = (question or "").strip()
         limit = self._settings.telegram.max_question_chars
         if not question:
@@ -78,7 +79,7 @@ class Answerer:
         if len(question) > limit:
             raise QuestionError(f"the question is {len(question)} characters long; the limit is {limit}")
         started, arrived = time.perf_counter(), time.monotonic()
-        found = self.retrieve(question, context)
+        found = self.retrieve(question, context, after)
         prepared, hits, verdict, support = found.prepared, found.hits, found.verdict, found.support
         info = prepared.info
         language = info.language if _has_words(question) or not language_hint else language_hint
@@ -112,9 +113,9 @@ class Answerer:
         return self._llm.answer(pending.question, pending.language, pending.hits, pending.offline,
                                 verdict=pending.verdict, budget=budget, prepared=pending.prepared)
 
-    def retrieve(self, question: str, context: Sequence[str] = ()) -> Retrieved:
+    def retrieve(self, question: str, context: Sequence[str] = (), after: Sequence[str] = ()) -> Retrieved:
         """Search and judge: everything an answer is built from, for one snapshot."""
-        prepared = self._searcher.prepare(question, context=context)
+        prepared = self._searcher.prepare(question, context=context, after=after)
         info = prepared.info
         k = max(self._settings.retrieval.k, 5)
         hits = self._searcher.rank(prepared, k)
@@ -157,8 +158,10 @@ class Answerer:
         settings = self._settings.answer
         if info.sections:
             named = [m for m in snapshot.measures if any(in_section(m.section, w) for w in info.sections)]
-            if prepared.documents:
-                named = [m for m in named if m.document in prepared.documents] or named
+            # The documents the question names, else the conversation's ("那二(三)呢?" after one of its answers).
+            within = prepared.documents or prepared.context
+            if within:
+                named = [m for m in named if m.document in within] or named
             named = _by_document_relevance(named, hits)
             if named:
                 return named[: settings.list_limit], None, len(named)
