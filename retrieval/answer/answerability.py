@@ -107,6 +107,11 @@ def coverage(lex: LexicalIndex, terms: QueryTerms, doc: int, *, support: bool = 
     return _combine(_coverage_zh(lex, terms, doc, support, places=places))
 
 
+def asks_nothing(prepared: Prepared) -> bool:
+    """No content words: the question only asks (由哪个部门负责?, 多少钱?, "How much?"), as ``judge`` reads it."""
+    return bool(prepared.snapshot.measures) and coverage(prepared.lex, prepared.terms, 0) is None
+
+
 def _combine(*parts: tuple[float, float]) -> float | None:
     found = sum(p[0] for p in parts)
     total = sum(p[1] for p in parts)

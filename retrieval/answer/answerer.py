@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
-from retrieval.answer.answerability import Verdict, judge, prefer_figures, topic_words
+from retrieval.answer.answerability import Verdict, asks_nothing, judge, prefer_figures, topic_words
 from retrieval.answer.document_facts import DOCUMENT_FACTS, asked_document, document_facts_answer
 from retrieval.answer.compose import cite, pick_quote, quote_terms, render_answer, render_refusal
 from retrieval.config import Settings
@@ -115,7 +115,11 @@ class Answerer:
 
     def retrieve(self, question: str, context: Sequence[str] = (), after: Sequence[str] = ()) -> Retrieved:
         """Search and judge: everything an answer is built from, for one snapshot."""
-        prepared = self._searcher.prepare(question, context=context, after=after)
+        prepared = self._searcher.prepare(question, context=context)
+        if after and not prepared.info.sections and asks_nothing(prepared):
+            # "由哪个部门负责?", "How much?" after an answer: nothing of its own to search for, so it asks
+            # about the measure that answer cited, as if it had named it.
+            prepared = self._searcher.about_measures(prepared, after) or prepared
         info = prepared.info
         k = max(self._settings.retrieval.k, 5)
         hits = self._searcher.rank(prepared, k)

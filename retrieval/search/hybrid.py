@@ -203,18 +203,11 @@ class HybridSearcher:
                           text if text != info.text else "")
 
     def prepare(self, question: str | QueryInfo, *, extra_zh: str = "", snapshot: Snapshot | None = None,
-                context: Sequence[str] = (), after: Sequence[str] = ()) -> Prepared:
+                context: Sequence[str] = ()) -> Prepared:
         """Analyse a question once against the serving version (or the one given); ``context``: the
-        documents the conversation was about, preferred when the question names none; ``after``: the
-        ids of the measures the conversation's last answer cited first."""
+        documents the conversation was about, preferred when the question names none."""
         info = question if isinstance(question, QueryInfo) else analyse(question)
         snapshot = snapshot or self._index.snapshot()
-        previous = [snapshot.by_id[i] for i in after if i in snapshot.by_id]
-        if previous and not info.sections and self._contentless(info, snapshot):
-            # "由哪个部门负责?", "How much?": nothing of its own to search for, so it asks about what the
-            # last answer cited, as if it had named that measure (in that measure's document).
-            info = replace(info, sections=tuple(dict.fromkeys(m.section for m in previous)))
-            context = tuple(dict.fromkeys(m.document for m in previous))
         lex = self.lexical(snapshot)
         infos = snapshot.derived("documents", lambda s: document_infos(s.measures))
         english = {}
@@ -228,10 +221,15 @@ class HybridSearcher:
         follow = () if named or len(infos) < 2 else tuple(d for d in context if d in infos)
         return Prepared(info, snapshot, lex, terms, named, vector, follow)
 
-    def _contentless(self, info: QueryInfo, snapshot: Snapshot) -> bool:
-        """Whether a question has no word to search for beyond asking (谁负责, 多少钱, "who is responsible")."""
-        terms = self.terms(info, self.lexical(snapshot))
-        return not terms.zh and not terms.en and not terms.units
+    def about_measures(self, prepared: Prepared, ids: Sequence[str]) -> Prepared | None:
+        """The question read as naming these measures (in their documents), on the same snapshot; None
+        when none of them is in it any more."""
+        measures = [prepared.snapshot.by_id[i] for i in ids if i in prepared.snapshot.by_id]
+        if not measures:
+            return None
+        info = replace(prepared.info, sections=tuple(dict.fromkeys(m.section for m in measures)))
+        return self.prepare(info, extra_zh=prepared.terms.extra_zh, snapshot=prepared.snapshot,
+                            context=tuple(dict.fromkeys(m.document for m in measures)))
 
     def closeness(self, prepared: Prepared, measure: Measure) -> dict[str, float]:
         """How close each sentence of a measure is to the question (cosine), for picking quotes."""
