@@ -228,8 +228,10 @@ class HybridSearcher:
         if not measures:
             return None
         info = replace(prepared.info, sections=tuple(dict.fromkeys(m.section for m in measures)))
-        return self.prepare(info, extra_zh=prepared.terms.extra_zh, snapshot=prepared.snapshot,
-                            context=tuple(dict.fromkeys(m.document for m in measures)))
+        documents = tuple(dict.fromkeys(m.document for m in measures))
+        # Only the named sections change: the words, the vector and the named documents stay as analysed.
+        return replace(prepared, info=info, terms=replace(prepared.terms, info=info),
+                       context=documents if len(prepared.snapshot.documents) > 1 else ())
 
     def closeness(self, prepared: Prepared, measure: Measure) -> dict[str, float]:
         """How close each sentence of a measure is to the question (cosine), for picking quotes."""
