@@ -16,7 +16,7 @@ import time
 import click
 
 from .cli_input import decode, question_error
-from .conversation import kept_documents, kept_measures
+from .conversation import FollowUp
 from .render_text import answer_json, answer_text
 
 _QUIT = {"/quit", "/exit", "quit", "exit"}
@@ -58,8 +58,7 @@ def chat(obj, as_json: bool, offline: bool) -> None:
     service = obj.service
     if interactive:
         click.echo("Ask a question (/new forgets the document, /quit ends).", err=True)
-    topic: tuple[str, ...] = ()
-    after: tuple[str, ...] = ()
+    follow = FollowUp()
     for line in _lines(interactive):
         if line is None:
             _problem("the line is not UTF-8 text (is the terminal set to GBK?)", as_json)
@@ -69,7 +68,7 @@ def chat(obj, as_json: bool, offline: bool) -> None:
         if line.lower() in _QUIT:
             return
         if line.lower() in _NEW:
-            topic, after = (), ()
+            follow = FollowUp()
             if interactive:
                 click.echo("(the conversation starts again)", err=True)
             continue
@@ -78,15 +77,14 @@ def chat(obj, as_json: bool, offline: bool) -> None:
             problem = question_error(line)
             if problem:
                 raise QuestionError(problem)
-            answer = service.ask(line, use_llm=not offline, context=topic, after=after)
+            answer = service.ask(line, use_llm=not offline, context=follow.documents, after=follow.measures)
         except QuestionError as exc:
             _problem(str(exc), as_json, line)
             continue
         click.echo(json.dumps(answer_json(answer), ensure_ascii=False) if as_json
                    else answer_text(answer) + "\n")
         obj.record(line, answer, started)
-        if kept_documents(answer):  # a refusal keeps the earlier document and measure
-            topic, after = kept_documents(answer), kept_measures(answer)
+        follow = follow.after(answer)
 
 
 def _problem(message: str, as_json: bool, question: str | None = None) -> None:

@@ -9,50 +9,41 @@ forgotten after ``telegram.follow_up_minutes`` of silence, and a question naming
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:  # the command line's `chat` uses kept_documents without importing telegram
+if TYPE_CHECKING:  # the command line's `chat` uses FollowUp without importing telegram
     from telegram.ext import ContextTypes
 
-_KEY = "follow_up"  # chat_data[_KEY][user id] = (documents, monotonic time of the answer, measure ids)
+_KEY = "follow_up"  # chat_data[_KEY][user id] = (FollowUp, monotonic time of the answer)
 
 
-def topic(context: ContextTypes.DEFAULT_TYPE, user_id: int, minutes: float) -> tuple[str, ...]:
-    """The documents this user's last answer in this chat came from, if recent enough; () otherwise."""
-    return _recent(context, user_id, minutes)[0]
+class FollowUp(NamedTuple):
+    """What the next question may follow up: the documents the last answer came from, and the measure it
+    cited first (what "由哪个部门负责?" asks about). Empty: the question stands alone."""
+
+    documents: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+
+    def after(self, answer) -> "FollowUp":
+        """The follow-up after this answer; a refusal keeps this one (the user rephrases)."""
+        if not answer.answerable or not answer.citations:
+            return self
+        return FollowUp((answer.citations[0].document,), (answer.citations[0].id,))
 
 
-def cited(context: ContextTypes.DEFAULT_TYPE, user_id: int, minutes: float) -> tuple[str, ...]:
-    """The ids of the measures that answer cited first, if recent enough: what "由哪个部门负责?" asks about."""
-    return _recent(context, user_id, minutes)[2]
-
-
-def _recent(context, user_id: int, minutes: float) -> tuple[tuple[str, ...], float, tuple[str, ...]]:
+def follow_up(context: ContextTypes.DEFAULT_TYPE, user_id: int, minutes: float) -> FollowUp:
+    """This user's follow-up in this chat, if the last answer is recent enough; empty otherwise."""
     if minutes <= 0 or context.chat_data is None:
-        return (), 0.0, ()
-    kept = context.chat_data.get(_KEY, {}).get(user_id, ((), 0.0, ()))
-    return kept if time.monotonic() - kept[1] <= minutes * 60 else ((), 0.0, ())
-
-
-def kept_documents(answer) -> tuple[str, ...]:
-    """The documents a conversation goes on about after this answer; () for a refusal, which keeps
-    the earlier ones (the user rephrases)."""
-    if not answer.answerable or not answer.citations:
-        return ()
-    return (answer.citations[0].document,)
-
-
-def kept_measures(answer) -> tuple[str, ...]:
-    """The measure a follow-up with no words of its own asks about: the one this answer cited first."""
-    return (answer.citations[0].id,) if kept_documents(answer) else ()
+        return FollowUp()
+    kept, at = context.chat_data.get(_KEY, {}).get(user_id, (FollowUp(), 0.0))
+    return kept if time.monotonic() - at <= minutes * 60 else FollowUp()
 
 
 def remember(context: ContextTypes.DEFAULT_TYPE, user_id: int, answer) -> None:
-    """Keep the document and measure an answer came from, with the time, for this user in this chat."""
-    documents = kept_documents(answer)
-    if context.chat_data is None or not documents:
-        return
-    context.chat_data.setdefault(_KEY, {})[user_id] = (documents, time.monotonic(), kept_measures(answer))
+    """Keep what an answer came from, with the time, for this user in this chat."""
+    kept = FollowUp().after(answer)
+    if context.chat_data is not None and kept.documents:
+        context.chat_data.setdefault(_KEY, {})[user_id] = (kept, time.monotonic())
 
 
 def forget(context: ContextTypes.DEFAULT_TYPE, user_id: int) -> None:

@@ -162,8 +162,8 @@ def strip_mention(text: str, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 # -- questions ---------------------------------------------------------------------------------
-def _ask(service, cache: dict, question: str, lang: str, topic: tuple[str, ...] = (), after: tuple[str, ...] = ()):
-    answer = service.ask(question, language=lang, context=topic, after=after)
+def _ask(service, cache: dict, question: str, lang: str, follow: conversation.FollowUp = conversation.FollowUp()):
+    answer = service.ask(question, language=lang, context=follow.documents, after=follow.measures)
     return answer, catalogue(service, cache)
 
 
@@ -187,15 +187,14 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     stats["questions"] += 1
     started = time.perf_counter()
     service = service_of(context)
-    minutes = settings_of(context).telegram.follow_up_minutes
-    topic, after = conversation.topic(context, user.id, minutes), conversation.cited(context, user.id, minutes)
+    follow = conversation.follow_up(context, user.id, settings_of(context).telegram.follow_up_minutes)
     from . import offline_first  # imports this module's helpers
 
     try:
         if offline_first.asks_model(service):
-            return await offline_first.answer(update, context, service, question, lang, started, topic, after)
+            return await offline_first.answer(update, context, service, question, lang, started, follow)
         async with typing(context, chat.id):
-            answer, cat = await asyncio.to_thread(_ask, service, context.bot_data, question, lang, topic, after)
+            answer, cat = await asyncio.to_thread(_ask, service, context.bot_data, question, lang, follow)
     except QuestionError as exc:
         return await reply(update, context, render.t("bad_question", lang, reason=str(exc)))
     except StoreError as exc:

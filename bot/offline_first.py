@@ -27,21 +27,20 @@ def asks_model(service) -> bool:
     return bool(getattr(answerer, "llm_name", None))
 
 
-def ask_in_steps(service, cache: dict, question: str, lang: str, topic: tuple[str, ...] = (),
-                 after: tuple[str, ...] = ()):
-    offline, finish = service.ask_in_steps(question, language=lang, context=topic, after=after)
+def ask_in_steps(service, cache: dict, question: str, lang: str,
+                 follow: conversation.FollowUp = conversation.FollowUp()):
+    offline, finish = service.ask_in_steps(question, language=lang, context=follow.documents, after=follow.measures)
     return offline, finish, catalogue(service, cache)
 
 
 async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE, service, question: str, lang: str,
-                 started: float, topic: tuple[str, ...] = (), after: tuple[str, ...] = ()) -> None:
+                 started: float, follow: conversation.FollowUp = conversation.FollowUp()) -> None:
     """"typing…" at once; the model's answer if it comes within ``offline_first_seconds``. Otherwise the
     offline answer is sent, then edited in place to the model's answer if (and only if) that passed the
     grounding gate. The audit log records the answer the user ends up with."""
     chat = update.effective_chat
     async with typing(context, chat.id, delay=0):
-        offline, finish, cat = await asyncio.to_thread(ask_in_steps, service, context.bot_data, question, lang, topic,
-                                                       after)
+        offline, finish, cat = await asyncio.to_thread(ask_in_steps, service, context.bot_data, question, lang, follow)
         pending = asyncio.create_task(asyncio.to_thread(finish)) if finish is not None else None
         wait = settings_of(context).llm.offline_first_seconds
         if pending is not None:

@@ -178,11 +178,11 @@ def test_the_conversations_document_is_forgotten_after_a_pause(monkeypatch):
     cited = Answer("q", "…", True, "zh", "offline", (Citation("nanhu-elderly-allowance", "三", "", "", ()),))
     conversation.remember(context, 5, cited)
     conversation.remember(context, 5, Answer("q", "…", False, "zh", "offline"))  # a refusal keeps it
-    assert conversation.topic(context, 5, minutes=30) == ("nanhu-elderly-allowance",)
-    assert conversation.cited(context, 5, minutes=30) == ("nanhu-elderly-allowance:三",)
-    assert conversation.topic(context, 6, minutes=30) == ()  # another user in the same chat
+    assert conversation.follow_up(context, 5, minutes=30).documents == ("nanhu-elderly-allowance",)
+    assert conversation.follow_up(context, 5, minutes=30).measures == ("nanhu-elderly-allowance:三",)
+    assert conversation.follow_up(context, 6, minutes=30).documents == ()  # another user in the same chat
     clock[0] += 31 * 60
-    assert conversation.topic(context, 5, minutes=30) == ()
+    assert conversation.follow_up(context, 5, minutes=30).documents == ()
 
 
 def _chat(cities, text: bytes) -> list[dict]:

@@ -71,7 +71,7 @@ class Answerer:
     def prepare(self, question: str, *, language_hint: str | None = None, context: Sequence[str] = (),
                 after: Sequence[str] = ()) -> "Pending":
         """Retrieval, the verdict and the offline answer: everything before the LLM is asked.
-        ``context`` and ``after``: the conversation's documents and last measures (``HybridSearcher.prepare``)."""
+        ``context`` and ``after``: the conversation's documents and last cited measures (see ``retrieve``)."""
         question = (question or "").strip()
         limit = self._settings.telegram.max_question_chars
         if not question:
