@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.search.query import analyse
+from retrieval.search.query import analyse, question_kinds
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -282,3 +282,12 @@ def test_or_inside_a_yes_no_question_keeps_it_one(question):
 ])
 def test_the_measure_word_a_figure_is_asked_in(question, words):
     assert analyse(question).measure_words == words
+
+
+def test_who_a_rule_covers_is_eligibility_not_a_responsible_unit():
+    """"参保对象是谁" asks which people are covered, like "是哪些人"; "负责人是谁" still asks who."""
+    for question in ("长期护理保险的参保对象是谁？", "补贴对象都有谁？", "适用范围包括谁？"):
+        kinds = question_kinds(question, "zh")
+        assert "eligibility" in kinds and "who" not in kinds, question
+    for question in ("负责人是谁？", "主管部门是谁？", "这项工作由谁负责？"):
+        assert "who" in question_kinds(question, "zh"), question

@@ -232,9 +232,14 @@ class QueryInfo:
 _INDEFINITE_JI_RE = re.compile(r"(?<=[这那好近十])几")
 
 
+# "参保对象是谁" / "补贴范围包括谁" ask which people a rule covers, as "是哪些人" does: not which body
+# is responsible ("负责人是谁", "主管部门是谁" still ask who).
+_PEOPLE_WHO_RE = re.compile(r"(对象|人员|人群|群体|范围)(是|有|包括|包含|指|为|都是|都有)(?:哪些)?谁")
+
+
 def question_kinds(question: str, language: str) -> frozenset[str]:
     zh = language == "zh"
-    question = _INDEFINITE_JI_RE.sub("若干", question)
+    question = _PEOPLE_WHO_RE.sub(r"\1\2哪些人", _INDEFINITE_JI_RE.sub("若干", question))
     kinds = {kind for kind, zh_re, en_re in _KINDS if (zh_re if zh else en_re).search(question)}
     # A question mixing languages ("What is 市科技局 responsible for?") is read by both sides.
     if not zh:
