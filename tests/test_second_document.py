@@ -376,3 +376,42 @@ def test_a_question_naming_a_place_is_answered_from_that_places_document(tmp_pat
     service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
     hits = service.search("檀溆的居住证申领条件是什么？", 3)
     assert hits[0].measure.document == "tanxu-opinions" and hits[0].measure.section == "二(一)"
+
+
+def test_which_departments_names_every_item_under_the_heading_asked_about(second):
+    """"就业见习由哪些部门负责?" asks about (一)扩大就业见习规模 as a whole: its three items each name
+    their own units, and all of them are answered, not only the items whose scores tie."""
+    answer = second.ask("就业见习由哪些部门负责？")
+    assert {c.section for c in answer.citations} >= {"二(一)1", "二(一)2", "二(一)3"}
+    assert {"市人力资源社会保障局", "市国资委", "市工商联", "市财政局"} <= set(answer.units)
+
+
+def test_a_who_question_about_one_item_stays_with_that_item(second):
+    """一(二)3 (应征入伍) also mentions 事业单位公开招聘, but the question is about 一(二)1, not the heading."""
+    answer = second.ask("事业单位公开招聘由哪个部门负责？")
+    assert [c.section for c in answer.citations] == ["一(二)1"]
+    assert "市征兵办公室" not in answer.text
+
+
+def test_a_regulation_with_units_only_in_prose_does_not_say_no_unit_under_every_article(tmp_path, embedder):
+    """东湖's regulation names units in articles' prose (区民政局负责…), not per measure: a question that
+    does not ask who gets its articles without "文件没有为该措施指定责任单位" under each."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURE.parent / "donghu-elderly-care-regulation-2024.txt", corpus)
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    answer = service.ask("高龄津贴每月多少钱？")
+    assert answer.answerable and answer.citations[0].section == "第十八条"
+    assert "没有为该措施指定责任单位" not in answer.text
+
+
+def test_an_english_answer_lists_several_units_as_a_reader_writes_them(second):
+    from retrieval.answer.compose import english_list
+
+    assert english_list(["A"]) == "A" and english_list(["A", "B"]) == "A and B"
+    assert english_list(["A", "B", "C"]) == "A, B and C"
+    lead = second.ask("Which departments are responsible for the employment internship subsidy?").text.split("\n")[0]
+    assert "(市人力资源社会保障局) and District Governments" in lead and "see measures " in lead

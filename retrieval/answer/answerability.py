@@ -118,14 +118,27 @@ def _combine(*parts: tuple[float, float]) -> float | None:
     return found / total if total else None
 
 
-def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
+def heading_coverage(prepared: Prepared, heading: str) -> float | None:
+    """Information-weighted share of the question's words that a heading alone carries: whether a
+    question is about everything under the heading, not about one of its items.
+
+    Counted as for a measure, with an English word found when one of its Chinese senses is there."""
+    lex, terms = prepared.lex, prepared.terms
+    places = prepared.snapshot.derived("places", _place_words)
+    if terms.info.language == "en":
+        return _combine(_coverage_en(lex, terms, heading, False), _coverage_zh(lex, terms, heading, False, own=True,
+                                                                               places=places))
+    return _combine(_coverage_zh(lex, terms, heading, False, places=places))
+
+
+def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int | str, support: bool,
                  own: bool = False, places: frozenset[str] = frozenset()) -> tuple[float, float]:
     """(found, total) information of the Chinese words; ``own``: only those typed in the question,
     not the ones bridged from its English words. Documents' place names are left out: every measure
     of a document "contains" its place, so naming it says nothing about the measure (which document
     the question is about is its own signal). So are the asking words and the asker's own situation
     (多长时间, 几折, 我爸, 今年): they say what kind of answer is wanted and who wants it, and no measure
-    is written with them."""
+    is written with them. ``doc``: a measure's row, or a text of its own (a heading)."""
     candidates = zh_tokens(terms.info.text) if own else terms.zh
     # Unit names are matched by the unit lookup; here they would make "市科技局的电话" look covered.
     asking = [t for t in candidates if ASKING_ZH_RE.search(t) or ASKER_ZH_RE.search(t)]
@@ -137,11 +150,14 @@ def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool,
     # Only the longest pieces count: jieba also emits the parts of compounds (临床医学 → 医学); a
     # compound the measure lacks is still covered in part by the pieces it has (优待证 by 优待).
     longest = {t for t in words if not any(t != o and t in o for o in words)} or words
-    measure = lex.measures[doc]
-    doc_terms, text = lex.zh_docs[doc], measure.retrieval_text
-    if measure.borrowed_title:
-        # A measure too short to name its subject ("承诺时限 | 10个工作日") is about the document's title.
-        doc_terms, text = doc_terms | _title_terms(measure.borrowed_title), text + "\n" + measure.borrowed_title
+    if isinstance(doc, str):
+        doc_terms, text = _title_terms(doc), doc
+    else:
+        measure = lex.measures[doc]
+        doc_terms, text = lex.zh_docs[doc], measure.retrieval_text
+        if measure.borrowed_title:
+            # A measure too short to name its subject ("承诺时限 | 10个工作日") is about the document's title.
+            doc_terms, text = doc_terms | _title_terms(measure.borrowed_title), text + "\n" + measure.borrowed_title
     total = found = 0.0
     for word in longest:
         weight = information(word, "zh")
@@ -186,7 +202,7 @@ def _parts_in(word: str, doc_terms: frozenset[str]) -> bool:
                                   for cut in range(2, len(word) - 1))
 
 
-def _coverage_en(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool) -> tuple[float, float]:
+def _coverage_en(lex: LexicalIndex, terms: QueryTerms, doc: int | str, support: bool) -> tuple[float, float]:
     unit_words = {w for u in terms.units for w in en_words(english_name(u) or "")}
     ignored = unit_words | (APPLICANT_EN if support else frozenset())
     words = [w for w in dict.fromkeys(en_words(terms.info.text)) if not w.isdigit() and w not in ignored]
@@ -196,7 +212,9 @@ def _coverage_en(lex: LexicalIndex, terms: QueryTerms, doc: int, support: bool) 
         weight = information(word, "en")
         total += weight
         bridged = lex.bridge.to_chinese([stem], per_word=6)
-        if stem in lex.en_docs[doc] or any(t in lex.zh_docs[doc] for t in bridged):
+        if isinstance(doc, str):
+            found += weight if any(t in doc for t in bridged) else 0.0
+        elif stem in lex.en_docs[doc] or any(t in lex.zh_docs[doc] for t in bridged):
             found += weight
     return found, total
 

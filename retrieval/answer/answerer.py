@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
-from retrieval.answer.answerability import Verdict, asks_nothing, judge, prefer_figures, topic_words
+from retrieval.answer.answerability import (Verdict, asks_nothing, heading_coverage, judge, prefer_figures,
+                                            topic_words)
 from retrieval.answer.document_facts import DOCUMENT_FACTS, asked_document, document_facts_answer
 from retrieval.answer.compose import cite, pick_quote, quote_terms, render_answer, render_refusal
 from retrieval.config import Settings
@@ -20,6 +21,9 @@ from retrieval.search.support import catalogue_of, support_hits
 log = logging.getLogger(__name__)
 # A document is "the one asked about" when the next one is less than this much about the question.
 CLEAR_DOCUMENT = 0.8
+# A who-question is about a whole heading when the heading carries this much of its words' information
+# (all but a minor word: "的工作", "方面").
+HEADING_CARRIES = 0.8
 
 
 class QuestionError(ValueError):
@@ -188,7 +192,24 @@ class Answerer:
         # Near-ties are cited together: several measures share a body and differ only by heading.
         share = 0.9 if info.asks_who or info.asks_figure else 0.75
         chosen = [h.measure for h in hits if h.score >= share * top][: settings.max_citations]
+        if info.asks_who and not info.asks_figure:
+            chosen = _with_siblings(prepared, chosen, settings.list_limit)
         return chosen, None, len(chosen)
+
+
+def _with_siblings(prepared: Prepared, chosen: list[Measure], limit: int) -> list[Measure]:
+    """A who-question about a heading answered item by item ("军民融合由哪些部门负责?" over (十四)'s
+    items 1–3, each with its own unit) names every item's units, not only those whose scores happened
+    to tie. Only when the heading alone carries the question: "事业单位公开招聘由哪个部门负责?" asks about
+    one item, though another item under the same heading also mentions 事业单位公开招聘."""
+    first = chosen[0]
+    heading = first.subsection or ""
+    siblings = [m for m in prepared.snapshot.measures
+                if m.document == first.document and m.units and m not in chosen
+                and (m.chapter, m.subsection) == (first.chapter, first.subsection)]
+    if not siblings or (heading_coverage(prepared, heading) or 0.0) < HEADING_CARRIES:
+        return chosen
+    return (chosen + siblings)[:limit]
 
 
 def _by_document_relevance(named: list[Measure], hits: list[Hit]) -> list[Measure]:
@@ -218,8 +239,11 @@ def _wants_support(info: QueryInfo) -> bool:
 
 
 def _documents_with_units(snapshot) -> frozenset[str]:
-    """The documents that name a responsible unit for at least one measure."""
-    return frozenset(m.document for m in snapshot.measures if m.units)
+    """The documents that assign responsible units measure by measure (a unit clause or a task table).
+
+    A regulation whose article says "由市医疗保障部门负责" in prose does not: under its other articles,
+    "no responsible unit" would be said of every citation to a question that never asked who."""
+    return frozenset(m.document for m in snapshot.measures if m.units and not m.units_inferred)
 
 
 def _titles(prepared: Prepared) -> dict[str, str]:

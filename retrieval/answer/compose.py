@@ -280,10 +280,17 @@ def _units_of(with_units: Sequence[Citation], language: str, names: Mapping[str,
         if partners:
             line += f",{'、'.join(_names(partners, language, names))}配合"
         return line + f"(见{sections})。"
-    line = " and ".join(_names(lead, language, names))
+    line = english_list(_names(lead, language, names))
     if partners:
-        line += f" lead, with {' and '.join(_names(partners, language, names))}"
-    return line + f" — see measure {sections.replace('、', ', ')}."
+        line += f" lead, with {english_list(_names(partners, language, names))}"
+    several = len(dict.fromkeys(c.section for c in with_units)) > 1
+    return line + f" — see measure{'s' if several else ''} {sections.replace('、', ', ')}."
+
+
+def english_list(items: Sequence[str]) -> str:
+    """"A", "A and B", "A, B and C"."""
+    items = list(items)
+    return items[0] if len(items) < 2 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def _ref(citation: Citation, titles: Mapping[str, str], language: str) -> str:
