@@ -53,6 +53,11 @@ SUPPORT_ZH_RE = re.compile(r"^(补助|补贴|奖励|支持|扶持|资助|优惠|
 # a measure is never written with them, so they count for no question's coverage.
 ASKING_ZH_RE = re.compile(r"多少|多长|多久|多大|多高|几|哪|什么|怎么|怎样|如何|是否|能否|可否|有无|吗|呢")
 ASKER_ZH_RE = re.compile(r"^(?:我|咱|你|您)|^(?:今年|去年|明年|现在|目前|今天|刚刚|已经|请问)$")
+# In a question about who does a measure, a unit's role (牵头, 配合单位, "partner units") says which units
+# are wanted, as 哪个 does: unit clauses are not part of a measure's text, so no measure is written with it.
+UNIT_ROLE_ZH = frozenset({"牵头", "配合", "协办", "主责", "承办", "主办", "责任"})
+UNIT_ROLE_EN = frozenset({"lead", "leading", "partner", "partners", "supporting", "cooperating", "co", "organising",
+                          "organizing", "responsible", "unit", "units", "department", "departments"})
 
 
 def topic_words(question: str, language: str) -> list[str]:
@@ -141,7 +146,8 @@ def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int | str, support: 
     is written with them. ``doc``: a measure's row, or a text of its own (a heading)."""
     candidates = zh_tokens(terms.info.text) if own else terms.zh
     # Unit names are matched by the unit lookup; here they would make "市科技局的电话" look covered.
-    asking = [t for t in candidates if ASKING_ZH_RE.search(t) or ASKER_ZH_RE.search(t)]
+    asking = [t for t in candidates if ASKING_ZH_RE.search(t) or ASKER_ZH_RE.search(t)
+              or (terms.info.asks_who and t in UNIT_ROLE_ZH)]
     words = {t for t in candidates if len(t) >= 2 and not t.isdigit() and not any(t in u for u in terms.units)
              and not (support and APPLICANT_ZH_RE.match(t)) and t not in places
              and not any(t in a for a in asking)}  # 多长时间's pieces 长时间, 时间 ask too
@@ -204,7 +210,7 @@ def _parts_in(word: str, doc_terms: frozenset[str]) -> bool:
 
 def _coverage_en(lex: LexicalIndex, terms: QueryTerms, doc: int | str, support: bool) -> tuple[float, float]:
     unit_words = {w for u in terms.units for w in en_words(english_name(u) or "")}
-    ignored = unit_words | (APPLICANT_EN if support else frozenset())
+    ignored = unit_words | (APPLICANT_EN if support else frozenset()) | (UNIT_ROLE_EN if terms.info.asks_who else frozenset())
     words = [w for w in dict.fromkeys(en_words(terms.info.text)) if not w.isdigit() and w not in ignored]
     total = found = 0.0
     for word in words:

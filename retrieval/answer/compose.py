@@ -282,7 +282,7 @@ def _units_of(with_units: Sequence[Citation], language: str, names: Mapping[str,
         return line + f"(见{sections})。"
     line = english_list(_names(lead, language, names))
     if partners:
-        line += f" lead, with {english_list(_names(partners, language, names))}"
+        line += f" lead{'s' if len(lead) == 1 else ''}, with {english_list(_names(partners, language, names))}"
     several = len(dict.fromkeys(c.section for c in with_units)) > 1
     return line + f" — see measure{'s' if several else ''} {sections.replace('、', ', ')}."
 

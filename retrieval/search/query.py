@@ -45,14 +45,14 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      # "发给谁" / "谁可以申请" ask who receives or qualifies, "由谁承担/谁来出" who pays: not which body is
      # responsible (谁出具 / 谁出台 still ask who issues).
      re.compile(r"(?<![给予发])谁(?!可以|能|有资格|符合|适用|" + _PAYS_ZH + r")|哪个部门|哪些部门|哪个单位|哪些单位|哪家|哪一个部门|由哪|"
-                r"什么部门|什么单位|什么机构|哪个机构|哪些机构|责任单位|牵头|主管|负责部门"),
+                r"什么部门|什么单位|什么机构|哪个机构|哪些机构|责任单位|牵头|主管|负责部门|(?:配合|协办|主责|承办)(?:单位|部门)"),
      # "who" asks who only as the clause's question word, not as the relative pronoun of "a person who …".
      # "Who can apply / who is eligible / who qualifies" asks who qualifies, "who pays" who bears a cost:
      # not which body is responsible.
      re.compile(r"(?:^|[.?!,;:]\s*|\b(?:and|so|then|but|or)\s+)who(?:s|m)?\b(?!\s+(?:can|may|could|is eligible|are eligible|"
                 r"qualif\w*|is entitled|are entitled|gets?|receives?|is covered|are covered|" + _PAYS_EN + r")\b)|\bby whom\b|\bwhich (?:\w+ ){0,2}(?:unit|bureau|department|office|agency|body|organ|"
                 r"commission|committee|government|authority|authorities|institution|administration)s?\b|"
-                r"\bresponsible\b|\bin charge\b|(?<!\bto )\b(?:leads?|handles?)\b", re.I)),  # "an agent to handle it": no who
+                r"\bresponsible\b|\bin charge\b|(?<!\bto )\b(?:leads?|handles?)\b|\b(?:partner|supporting|cooperating|co-?organi[sz]ing)\s+(?:units?|departments?|agencies|bodies)\b", re.I)),  # "an agent to handle it": no who
     ("payer", re.compile(r"谁" + _PAYS_ZH), re.compile(r"\bwho\s+(?:" + _PAYS_EN + r")\b", re.I)),
     ("percentage",
      re.compile(r"比例|百分之|百分比|费率|比率|多少成|报销.{0,4}多少(?![钱元])|缴费率|几折|打折|折扣"),
