@@ -229,3 +229,4 @@ def test_new_in_the_command_line_chat_forgets_the_document(cities):
     alone, = _chat(cities, f"{FOLLOW_UP}\n".encode())
     assert kept["citations"][0]["document"] == "nanhu-elderly-allowance"
     assert forgotten["citations"] == alone["citations"]
+

@@ -415,3 +415,33 @@ def test_an_english_answer_lists_several_units_as_a_reader_writes_them(second):
     assert english_list(["A", "B", "C"]) == "A, B and C"
     lead = second.ask("Which departments are responsible for the employment internship subsidy?").text.split("\n")[0]
     assert "(市人力资源社会保障局) and District Governments" in lead and "see measures " in lead
+
+
+@pytest.mark.parametrize("question, expected", [("那配合单位呢？", "市税务局"), ("牵头单位是哪个？", "市人力资源社会保障局"),
+                                                ("What about the partner units?", "Municipal Taxation Bureau")])
+def test_a_follow_up_asking_for_a_units_role_asks_about_the_last_measure(second, question, expected):
+    """"那配合单位呢?" after an answer about 一(一)1: 配合 is the role asked for, not a word to search, so the
+    question has no words of its own and asks about the measure just cited, whose partners it names."""
+    last = (second.ask("一次性扩岗补助每人多少钱？").citations[0].id,)
+    answer = second.ask(question, context=(last[0].split(":")[0],), after=last)
+    assert answer.answerable and [c.id for c in answer.citations] == list(last)
+    assert expected in answer.text.split("\n")[0]
+
+
+def test_a_guides_labelled_item_named_with_its_number_is_that_item(tmp_path, embedder):
+    """"注意事项第2条" is 注意事项2 of the guide that has one. Read alone, the number is 第二条, and the
+    regulation beside it has a 第二条."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(FIXTURE.parent / "donghu-elderly-care-regulation-2024.txt", corpus)
+    (corpus / "xiling-pension-guide.txt").write_text(
+        "西陵市养老金领取资格认证办事指南\n办理时限 | 即时办结\n注意事项\n1.认证每年进行一次。\n"
+        "2.逾期未认证的，暂停发放养老金，认证后补发。\n3.可通过手机APP刷脸认证。\n", encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    for question in ("注意事项第2条是什么？", "注意事项的第二点说了什么？"):
+        answer = service.ask(question)
+        assert answer.citations[0].id == "xiling-pension-guide:注意事项2", question
+        assert "暂停发放" in answer.text

@@ -208,6 +208,7 @@ class HybridSearcher:
         documents the conversation was about, preferred when the question names none."""
         info = question if isinstance(question, QueryInfo) else analyse(question)
         snapshot = snapshot or self._index.snapshot()
+        info = _labelled_sections(info, snapshot)
         lex = self.lexical(snapshot)
         infos = snapshot.derived("documents", lambda s: document_infos(s.measures))
         english = {}
@@ -453,6 +454,26 @@ def _label_rows(snapshot: Snapshot) -> dict[str, list[tuple[int, bool]]]:
 
 
 LABEL_ID_RE = re.compile(r"[\u4e00-\u9fff]+")
+# "注意事项第1条", "申请材料的第三项", "办理流程第2步": the number belongs to the label before it.
+_LABEL_NUMBER_RE = r"(?:的|中的|里的|部分)?\s*第?\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:条|项|点|步|个)?"
+_BARE_NUMBER_ID_RE = re.compile(r"第[一二三四五六七八九十百零〇两]+条|\d+")
+
+
+def _labelled_sections(info: QueryInfo, snapshot: Snapshot) -> QueryInfo:
+    """A guide's labelled item named with its number ("注意事项第1条" → 注意事项1). Analysed alone,
+    the question names 第一条, which is some other document's article: the corpus knows the label."""
+    labels = snapshot.derived("labels", _label_rows)
+    found = []
+    for label in (label for label in labels if label in info.text):
+        for match in re.finditer(re.escape(label) + _LABEL_NUMBER_RE, info.text):
+            section = f"{label}{cn_to_int(match.group(1))}"
+            if any(snapshot.measures[row].section == section for row, _ in labels[label]):
+                found.append(section)
+    if not found:
+        return info
+    # The bare number read as an article (第一条) or an item was this label's.
+    rest = tuple(s for s in info.sections if not _BARE_NUMBER_ID_RE.fullmatch(s))
+    return replace(info, sections=tuple(dict.fromkeys(found)) + rest)
 _ITEM_TAIL_RE = re.compile(r"^(?!第)(?:.*[)\u4e00-\u9fff])(\d{1,3})$")
 
 
