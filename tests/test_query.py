@@ -291,3 +291,18 @@ def test_who_a_rule_covers_is_eligibility_not_a_responsible_unit():
         assert "eligibility" in kinds and "who" not in kinds, question
     for question in ("负责人是谁？", "主管部门是谁？", "这项工作由谁负责？"):
         assert "who" in question_kinds(question, "zh"), question
+
+
+@pytest.mark.parametrize("question, language", [
+    ("上传完信息采集表之后，下一步要做什么？", "zh"), ("审核之后下一步是什么？", "zh"), ("提交申请后还要做什么？", "zh"),
+    ("What do I do next after uploading the form?", "en"), ("What comes after the lottery?", "en")])
+def test_a_question_about_the_step_after_another_is_a_next_question(question, language):
+    assert "next" in question_kinds(question, language)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("下一步工作重点是什么？", "zh"), ("毕业后还能申请吗？", "zh"), ("申请后多久到账？", "zh"),
+    ("What is the next year's target?", "en")])
+def test_a_question_naming_no_step_done_is_no_next_question(question, language):
+    """A work plan's 下一步工作 names no step done; "after graduating, can I still apply?" asks whether."""
+    assert "next" not in question_kinds(question, language)

@@ -91,6 +91,13 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bhow (?:do|can|should|would|to) (?:i|we|you|one|they|a|an|the)?\s*(?:\w+ ){0,2}?(?:apply|register|"
                 r"submit|pay|claim|enrol|enroll|sign|get|obtain|file)\b|\bsteps?\b|\bprocedure\w*|\bprocess\b|"
                 r"\bdocuments?\b|\bmaterials?\b|\bpaperwork\b|\bforms\b|\bsubmit\b|\bwhere (?:do|can|should|to)\b|\bchannels?\b", re.I)),
+    # What follows a step the question names: "上传完材料之后下一步做什么?", "What do I do after booking?"
+    # ("下一步工作重点" of a work plan names no step done: not this.)
+    ("next",
+     re.compile(r"(?:之后|以后|完成后|完了|[完后])[，,]?\s*(?:的)?(?:下一步|接下来|下一个环节)|"
+                r"(?:之后|以后|完成后|完了|[完后])[，,]?\s*(?:然后|还|再)(?:要|该|需要|应该|应当)?(?:做|干|办|怎么)"),
+     re.compile(r"\bafter\b.*\b(?:next|then)\b|\b(?:next|then)\b.*\bafter\b|\bwhat (?:do|should|must) (?:i|we|you) do after\b|"
+                r"\bwhat (?:comes|happens) after\b", re.I)),
     ("eligibility",
      re.compile(r"条件|资格|符合|哪些人|什么人|谁可以|谁能|给谁|对象|适用于|适用范围|能否享受|能不能享受|可以享受"),
      re.compile(r"\beligib\w*|\bqualif\w*|\bwho can\b|\bwho may\b|\bwho is entitled\b|\bentitled\b|"
