@@ -174,6 +174,9 @@ class Citation:
     title: str = ""  # the document's short title, so a reader knows which document is cited
     lead_units: tuple[str, ...] = ()  # 牵头单位, where the document tells lead and partner units apart
     partner_units: tuple[str, ...] = ()
+    # Units the quoted text names where the document assigns the measure none ("区民政局对…实行星级评定"):
+    # shown to a who-question as named by the text, never as responsible.
+    mentioned_units: tuple[str, ...] = ()
 
     @property
     def id(self) -> str:
@@ -186,7 +189,7 @@ class Citation:
     def to_dict(self) -> dict:
         return {"document": self.document, "title": self.title, "section": self.section, "heading": self.heading,
                 "quote": self.quote, "units": list(self.units), "lead_units": list(self.lead_units),
-                "partner_units": list(self.partner_units)}
+                "partner_units": list(self.partner_units), "mentioned_units": list(self.mentioned_units)}
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # units of one length: ties everywhere a set's order could decide.
 PROBE = """
 import json
-from retrieval.answer.answerer import _by_document_relevance
+from retrieval.answer.selection import by_document_relevance
 from retrieval.models import Hit, Measure
 from retrieval.text.units import UnitMatcher
 
 named = [Measure(f"reg-{c}", f"{c}市条例", "第五条", "第一章 总则", "", "本条例由市政府负责实施。")
          for c in "甲乙丙丁戊"]
 hits = [Hit(m, 1.0, {"topic": 0.0}) for m in reversed(named)]
-order = [m.document for m in _by_document_relevance(named, hits)]
+order = [m.document for m in by_document_relevance(named, hits)]
 units = UnitMatcher(["市科技局", "市财政局", "市民政局", "市商务局"])
 print(json.dumps([order, units.find("市科技局和市财政局、市民政局、市商务局负责")], ensure_ascii=False))
 """

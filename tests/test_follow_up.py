@@ -230,3 +230,11 @@ def test_new_in_the_command_line_chat_forgets_the_document(cities):
     assert kept["citations"][0]["document"] == "nanhu-elderly-allowance"
     assert forgotten["citations"] == alone["citations"]
 
+
+
+def test_the_step_after_the_one_named_answers_a_next_question(cities):
+    """办理流程 1.申请 2.审核 3.发证: after 审核 comes 发证, cited first, with the step named after it.
+    (食品经营许可 is the guide's title: it says which guide, 审核 which step.)"""
+    answer = cities.ask("东岭市食品经营许可审核之后下一步是什么？")
+    assert [c.section for c in answer.citations[:2]] == ["办理流程3", "办理流程2"]
+    assert "发证" in answer.text

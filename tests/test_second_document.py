@@ -445,3 +445,61 @@ def test_a_guides_labelled_item_named_with_its_number_is_that_item(tmp_path, emb
         answer = service.ask(question)
         assert answer.citations[0].id == "xiling-pension-guide:注意事项2", question
         assert "暂停发放" in answer.text
+
+
+EBIKE = """西陵市电动自行车管理办法
+西陵市人民政府
+2025年6月1日
+第一条 为了加强本市电动自行车管理，保障道路交通安全，根据有关法律法规，结合本市实际，制定本办法。
+第二条 本办法适用于本市行政区域内电动自行车的销售、登记、通行、停放充电及其相关管理活动。
+第三条 市公安机关交通管理部门负责本市电动自行车的登记和通行管理工作。市市场监督管理部门负责电动自行车销售的监督管理。市消防救援机构负责电动自行车停放充电场所的消防安全监督检查。
+第四条 电动自行车应当经登记取得号牌后方可上道路行驶。
+第五条 驾驶电动自行车应当佩戴安全头盔，不得载人超过一名。
+第六条 违反本办法第五条规定的，处警告或者二十元以上五十元以下罚款。
+"""
+
+
+def _alone(tmp_path, embedder, name: str, text: str | None = None):
+    """A corpus of one regulation whose units stand only in its articles' prose."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    if text is None:
+        shutil.copy(FIXTURE.parent / name, corpus)
+    else:
+        (corpus / name).write_text(text, encoding="utf-8")
+    return build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+
+
+def test_who_is_answered_by_the_article_that_names_a_unit(tmp_path, embedder):
+    """第四条 (登记取得号牌) shares the most words with the question, but names no one; 第三条 says who
+    registers e-bikes. A close runner-up naming a unit answers a who-question."""
+    service = _alone(tmp_path, embedder, "xiling-ebike-measures.txt", EBIKE)
+    assert service.search("Which department is in charge of e-bike registration?", 2)[0].measure.section == "第四条"
+    answer = service.ask("Which department is in charge of e-bike registration?")
+    assert answer.citations[0].section == "第三条"
+    assert "市公安机关交通管理部门" in answer.text.split("\n")[0]
+
+
+def test_an_article_naming_several_units_answers_with_the_one_doing_what_is_asked(tmp_path, embedder):
+    """东湖's 第四条 gives five bureaus a sentence each; food safety of meal services is 区市场监管局's."""
+    service = _alone(tmp_path, embedder, "donghu-elderly-care-regulation-2024.txt")
+    answer = service.ask("老年助餐服务的食品安全由哪个部门监管？")
+    assert answer.citations[0].section == "第四条"
+    assert answer.citations[0].units == ("区市场监管局",)
+    assert "区住房城乡建设局" not in answer.text.split("\n")[0]
+
+
+def test_a_who_question_on_an_article_without_units_names_whom_its_text_mentions(tmp_path, embedder):
+    """第二十五条 "区民政局对社区养老服务设施实行星级评定" assigns no unit, but says who acts: the answer
+    names 区民政局 as mentioned by the text, not as the responsible unit, and the JSON says so apart."""
+    service = _alone(tmp_path, embedder, "donghu-elderly-care-regulation-2024.txt")
+    for question, said in (("社区养老服务设施星级评定由谁负责？", "条文中提到:区民政局"),
+                           ("Who rates community elderly care facilities with stars?", "mentions District Civil Affairs Bureau")):
+        answer = service.ask(question)
+        assert answer.citations[0].section == "第二十五条" and not answer.citations[0].units
+        assert answer.citations[0].mentioned_units == ("区民政局",)
+        assert answer.citations[0].to_dict()["mentioned_units"] == ["区民政局"]
+        assert said in answer.text.split("\n")[0]

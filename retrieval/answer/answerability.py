@@ -362,6 +362,26 @@ def prefer_figures(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
+def prefer_units(hits: list[Hit], assigns_units: frozenset[str]) -> list[Hit]:
+    """For "which department is in charge", a close runner-up of the same document that names a
+    responsible unit moves before a best hit that names none: in a regulation the answer is the article
+    saying "市医疗保障行政部门主管本市长护险工作", while 适用范围 shares more of the question's words.
+
+    Not in a document whose measures mostly carry unit clauses (``assigns_units``): there a measure
+    without one has none, and its neighbour's unit is not the answer.
+    Reached further than ``prefer_figures``: a unit named is rarer in a measure than a figure, so it
+    says more about which measure answers."""
+    if not hits or hits[0].measure.units or hits[0].measure.document in assigns_units:
+        return hits
+    top, document = hits[0].score, hits[0].measure.document
+    for i, hit in enumerate(hits[1:5], start=1):
+        if hit.score < 0.6 * top:
+            break
+        if hit.measure.units and hit.measure.document == document:
+            return [hit] + hits[:i] + hits[i + 1:]
+    return hits
+
+
 def signals(prepared: Prepared, hits: list[Hit], *, support: bool = False) -> tuple[dict[str, float], str | None, str]:
     """The model's inputs for one question and its hits, with the gap a refusal would name."""
     info, lex, terms = prepared.info, prepared.lex, prepared.terms

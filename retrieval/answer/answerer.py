@@ -6,10 +6,11 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
-from retrieval.answer.answerability import (Verdict, asks_nothing, heading_coverage, judge, prefer_figures,
-                                            topic_words)
+from retrieval.answer.answerability import Verdict, asks_nothing, judge, prefer_figures, prefer_units, topic_words
 from retrieval.answer.document_facts import DOCUMENT_FACTS, asked_document, document_facts_answer
 from retrieval.answer.compose import cite, pick_quote, quote_terms, render_answer, render_refusal
+from retrieval.answer.selection import (by_document_relevance, documents_mostly_with_units, documents_with_units,
+                                        next_step_first, with_mentioned_units, with_siblings)
 from retrieval.config import Settings
 from retrieval.models import Answer, Hit, Measure
 from retrieval.text.sections import in_section
@@ -19,11 +20,6 @@ from retrieval.search.hybrid import HybridSearcher, Prepared
 from retrieval.search.support import catalogue_of, support_hits
 
 log = logging.getLogger(__name__)
-# A document is "the one asked about" when the next one is less than this much about the question.
-CLEAR_DOCUMENT = 0.8
-# A who-question is about a whole heading when the heading carries this much of its words' information
-# (all but a minor word: "的工作", "方面").
-HEADING_CARRIES = 0.8
 
 
 class QuestionError(ValueError):
@@ -128,13 +124,20 @@ class Answerer:
         k = max(self._settings.retrieval.k, 5)
         hits = self._searcher.rank(prepared, k)
         prepared = self._searcher.prepared_for(prepared, hits)  # the snapshot the hits came from
+        judged = hits
         if info.asks_figure:
-            hits = prefer_figures(prepared, hits)
+            hits = judged = prefer_figures(prepared, hits)
+        elif info.asks_who:
+            # Judged in the search's order, as the model was fitted: the unit's measure answers, but
+            # whether the corpus answers at all is the question's fit to the best hit.
+            hits = prefer_units(hits, prepared.snapshot.derived("mostly_units", documents_mostly_with_units))
+        if "next" in info.kinds:
+            hits = next_step_first(prepared, hits)  # judged in the search's order: the question fits the step it names
         support = _wants_support(info)
         if support:
             # "What can my company get?": only measures that offer something can answer it.
-            hits = support_hits(self._searcher, prepared, k) or hits
-        return Retrieved(prepared, hits, judge(prepared, hits, support=support), support)
+            hits = judged = support_hits(self._searcher, prepared, k) or hits
+        return Retrieved(prepared, hits, judge(prepared, judged, support=support), support)
 
     def offline(self, prepared: Prepared, language: str, hits: list[Hit], verdict: Verdict,
                 support: bool = False) -> Answer:
@@ -150,13 +153,15 @@ class Answerer:
         terms = quote_terms(prepared)
         citations = tuple(cite(m, pick_quote(m, info, terms, settings.max_quotes,
                                              settings.first_quote_chars if i == 0 else settings.quote_chars,
-                                             settings.list_quote_chars, self._searcher.closeness(prepared, m)))
+                                             settings.list_quote_chars, self._searcher.closeness(prepared, m)), terms)
                           for i, m in enumerate(measures))
+        if info.asks_who and not any(c.units for c in citations):
+            citations = tuple(with_mentioned_units(prepared, c) for c in citations)
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         labels = _support_labels(prepared, measures, language) if support else {}
         text = render_answer(info, citations, language, names, list_unit, labels, total=total,
                              titles=_titles(prepared), terms=terms,
-                             assigns_units=prepared.snapshot.derived("assigns_units", _documents_with_units))
+                             assigns_units=prepared.snapshot.derived("assigns_units", documents_with_units))
         return Answer(question, text, True, language, "offline", citations, units)
 
     def _choose(self, prepared: Prepared, hits: list[Hit], support: bool) -> tuple[list[Measure], str | None, int]:
@@ -170,7 +175,7 @@ class Answerer:
             within = prepared.documents or prepared.context
             if within:
                 named = [m for m in named if m.document in within] or named
-            named = _by_document_relevance(named, hits)
+            named = by_document_relevance(named, hits)
             if named:
                 return named[: settings.list_limit], None, len(named)
         if info.asks_list:
@@ -193,39 +198,8 @@ class Answerer:
         share = 0.9 if info.asks_who or info.asks_figure else 0.75
         chosen = [h.measure for h in hits if h.score >= share * top][: settings.max_citations]
         if info.asks_who and not info.asks_figure:
-            chosen = _with_siblings(prepared, chosen, settings.list_limit)
+            chosen = with_siblings(prepared, chosen, settings.list_limit)
         return chosen, None, len(chosen)
-
-
-def _with_siblings(prepared: Prepared, chosen: list[Measure], limit: int) -> list[Measure]:
-    """A who-question about a heading answered item by item ("军民融合由哪些部门负责?" over (十四)'s
-    items 1–3, each with its own unit) names every item's units, not only those whose scores happened
-    to tie. Only when the heading alone carries the question: "事业单位公开招聘由哪个部门负责?" asks about
-    one item, though another item under the same heading also mentions 事业单位公开招聘."""
-    first = chosen[0]
-    heading = first.subsection or ""
-    siblings = [m for m in prepared.snapshot.measures
-                if m.document == first.document and m.units and m not in chosen
-                and (m.chapter, m.subsection) == (first.chapter, first.subsection)]
-    if not siblings or (heading_coverage(prepared, heading) or 0.0) < HEADING_CARRIES:
-        return chosen
-    return (chosen + siblings)[:limit]
-
-
-def _by_document_relevance(named: list[Measure], hits: list[Hit]) -> list[Measure]:
-    """Measures with a named id from several documents (第十八条 is in most regulations): the document
-    the question is about first; only it when the question's other words clearly point to it
-    ("Article 18 of the senior card measures"), every document's otherwise ("二(三)讲了什么?")."""
-    if len({m.document for m in named}) < 2 or not hits:
-        return named
-    prior = {h.measure.document: float(h.signals.get("topic", 0.0)) for h in reversed(hits)}
-    # In the corpus's order among equals: a set's order changes from one process to the next.
-    ranked = sorted(dict.fromkeys(m.document for m in named), key=lambda d: -prior.get(d, 0.0))
-    first, second = prior.get(ranked[0], 0.0), prior.get(ranked[1], 0.0)
-    if first > 0 and second < CLEAR_DOCUMENT * first:
-        return [m for m in named if m.document == ranked[0]]
-    order = {d: i for i, d in enumerate(ranked)}
-    return sorted(named, key=lambda m: order[m.document])
 
 
 def _wants_support(info: QueryInfo) -> bool:
@@ -236,14 +210,6 @@ def _wants_support(info: QueryInfo) -> bool:
     if "support" not in info.kinds or info.asks_who or info.asks_figure or info.sections or info.asks_list:
         return False
     return not topic_words(info.text, info.language)
-
-
-def _documents_with_units(snapshot) -> frozenset[str]:
-    """The documents that assign responsible units measure by measure (a unit clause or a task table).
-
-    A regulation whose article says "由市医疗保障部门负责" in prose does not: under its other articles,
-    "no responsible unit" would be said of every citation to a question that never asked who."""
-    return frozenset(m.document for m in snapshot.measures if m.units and not m.units_inferred)
 
 
 def _titles(prepared: Prepared) -> dict[str, str]:

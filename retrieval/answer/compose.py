@@ -225,11 +225,28 @@ def asked_figures(figures: list[str], wanted: str | None, words: Sequence[str] =
     return kept or (figures if wanted in ("amount", "percentage") else [])
 
 
-def cite(measure: Measure, quote: str) -> Citation:
+def cite(measure: Measure, quote: str, terms: Mapping[str, float] | None = None) -> Citation:
     lead = tuple(getattr(measure, "lead_units", ()) or ())
     partners = tuple(getattr(measure, "partner_units", ()) or getattr(measure, "support_units", ()) or ())
-    return Citation(measure.document, measure.section, measure.heading, quote, measure.units,
+    units = measure.units
+    if getattr(measure, "units_inferred", False) and terms:
+        units = _units_doing(measure, terms)
+    return Citation(measure.document, measure.section, measure.heading, quote, units,
                     short_title(measure.title) or measure.document, lead, partners)
+
+
+def _units_doing(measure: Measure, terms: Mapping[str, float]) -> tuple[str, ...]:
+    """Of the units an article names in its prose ("区民政局负责…。区市场监管局负责老年助餐服务食品安全…"),
+    those whose own sentences carry most of the question's words: the ones doing what is asked about.
+    All of them when no sentence carries any."""
+    weight = {}
+    for sentence in sentences(measure.text):
+        score = sum(w for t, w in terms.items() if t in sentence)
+        for unit in measure.units:
+            if unit in sentence:
+                weight[unit] = max(weight.get(unit, 0.0), score)
+    best = max(weight.values(), default=0.0)
+    return tuple(u for u in measure.units if weight.get(u) == best) if best > 0 else measure.units
 
 
 def _names(units: Sequence[str], language: str, names: Mapping[str, str]) -> list[str]:
@@ -331,6 +348,12 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
         # "由谁承担" may be answered in the text (由长护险基金支付) though no unit is tagged: say so, and
         # point to the text instead of heading the answer with a bare "no unit".
         refs = _refs(cited, titles, language)
+        # "区民政局对社区养老服务设施实行星级评定": the text says who acts, though no unit is assigned.
+        mentioned = _names(list(dict.fromkeys(u for c in cited for u in c.mentioned_units)), language, names)
+        if mentioned:
+            return (f"相关规定见{refs},条文中提到:{'、'.join(mentioned)}(文件没有为该措施单列责任单位)。" if zh else
+                    f"Measure {refs} covers this; its text mentions {english_list(mentioned)} "
+                    f"(the document assigns this measure no responsible unit).")
         return (f"{NO_UNIT['zh']}相关规定见{refs}。" if zh else
                 f"{NO_UNIT['en']} The document covers this in measure {refs}.")
     if info.asks_figure:

@@ -1,0 +1,108 @@
+"""Which measures an answer cites, in which order, and what it says of their units.
+
+Each step reads one question's ``Prepared`` (its analysis and snapshot) and the search's hits:
+a step named after another ("下一步"), every item under a heading a who-question is about, the
+document a named section belongs to, the units an article's prose names.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from retrieval.answer.answerability import heading_coverage
+from retrieval.answer.compose import quote_terms
+from retrieval.models import Citation, Hit, Measure
+from retrieval.search.hybrid import Prepared
+from retrieval.text.sections import in_section
+
+# A document is "the one asked about" when the next one is less than this much about the question.
+CLEAR_DOCUMENT = 0.8
+# A who-question is about a whole heading when the heading carries this much of its words' information
+# (all but a minor word: "的工作", "方面").
+HEADING_CARRIES = 0.8
+
+
+_SUB_ITEM_RE = re.compile(r"[(（][^()（）]+[)）]$")
+
+
+def next_step_first(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
+    """"上传完信息采集表之后下一步做什么?": the question names a step, and the step after it in its document
+    answers, cited first, with the named step after it.
+
+    The named step is the close hit with a step after it (办理材料, a chapter of one measure, is no step
+    of a sequence) whose own text carries most of the question's words, leaving out its document's
+    title: 食品经营许可 says which guide, 审核 which step. The next step is the first later measure under
+    the same chapter outside the named one (after 二4(1), 二5: not 二4(2), a part of step 4)."""
+    terms = quote_terms(prepared)
+    candidates = []
+    for rank, hit in enumerate(hits[:5]):
+        if hit.score < 0.5 * hits[0].score:
+            break
+        named = hit.measure
+        step = _SUB_ITEM_RE.sub("", named.section) or named.section
+        later = [m for m in prepared.snapshot.measures
+                 if m.document == named.document and m.chapter == named.chapter and m.order > named.order
+                 and not in_section(m.section, step)]
+        if later:
+            own = sum(w for t, w in terms.items() if t in named.text and t not in named.title)
+            candidates.append((-own, rank, hit, min(later, key=lambda m: m.order)))
+    if not candidates:
+        return hits
+    _, _, hit, following = min(candidates, key=lambda c: c[:2])
+    rest = [h for h in hits if h.measure.id not in (following.id, hit.measure.id)]
+    return [Hit(following, hits[0].score, {**hit.signals, "after": hit.measure.id}), hit] + rest
+
+
+def with_mentioned_units(prepared: Prepared, citation: Citation) -> Citation:
+    """The corpus's known units that a quote names in full (区财政局, not 市财政局 for its 财政局)."""
+    named = tuple(u for u in prepared.lex.units.find(citation.quote) if u in citation.quote)
+    return replace(citation, mentioned_units=named) if named else citation
+
+
+def with_siblings(prepared: Prepared, chosen: list[Measure], limit: int) -> list[Measure]:
+    """A who-question about a heading answered item by item ("军民融合由哪些部门负责?" over (十四)'s
+    items 1–3, each with its own unit) names every item's units, not only those whose scores happened
+    to tie. Only when the heading alone carries the question: "事业单位公开招聘由哪个部门负责?" asks about
+    one item, though another item under the same heading also mentions 事业单位公开招聘."""
+    first = chosen[0]
+    heading = first.subsection or ""
+    siblings = [m for m in prepared.snapshot.measures
+                if m.document == first.document and m.units and m not in chosen
+                and (m.chapter, m.subsection) == (first.chapter, first.subsection)]
+    if not siblings or (heading_coverage(prepared, heading) or 0.0) < HEADING_CARRIES:
+        return chosen
+    return (chosen + siblings)[:limit]
+
+
+def by_document_relevance(named: list[Measure], hits: list[Hit]) -> list[Measure]:
+    """Measures with a named id from several documents (第十八条 is in most regulations): the document
+    the question is about first; only it when the question's other words clearly point to it
+    ("Article 18 of the senior card measures"), every document's otherwise ("二(三)讲了什么?")."""
+    if len({m.document for m in named}) < 2 or not hits:
+        return named
+    prior = {h.measure.document: float(h.signals.get("topic", 0.0)) for h in reversed(hits)}
+    # In the corpus's order among equals: a set's order changes from one process to the next.
+    ranked = sorted(dict.fromkeys(m.document for m in named), key=lambda d: -prior.get(d, 0.0))
+    first, second = prior.get(ranked[0], 0.0), prior.get(ranked[1], 0.0)
+    if first > 0 and second < CLEAR_DOCUMENT * first:
+        return [m for m in named if m.document == ranked[0]]
+    order = {d: i for i, d in enumerate(ranked)}
+    return sorted(named, key=lambda m: order[m.document])
+
+
+def documents_with_units(snapshot) -> frozenset[str]:
+    """The documents that assign responsible units measure by measure (a unit clause or a task table).
+
+    A regulation whose article says "由市医疗保障部门负责" in prose does not: under its other articles,
+    "no responsible unit" would be said of every citation to a question that never asked who."""
+    return frozenset(m.document for m in snapshot.measures if m.units and not m.units_inferred)
+
+
+def documents_mostly_with_units(snapshot) -> frozenset[str]:
+    """The documents in which most measures carry a unit clause of their own (a work plan's
+    "（责任单位：…）" after each item): there a measure without one has no unit, and its neighbour's
+    unit is no answer to who does it. A plan that tags only some of its items is not among them."""
+    tagged: dict[str, list[bool]] = {}
+    for m in snapshot.measures:
+        tagged.setdefault(m.document, []).append(bool(m.units and not m.units_inferred))
+    return frozenset(d for d, flags in tagged.items() if sum(flags) * 2 > len(flags))
