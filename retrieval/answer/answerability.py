@@ -362,16 +362,16 @@ def prefer_figures(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
     return hits
 
 
-def prefer_units(hits: list[Hit], assigns_units: frozenset[str]) -> list[Hit]:
+def prefer_units(hits: list[Hit], tagged: frozenset[str]) -> list[Hit]:
     """For "which department is in charge", a close runner-up of the same document that names a
     responsible unit moves before a best hit that names none: in a regulation the answer is the article
     saying "市医疗保障行政部门主管本市长护险工作", while 适用范围 shares more of the question's words.
 
-    Not in a document whose measures mostly carry unit clauses (``assigns_units``): there a measure
+    Not in a document whose measures mostly carry unit clauses (``tagged``): there a measure
     without one has none, and its neighbour's unit is not the answer.
     Reached further than ``prefer_figures``: a unit named is rarer in a measure than a figure, so it
     says more about which measure answers."""
-    if not hits or hits[0].measure.units or hits[0].measure.document in assigns_units:
+    if not hits or hits[0].measure.units or hits[0].measure.document in tagged:
         return hits
     top, document = hits[0].score, hits[0].measure.document
     for i, hit in enumerate(hits[1:5], start=1):
