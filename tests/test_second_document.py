@@ -503,3 +503,28 @@ def test_a_who_question_on_an_article_without_units_names_whom_its_text_mentions
         assert answer.citations[0].mentioned_units == ("区民政局",)
         assert answer.citations[0].to_dict()["mentioned_units"] == ["区民政局"]
         assert said in answer.text.split("\n")[0]
+
+
+ADMISSION = """西岭区幼儿园招生工作方案
+西岭区教育局
+2026年4月1日
+一、招生程序
+（一）报名
+1.网上报名时间为5月19日至5月22日，家长登录招生平台选择1所幼儿园报名。
+2.报名完成后，每名幼儿获得一个报名编号，报名编号与派位结果无关。
+（二）电脑派位
+1.5月23日由区教育局组织电脑随机派位。
+2.派位结果于当日在招生平台公布。
+（三）资格审核
+1.5月24日至5月27日，被派位录取的幼儿家长持户口簿等材料到幼儿园进行资格审核。
+"""
+
+
+@pytest.mark.parametrize("question, expected", [("报名之后下一步是什么？", "一(二)1"),
+                                                ("电脑派位之后下一步做什么？", "一(三)")])
+def test_the_step_after_a_heading_named_is_the_next_heading(tmp_path, embedder, question, expected):
+    """"报名之后" names (一)报名 as a whole: the next step is (二)'s first item, not (一)'s second; after
+    (二)电脑派位 comes (三), one item cited by its heading's id. The asking words (下一步, 之后) name no step."""
+    service = _alone(tmp_path, embedder, "xiling-kindergarten-admission.txt", ADMISSION)
+    answer = service.ask(question)
+    assert answer.citations[0].section == expected

@@ -22,7 +22,9 @@ CLEAR_DOCUMENT = 0.8
 HEADING_CARRIES = 0.8
 
 
-_SUB_ITEM_RE = re.compile(r"[(（][^()（）]+[)）]$")
+_ASKING_NEXT = "下一步 接下来 下一个环节 之后 以后 然后 完成后 完了"
+# An id's last part: 四(二)2 → 四(二), 二4(1) → 二4.
+_LAST_PART_RE = re.compile(r"(?:[(（][^()（）]+[)）]|\d+)$")
 
 
 def next_step_first(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
@@ -30,21 +32,25 @@ def next_step_first(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
     answers, cited first, with the named step after it.
 
     The named step is the close hit with a step after it (办理材料, a chapter of one measure, is no step
-    of a sequence) whose own text carries most of the question's words, leaving out its document's
-    title: 食品经营许可 says which guide, 审核 which step. The next step is the first later measure under
-    the same chapter outside the named one (after 二4(1), 二5: not 二4(2), a part of step 4)."""
-    terms = quote_terms(prepared)
+    of a sequence) whose own words, its heading's twice, carry the question most, leaving out its document's title:
+    食品经营许可 says which guide, 审核 which step. A question naming the heading above the item ("报名之后",
+    over 四(二)'s items) names that whole step. The next step is the first later measure under the same
+    chapter outside the step named (after 四(二)2, 四(三)1: not 四(二)3, more of 报名)."""
+    # The asking words ("下一步", "之后"; what "next" and "after" bridge to) name no step.
+    terms = {t: w for t, w in quote_terms(prepared).items() if t not in _ASKING_NEXT}
     candidates = []
     for rank, hit in enumerate(hits[:5]):
         if hit.score < 0.5 * hits[0].score:
             break
         named = hit.measure
-        step = _SUB_ITEM_RE.sub("", named.section) or named.section
+        heading = [t for t in terms if t in named.subsection and t not in named.title]
+        step = (_LAST_PART_RE.sub("", named.section) if heading else "") or named.section
         later = [m for m in prepared.snapshot.measures
                  if m.document == named.document and m.chapter == named.chapter and m.order > named.order
                  and not in_section(m.section, step)]
         if later:
-            own = sum(w for t, w in terms.items() if t in named.text and t not in named.title)
+            # A word in the item's heading counts twice: a step is named by its heading ("电脑派位之后").
+            own = sum(w * ((t in named.text) + (t in named.subsection)) for t, w in terms.items() if t not in named.title)
             candidates.append((-own, rank, hit, min(later, key=lambda m: m.order)))
     if not candidates:
         return hits
