@@ -32,9 +32,9 @@ def next_step_first(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
     answers, cited first, with the named step after it.
 
     The named step is the close hit with a step after it (办理材料, a chapter of one measure, is no step
-    of a sequence) whose own words, its heading's twice, carry the question most, leaving out its document's title:
-    食品经营许可 says which guide, 审核 which step. A question naming the heading above the item ("报名之后",
-    over 四(二)'s items) names that whole step. The next step is the first later measure under the same
+    of a sequence) whose own words, its heading's twice, carry the question most, leaving out its
+    document's title: 食品经营许可 says which guide, 审核 which step. A question naming the heading above
+    the item ("报名之后", over 四(二)'s items) names that whole step. The next step is the first later measure under the same
     chapter outside the step named (after 四(二)2, 四(三)1: not 四(二)3, more of 报名)."""
     # The asking words ("下一步", "之后"; what "next" and "after" bridge to) name no step.
     terms = {t: w for t, w in quote_terms(prepared).items() if t not in _ASKING_NEXT}
@@ -50,7 +50,8 @@ def next_step_first(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
                  and not in_section(m.section, step)]
         if later:
             # A word in the item's heading counts twice: a step is named by its heading ("电脑派位之后").
-            own = sum(w * ((t in named.text) + (t in named.subsection)) for t, w in terms.items() if t not in named.title)
+            own = sum(w * ((t in named.text) + (t in named.subsection))
+                      for t, w in terms.items() if t not in named.title)
             candidates.append((-own, rank, hit, min(later, key=lambda m: m.order)))
     if not candidates:
         return hits

@@ -474,6 +474,8 @@ def _labelled_sections(info: QueryInfo, snapshot: Snapshot) -> QueryInfo:
     # The bare number read as an article (第一条) or an item was this label's.
     rest = tuple(s for s in info.sections if not _BARE_NUMBER_ID_RE.fullmatch(s))
     return replace(info, sections=tuple(dict.fromkeys(found)) + rest)
+
+
 _ITEM_TAIL_RE = re.compile(r"^(?!第)(?:.*[)\u4e00-\u9fff])(\d{1,3})$")
 
 
