@@ -56,6 +56,24 @@ def test_kinds(question, kind):
     assert kind in analyse(question).kinds
 
 
+@pytest.mark.parametrize("question, effect", [
+    ("这个办法什么时候开始施行？", True),
+    ("有效期几年？", True),
+    ("新标准从哪天起执行？", True),
+    ("补贴从什么时候开始实施？", True),
+    ("实施主体是哪个部门？", False),
+    ("执行标准是什么？", False),
+    ("When did the measures come into force?", True),
+    ("When do the rules take effect?", True),
+    ("How long is the permit valid for?", True),
+    ("What happens when my card expires?", True),
+    ("Are the measures effective in helping graduates?", False),
+    ("Which department enforces the rules?", False),
+])
+def test_when_a_rule_takes_effect_or_stays_valid(question, effect):
+    assert ("effect" in analyse(question).kinds) is effect, question
+
+
 @pytest.mark.parametrize("question", ["评估费用由谁承担？", "检测维护费谁来出？", "Who pays for the assessment?",
                                       "Who has to pay for the vaccine?"])
 def test_who_pays_asks_for_no_responsible_unit(question):

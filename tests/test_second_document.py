@@ -528,3 +528,17 @@ def test_the_step_after_a_heading_named_is_the_next_heading(tmp_path, embedder, 
     service = _alone(tmp_path, embedder, "xiling-kindergarten-admission.txt", ADMISSION)
     answer = service.ask(question)
     assert answer.citations[0].section == expected
+
+
+def test_when_a_regulation_takes_effect_is_answered_by_its_closing_article(tmp_path, embedder):
+    """The question's other words describe the whole regulation and match its longer articles; the
+    short closing article says when it takes effect and for how long. (Without the clause ranking the
+    first question was refused: no article came close enough.)"""
+    service = _alone(tmp_path, embedder, "donghu-elderly-care-regulation-2024.txt")
+    for question in ("When did Donghu's community home elderly care service measures come into force?",
+                     "东湖区社区居家养老服务管理办法什么时候开始施行？",
+                     "How long are the Donghu home elderly care measures valid?"):
+        answer = service.ask(question)
+        assert answer.answerable, question
+        assert answer.citations[0].section == "第三十三条", question
+        assert "2025年1月1日" in answer.text + answer.citations[0].quote, question

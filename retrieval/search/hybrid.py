@@ -34,6 +34,14 @@ log = logging.getLogger(__name__)
 
 ABBREVIATION_WEIGHT = 0.8  # a little below the word itself: the expansion may be wrong
 FIGURE_RE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|万元|亿元|元|个|家|项|名|次|期|亿)")
+# A measure saying when a rule (or a card, a permit) takes effect, stops or how long it stays valid:
+# "本办法自2021年5月1日起施行", "自印发之日起实施，有效期5年", "…同时废止".
+EFFECT_RE = re.compile(r"(?:自|从|于)[^。；]{0,30}?(?:起|之日)[^。；]{0,8}?(?:施行|实施|执行|生效)|有效期|(?:同时|予以|自行)(?:废止|失效)")
+# …and the one that says it of the whole text ("本办法自…起施行", "自印发之日起实施"), which a question about
+# the document ("When did the measures come into force?") asks for, not a card's period of validity.
+DOCUMENT_EFFECT_RE = re.compile(r"(?:本|该|此)[\u4e00-\u9fff]{0,8}(?:办法|规定|条例|细则|通知|意见|方案|措施|规则|决定|指引|要点|"
+                                r"公告|通告|计划|清单|指南|标准|政策)[^。；]{0,30}?(?:自|从|于)[^。；]{0,30}?(?:起|之日)[^。；]{0,8}?"
+                                r"(?:施行|实施|执行|生效)|(?:自|从)(?:印发|发布|公布)之日起[^。；]{0,4}(?:施行|实施|执行|生效)")
 
 
 @dataclass
@@ -50,6 +58,7 @@ class LexicalIndex:
     units: UnitMatcher
     has_figure: np.ndarray
     offers_support: np.ndarray
+    states_effect: np.ndarray  # 1 a clause on the whole text's effect, 0.5 one on something else's, else 0
     # The words jieba was taught before segmenting the measures; a process reading this index from
     # disk teaches the same ones, so its questions are cut as the measures were.
     taught: frozenset[str] = frozenset()
@@ -103,7 +112,9 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
         zh_docs=[frozenset(d) for d in zh_docs], en_docs=[frozenset(d) for d in en_docs],
         bridge=bridge, units=UnitMatcher({u for m in measures for u in m.units}, settings.unit_names),
         has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool),
-        offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool), taught=taught)
+        offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool),
+        states_effect=np.array([1.0 if DOCUMENT_EFFECT_RE.search(m.text) else 0.5 if EFFECT_RE.search(m.text) else 0.0
+                                for m in measures], dtype=np.float32), taught=taught)
 
 
 def place_glossary(measures: tuple[Measure, ...]) -> dict[str, str]:
@@ -394,6 +405,10 @@ class HybridSearcher:
             # A question naming a document's place or title prefers that document's measures.
             named = set(prepared.documents)
             rankings["document"] = np.array([m.document in named for m in snapshot.measures], dtype=np.float32)
+        if "effect" in terms.info.kinds:
+            # "When did the measures come into force?": the one clause that says so is short and shares few
+            # of the question's words, which describe the document and match its longer articles better.
+            rankings["effect"] = lex.states_effect
         if "support" in terms.info.kinds and not terms.info.asks_who:
             # "What subsidies are there for …": measures that offer something are likelier answers.
             rankings["support"] = lex.offers_support.astype(np.float32)

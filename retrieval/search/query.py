@@ -98,6 +98,14 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"(?:之后|以后|完成后|完了|[完后])[，,]?\s*(?:然后|还|再)(?:要|该|需要|应该|应当)?(?:做|干|办|怎么)"),
      re.compile(r"\bafter\b.*\b(?:next|then)\b|\b(?:next|then)\b.*\bafter\b|\bwhat (?:do|should|must) (?:i|we|you) do after\b|"
                 r"\bwhat (?:comes|happens) after\b", re.I)),
+    # When a rule takes effect, stops, or how long something stays valid: "这个办法什么时候开始施行?",
+    # "有效期几年?", "When did the measures come into force?". Every regulation says it in one clause.
+    ("effect",
+     re.compile(r"施行|生效|失效|废止|有效期|到期|(?:开始|正式|起)(?:实施|执行)|(?:什么时候|何时|哪天|哪一天|哪年)(?:开始|起)?(?:实施|执行)|"
+                r"实施(?:日期|时间)|执行(?:日期|时间)"),
+     re.compile(r"\b(?:take|takes|took|taken|taking) effect\b|\b(?:come|comes|came|coming|entered|enters|enter|go|goes|went) into "
+                r"(?:force|effect)\b|\bin force\b|\beffective (?:date|from|since|until|on|as of)\b|\bvalid(?:ity)?\b|"
+                r"\bexpir\w*|\brepeal\w*|\bno longer (?:apply|applies|in force)\b", re.I)),
     ("eligibility",
      re.compile(r"条件|资格|符合|哪些人|什么人|谁可以|谁能|给谁|对象|适用于|适用范围|能否享受|能不能享受|可以享受"),
      re.compile(r"\beligib\w*|\bqualif\w*|\bwho can\b|\bwho may\b|\bwho is entitled\b|\bentitled\b|"
