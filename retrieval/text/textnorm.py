@@ -155,8 +155,7 @@ def _stem(word: str) -> str:
 
 
 _BRITISH = [(re.compile(r"(?<=[a-z])tre$"), "ter"), (re.compile(r"(?<=[a-z])tres$"), "ters"),
-            (re.compile(r"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations|ational)$"), r"iz\1"),
-            (re.compile(r"^(lic|def|off|pret)ence(s?)$"), r"\1ense\2"),
+            (re.compile(r"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations)$"), r"iz\1"),
             (re.compile(r"(?<=[a-z]{2})our(s?)$"), r"or\1"), (re.compile(r"(?<=[a-z])ll(ing|ed)$"), r"l\1")]
 
 
@@ -171,17 +170,8 @@ def en_stem(word: str) -> str:
     return _stem(american(word.lower().strip("-'")))
 
 
-# "Guangzhou's", "I'm", "we're": the clitic is no word of its own, and the word before it is the one to
-# look up ("guangzhou's" was unknown to the dictionary and to word frequencies, so a question naming a
-# city's rules in the possessive counted a word no measure could hold). "isn't", "don't" ask nothing.
-_CLITIC_RE = re.compile(r"'(?:s|m|re|ve|ll|d)$")
-_NEGATED_RE = re.compile(r"n't$")
-
-
 def en_words(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    words = [_CLITIC_RE.sub("", w.lower()).strip("-'") for w in LATIN_WORD_RE.findall(text)]
-    if not keep_stopwords:
-        words = [w for w in words if not _NEGATED_RE.search(w)]
+    words = [w.lower().strip("-'") for w in LATIN_WORD_RE.findall(text)]
     words = [p for w in words for p in w.split("-") if p]
     return [w for w in words if keep_stopwords or (w not in EN_STOPWORDS and len(w) > 1)]
 
