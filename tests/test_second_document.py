@@ -542,3 +542,14 @@ def test_when_a_regulation_takes_effect_is_answered_by_its_closing_article(tmp_p
         assert answer.answerable, question
         assert answer.citations[0].section == "第三十三条", question
         assert "2025年1月1日" in answer.text + answer.citations[0].quote, question
+
+
+def test_the_clause_on_the_whole_texts_effect_is_about_its_title(tmp_path, embedder):
+    """"本办法自…起施行" names the regulation as 本办法: the title words a question uses for it (电动自行车管理办法)
+    are that clause's words. Counted as missing, they had the question refused although the clause answers it."""
+    service = _alone(tmp_path, embedder, "xiling-ebike-measures.txt",
+                     EBIKE + "第七条 本办法自2025年7月1日起施行，有效期5年。\n")
+    answer = service.ask("电动自行车管理办法什么时候施行？")
+    assert answer.answerable
+    assert answer.citations[0].section == "第七条"
+    assert "2025年7月1日" in answer.text + answer.citations[0].quote

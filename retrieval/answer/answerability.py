@@ -161,9 +161,11 @@ def _coverage_zh(lex: LexicalIndex, terms: QueryTerms, doc: int | str, support: 
     else:
         measure = lex.measures[doc]
         doc_terms, text = lex.zh_docs[doc], measure.retrieval_text
-        if measure.borrowed_title:
-            # A measure too short to name its subject ("承诺时限 | 10个工作日") is about the document's title.
-            doc_terms, text = doc_terms | _title_terms(measure.borrowed_title), text + "\n" + measure.borrowed_title
+        title = measure.borrowed_title or (measure.title.strip("《》") if _about_whole_text(lex, doc) else "")
+        if title:
+            # A measure too short to name its subject ("承诺时限 | 10个工作日") is about the document's title; so is
+            # the clause saying when the whole text takes effect ("本办法自印发之日起施行"), which "本办法" names.
+            doc_terms, text = doc_terms | _title_terms(title), text + "\n" + title
     total = found = 0.0
     for word in longest:
         weight = information(word, "zh")
@@ -220,9 +222,15 @@ def _coverage_en(lex: LexicalIndex, terms: QueryTerms, doc: int | str, support: 
         bridged = lex.bridge.to_chinese([stem], per_word=6)
         if isinstance(doc, str):
             found += weight if any(t in doc for t in bridged) else 0.0
-        elif stem in lex.en_docs[doc] or any(t in lex.zh_docs[doc] for t in bridged):
+        elif stem in lex.en_docs[doc] or any(t in lex.zh_docs[doc] for t in bridged) or \
+                (_about_whole_text(lex, doc) and any(t in lex.measures[doc].title for t in bridged)):
             found += weight
     return found, total
+
+
+def _about_whole_text(lex: LexicalIndex, doc: int) -> bool:
+    """The measure says when the whole text takes effect: the question's words of its title are its words."""
+    return float(lex.states_effect[doc]) == 1.0
 
 
 def _missing_place(question: str, language: str, corpus_text: str) -> str | None:
