@@ -26,7 +26,7 @@ from pathlib import Path
 
 from retrieval.answer.compose import pick_quote, quote_terms
 from retrieval.models import Hit, Measure
-from retrieval.search.hybrid import LexicalIndex, Prepared, QueryTerms, abbreviations
+from retrieval.search.hybrid import WHOLE_TEXT_EFFECT, LexicalIndex, Prepared, QueryTerms, abbreviations
 from retrieval.search.documents import spelled_places
 from retrieval.search.query import YEAR_RE
 from retrieval.text.figures import has_kind
@@ -230,7 +230,7 @@ def _coverage_en(lex: LexicalIndex, terms: QueryTerms, doc: int | str, support: 
 
 def _about_whole_text(lex: LexicalIndex, doc: int) -> bool:
     """The measure says when the whole text takes effect: the question's words of its title are its words."""
-    return float(lex.states_effect[doc]) == 1.0
+    return float(lex.states_effect[doc]) == WHOLE_TEXT_EFFECT
 
 
 def _missing_place(question: str, language: str, corpus_text: str) -> str | None:

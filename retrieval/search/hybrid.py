@@ -42,6 +42,7 @@ EFFECT_RE = re.compile(r"(?:自|从|于)[^。；]{0,30}?(?:起|之日)[^。；]{
 DOCUMENT_EFFECT_RE = re.compile(r"(?:本|该|此)[\u4e00-\u9fff]{0,8}(?:办法|规定|条例|细则|通知|意见|方案|措施|规则|决定|指引|要点|"
                                 r"公告|通告|计划|清单|指南|标准|政策)[^。；]{0,30}?(?:自|从|于)[^。；]{0,30}?(?:起|之日)[^。；]{0,8}?"
                                 r"(?:施行|实施|执行|生效)|(?:自|从)(?:印发|发布|公布)之日起[^。；]{0,4}(?:施行|实施|执行|生效)")
+WHOLE_TEXT_EFFECT, OTHER_EFFECT = 1.0, 0.5  # a measure's value in the "effect" ranking
 
 
 @dataclass
@@ -58,7 +59,7 @@ class LexicalIndex:
     units: UnitMatcher
     has_figure: np.ndarray
     offers_support: np.ndarray
-    states_effect: np.ndarray  # 1 a clause on the whole text's effect, 0.5 one on something else's, else 0
+    states_effect: np.ndarray  # WHOLE_TEXT_EFFECT, OTHER_EFFECT (a card's 有效期) or 0
     # The words jieba was taught before segmenting the measures; a process reading this index from
     # disk teaches the same ones, so its questions are cut as the measures were.
     taught: frozenset[str] = frozenset()
@@ -113,8 +114,9 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
         bridge=bridge, units=UnitMatcher({u for m in measures for u in m.units}, settings.unit_names),
         has_figure=np.array([bool(FIGURE_RE.search(m.text + m.subsection)) for m in measures], dtype=bool),
         offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool),
-        states_effect=np.array([1.0 if DOCUMENT_EFFECT_RE.search(m.text) else 0.5 if EFFECT_RE.search(m.text) else 0.0
-                                for m in measures], dtype=np.float32), taught=taught)
+        states_effect=np.array([WHOLE_TEXT_EFFECT if DOCUMENT_EFFECT_RE.search(m.text) else
+                                OTHER_EFFECT if EFFECT_RE.search(m.text) else 0.0 for m in measures], dtype=np.float32),
+        taught=taught)
 
 
 def place_glossary(measures: tuple[Measure, ...]) -> dict[str, str]:
