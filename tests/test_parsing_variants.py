@@ -503,6 +503,26 @@ def test_an_english_question_names_a_district_the_dictionary_lacks_by_its_pinyin
         assert hits[0].measure.document == district and hits[0].measure.section == "一(一)"
 
 
+def test_a_place_whose_character_has_several_readings_is_named_by_any_of_them(tmp_path, embedder):
+    """苕 reads shao or tiao; pypinyin's commoner reading spells 苕阳 "Shaoyang", its people "Tiaoyang"."""
+    from retrieval.search.documents import pinyin_names
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    assert pinyin_names("苕阳") == ("shaoyang", "tiaoyang") and pinyin_names("棠浦") == ("tangpu",)
+    assert pinyin_names("苕阳市") == ()  # a full name: English reads its short one and adds "City"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for city, unit in (("苕阳市", "市人社局"), ("棠浦市", "市教育局")):
+        (corpus / f"{city}.txt").write_text(
+            f"{city}青年就业见习实施办法\n一、见习对象\n（一）离校两年内未就业高校毕业生可参加就业见习。\n"
+            f"二、组织实施\n（一）就业见习工作由{unit}负责组织实施。\n", encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    for city, english in (("苕阳市", "Tiaoyang"), ("苕阳市", "Shaoyang"), ("棠浦市", "Tangpu")):
+        hits = service.search(f"Who organises the youth internship programme in {english}?", 2)
+        assert hits[0].measure.document == city and hits[0].measure.section == "二(一)"
+
+
 def test_questions_and_answers_in_a_two_column_table(tmp_path):
     rows = "".join(f"<tr><td><p><strong>{i}.{q}</strong></p></td><td><p>{a}</p></td></tr>" for i, (q, a) in enumerate((
         ("企业开办需要多长时间？", "企业开办全流程压缩至1个工作日内办结。"),

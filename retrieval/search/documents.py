@@ -118,21 +118,30 @@ def english_place_names(infos: dict[str, DocumentInfo], proper_names: dict[str, 
             if zh in wanted:
                 out.setdefault(zh, []).append(english)
     for place in wanted - set(out):
-        spelled = pinyin_name(place)
+        spelled = pinyin_names(place)
         if spelled:
-            out[place] = [spelled]
+            out[place] = list(spelled)
     return {k: tuple(v) for k, v in out.items()}
 
 
-def pinyin_name(place: str) -> str | None:
-    """A short place name (望湖, not 望湖区) as English writes it in pinyin ("wanghu"); None for a full
-    name with its suffix, whose English adds "District", "County" (read from the short name then)."""
+def pinyin_names(place: str) -> tuple[str, ...]:
+    """A short place name (望湖, not 望湖区) as English writes it in pinyin ("wanghu"); () for a full
+    name with its suffix, whose English adds "District", "County" (read from the short name then).
+    Every reading of a character that has several: pypinyin reads 苕阳 "shaoyang", its people write
+    "Tiaoyang" (as 六安 is Lu'an, 蚌埠 Bengbu); the first spelling is the commonest reading."""
     if _PLACE_SUFFIX_RE.search(place) or not 2 <= len(place) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in place):
-        return None
-    from pypinyin import Style, lazy_pinyin
+        return ()
+    from itertools import islice, product
 
-    spelled = "".join(lazy_pinyin(place, style=Style.NORMAL))
-    return spelled if spelled.isascii() and len(spelled) >= 4 else None
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(place, style=Style.NORMAL, heteronym=True)
+    spelled = ("".join(r) for r in islice(product(*readings), MAX_SPELLINGS))
+    return tuple(dict.fromkeys(s for s in spelled if s.isascii() and len(s) >= 4))
+
+
+# Readings of a name tried at most: four characters with two readings each is 16.
+MAX_SPELLINGS = 16
 
 
 def titled_documents(question: str, infos: dict[str, DocumentInfo], *, loose: bool = False) -> tuple[str, ...]:
@@ -165,4 +174,4 @@ _PLACE_IN_TEXT_RE = re.compile(r"([\u4e00-\u9fff]{2,3}?)(?:特别行政区|自�
 def spelled_places(text: str) -> frozenset[str]:
     """The pinyin of every place the text names ("luwan" for 芦湾区): an English question or answer
     writing "Luwan" names a place of the text, though the dictionary's Luwan is another (卢湾)."""
-    return frozenset(n for m in _PLACE_IN_TEXT_RE.finditer(text) if (n := pinyin_name(m.group(1))))
+    return frozenset(n for m in _PLACE_IN_TEXT_RE.finditer(text) for n in pinyin_names(m.group(1)))

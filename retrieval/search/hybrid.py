@@ -23,7 +23,7 @@ from retrieval.search import lexcache
 from retrieval.search.bm25 import BM25
 from retrieval.models import Hit, Measure, without_translations
 from retrieval.text.sections import cn_to_int, in_section
-from retrieval.search.documents import document_infos, english_place_names, named_documents, pinyin_name, place_variants
+from retrieval.search.documents import document_infos, english_place_names, named_documents, pinyin_names, place_variants
 from retrieval.search.query import QueryInfo, analyse
 from retrieval.index.store import StoreError
 from retrieval.search.support import tag_measure
@@ -124,7 +124,7 @@ def place_glossary(measures: tuple[Measure, ...]) -> dict[str, str]:
     dictionary lacks is still found by an English question naming it."""
     places = {v for m in measures if getattr(m, "place", "") for v in place_variants(m.place)}
     known = cedict()  # a place the dictionary has is bridged by its glosses already, at their weights
-    return {spelled: place for place in sorted(places) if place not in known and (spelled := pinyin_name(place))}
+    return {spelled: place for place in sorted(places) if place not in known for spelled in pinyin_names(place)}
 
 
 def abbreviations(lex: LexicalIndex) -> Abbreviations:
