@@ -267,6 +267,28 @@ def test_an_item_numbered_on_across_subsections_is_named_by_its_number(tmp_path,
     assert service.search("石港工作要点第6条讲的是什么？", 3)[0].measure.section == "二(一)6"
 
 
+def test_a_section_named_with_its_document_is_that_documents_though_its_id_is_written_otherwise(tmp_path, embedder):
+    """"Question 7 in the FAQ of the Shigang guide" is Shigang's 四7 (its FAQ is part 四), not another
+    document's 问7. Unnamed, 问7 is 问7."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    faq = "".join(f"{i}.问：第{i}个问题？答：第{i}个回答，见习补贴按月发放。\n" for i in range(1, 9))
+    (corpus / "shigang-guide.txt").write_text(
+        "石港市就业见习补贴申领指南\n一、申领对象\n见习单位可以申领见习补贴。\n二、补贴标准\n每人每月2000元。\n"
+        "三、办理流程\n1.网上提交申请。\n2.人社部门审核。\n3.补贴按月发放。\n四、常见问题\n" + faq, encoding="utf-8")
+    (corpus / "lanwan-qa.txt").write_text(
+        "兰湾市养老服务补贴政策问答\n" + "".join(f"问{i}：养老服务补贴第{i}问？\n答：按规定办理。\n" for i in range(1, 9)),
+        encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    hit = service.search("What does question 7 in the FAQ section of the Shigang guide say?", 3)[0]
+    assert (hit.measure.document, hit.measure.section) == ("shigang-guide", "四7")
+    hit = service.search("What does question 7 say?", 3)[0]
+    assert (hit.measure.document, hit.measure.section) == ("lanwan-qa", "问7")
+
+
 def test_a_verb_jieba_glued_to_a_modal_is_still_covered():
     """"要罚", "被查" are no words: jieba's HMM made them from 要+罚, 被+查; the text's 罚款 has the verb."""
     from retrieval.answer.answerability import _glued_in

@@ -392,6 +392,8 @@ class HybridSearcher:
                 for row in run_on.get(wanted, ()):
                     if snapshot.measures[row].document in prepared.documents:
                         rankings["section"][row] = max(rankings["section"][row], 0.9)
+            if prepared.documents:
+                _within_named(rankings["section"], snapshot, prepared.documents, terms.info.sections)
         labels = snapshot.derived("labels", _label_rows)
         named = [label for label in labels if label in terms.info.text]
         if named:
@@ -521,6 +523,37 @@ def _run_on_items(snapshot: Snapshot) -> dict[str, list[int]]:
             for number, (row,) in numbers.items():
                 rows.setdefault(number, []).append(row)
     return rows
+
+
+def _within_named(section: np.ndarray, snapshot: Snapshot, documents: tuple[str, ...],
+                  wanted: tuple[str, ...]) -> None:
+    """A section named with its document ("question 7 in the FAQ of the Tongxu guide", "item 9 on the
+    Gupu list of materials") is that document's, though many documents have a 问7 or a 9. The named
+    documents' ids written differently (四7 under 四、常见问题, 附件2-9 in the materials list) end in the
+    number named: they stand in at ``TAIL_MATCH``, and the question's other words pick among them.
+    Other documents' matches then count for nothing. In place; unchanged when the named documents have
+    neither."""
+    owned = np.array([m.document in documents for m in snapshot.measures])
+    if not (section[owned] > 0).any():
+        numbers = set(filter(None, map(_tail_number, wanted)))
+        for row in np.flatnonzero(owned):
+            if _tail_number(snapshot.measures[row].section) in numbers:
+                section[row] = TAIL_MATCH
+    if (section[owned] > 0).any():
+        section[~owned] = 0.0
+
+
+# Below a subsection's item (0.9): an id ending in the number named is one reading among several.
+TAIL_MATCH = 0.8
+_TAIL_NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3})$")
+
+
+def _tail_number(section: str) -> str | None:
+    """The number an id ends in: "7" for 问7, 四7 and 附件2-9's "9"; 第九条 is "9" too."""
+    if number := _item_number(section):
+        return number
+    match = _TAIL_NUMBER_RE.search(section)
+    return match.group(1) if match else None
 
 
 def _section_match(section: str, wanted: tuple[str, ...]) -> float:
