@@ -88,9 +88,25 @@ def test_a_short_measure_is_quoted_whole():
     # A yes needs the clause about what is asked.
     ("孩子是孤儿，能领护理补贴吗？", "孤儿不享受生活补贴，可享受护理补贴。", True),
     ("生活补贴和护理补贴能不能同时申请？", "符合条件的残疾人，可同时申请生活补贴和护理补贴。", True),
+    # A question-and-answer page says yes or no first, after its own question.
+    ("外地户口在青川参保，能在青川领失业金吗？",
+     "问：外地户籍人员在青川参保，失业后可以在青川领取失业保险金吗？\n可以。在我市参保缴费的失业人员均可申领。", True),
+    ("Does the subsidy count as household income for dibao?",
+     "问：领的两项补贴算不算家庭收入？ 答：不算。两项补贴不计入家庭收入。", False),
+    ("育儿补贴以后每年都要重新申请吗？", "是不是每年都要重新申请？\n不需要。首次申领审核通过后，后续年度不需要重新提出申请。", False),
+    # No question before it: a measure that starts "可以。" is no answer to anything.
+    ("可以网上申请吗？", "可以。\n第二条 本办法所称补贴", None),
 ])
 def test_yes_or_no_from_the_clause_asked_about(question, quote, yes):
     """A limit read as a limit, an age against the age set; yes or no only from a text that speaks of it."""
     from retrieval.answer.yesno import yes_or_no
 
     assert yes_or_no(question, quote) is yes
+
+
+def test_a_pages_first_word_is_not_read_when_its_question_asks_the_other_way():
+    """"不需要本人到场吗？" against "需要本人到场吗？ 需要。": the page's 需要 is the user's no, or yes."""
+    from retrieval.answer.yesno import _answered_first
+
+    assert _answered_first("不需要本人到场吗？", "需要本人到场吗？\n需要。请携带身份证。") is None
+    assert _answered_first("需要本人到场吗？", "需要本人到场吗？\n需要。请携带身份证。") is True

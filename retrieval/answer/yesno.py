@@ -31,6 +31,8 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     against a sentence on 领取 alone): a yes read from the absence of a negation was wrong more often
     than right on documents never tuned on (README, thirteenth session); the quote shows what there is.
     """
+    if (said := _answered_first(question, quote)) is not None:
+        return said
     asked = _asked_clause(question, quote, terms or {})
     clause = asked or quote
     if _beyond_limit(question, clause) or _age_outside(question, clause):
@@ -43,6 +45,29 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     else:  # an English question (or a short focus): the clause its words pick out, or a quote of one clause
         about = asked is not None or len(_CLAUSE_RE.findall(quote)) == 1
     return True if about and _GRANTS_RE.search(clause) else None
+
+
+# A question-and-answer page answers a yes/no question with its first word: "问：…可以在青川领取吗？ 答：可以。…",
+# "不算。困难残疾人生活补贴…不计入…". Longest first, so that 不需要 is not read as 不 and 需要 not as 需.
+_FIRST_NO = ("不可以", "不需要", "不能够", "不属于", "不享受", "不符合", "不可", "不能", "不是", "不用", "不算", "不会",
+             "不行", "不必", "不予", "没有", "无需", "无须", "否")
+_FIRST_YES = ("可以", "能够", "需要", "属于", "享受", "符合", "必须", "应当", "是的", "能", "是", "要", "会", "算", "有", "行", "对")
+_ANSWER_FIRST_RE = re.compile(r"(?:^|\n|答\s*[:：]\s*)(" + "|".join(_FIRST_NO + _FIRST_YES) + r")[。，,！!；;]")
+_ASKED_RE = re.compile(r"[？?]")
+
+
+def _answered_first(question: str, text: str) -> bool | None:
+    """Yes or no as a question-and-answer text gives it first, after its own question ("…吗？" above or
+    before "答："); None when the text is no such answer. A Chinese question denying where the page's
+    asks plainly ("不需要…吗" against "需要…吗？ 不需要。") is not read: the two may mean opposite things."""
+    match = _ANSWER_FIRST_RE.search(text)
+    if not match or not _ASKED_RE.search(text[:match.start()]):
+        return None
+    asked = text[:match.start()]
+    if re.search(r"[\u4e00-\u9fff]", question) and \
+            bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question))) != bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", asked))):
+        return None
+    return match.group(1) in _FIRST_YES
 
 
 # What a text writes when it grants, allows or requires something (免费乘坐, 可享受, 应当提交): a yes must
