@@ -575,3 +575,24 @@ def test_the_clause_on_the_whole_texts_effect_is_about_its_title(tmp_path, embed
     assert answer.answerable
     assert answer.citations[0].section == "第七条"
     assert "2025年7月1日" in answer.text + answer.citations[0].quote
+
+
+def test_a_yes_no_question_that_also_asks_how_much_is_answered_with_the_sum(tmp_path, embedder):
+    """"Is there a bonus for a third child, and how much?": the text's 5000元 answers both, where the
+    yes/no reader finds no 可以 or 不得 to read and an answer that "does not answer directly" would hide it."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "qiwu-childcare.txt").write_text(
+        "栖梧市育儿补贴管理办法\n第一条 为减轻家庭养育负担，制定本办法。\n"
+        "第二条 对2025年1月1日以后出生的三孩及以上婴幼儿，在首次申领育儿补贴时一次性发放生育奖励金5000元。\n"
+        "第三条 育儿补贴按年发放，每孩每年3600元。\n第四条 本办法自2025年3月1日起施行。\n", encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    for question in ("Is there a one-off bonus for a third child born in 2025, and how much is it?",
+                     "生三孩有没有一次性的生育奖励金？发多少钱？"):
+        answer = service.ask(question)
+        assert answer.answerable and answer.citations[0].section == "第二条"
+        lead = answer.text.splitlines()[0]
+        assert "5000" in lead and "不答" not in lead and "directly" not in lead, lead

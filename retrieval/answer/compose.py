@@ -334,6 +334,11 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
     if info.asks_yesno and not info.asks_who:
         # A measure's heading often states the policy itself ("(六)对新认定的…给予一次性奖励"): read with the quote.
         yes = yes_or_no(info.text, f"{first.heading_line}\n{first.quote}", terms)
+        figures = asked_figures(figures_in(first.quote) or figures_in(first.heading_line), info.wanted,
+                                info.measure_words) if yes is None and info.asks_figure else []
+        if figures:
+            # "Is there a bonus for a third child, and how much?": the sum the text gives answers both.
+            return _figures_line(first, figures, titles, language)
         if yes is None:
             refs = _refs(cited, titles, language)
             # Worded without 是/否 or "yes": the line takes no side.
@@ -360,16 +365,20 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
         figures = asked_figures(figures_in(first.quote) or figures_in(first.heading_line), info.wanted,
                                 info.measure_words)
         if figures:
-            if zh:
-                return f"{_ref(first, titles, language)}给出的数字:{'、'.join(figures)}。"
-            shown = [f"{f} ({english_figure(f)})" if english_figure(f) else f for f in figures]
-            return f"Figures in measure {_ref(first, titles, language)}: {', '.join(shown)}."
+            return _figures_line(first, figures, titles, language)
     if "section" in info.kinds:
         # "三(三)讲了什么": the part asked about heads the answer, its items follow.
         named = next((s for s in info.sections if s != first.section and in_section(first.section, s)), first.section)
         return f"{named}:{first.heading}" if zh else f"Section {named}: {first.heading}"
     refs = _refs(cited, titles, language)
     return (f"相关规定见{refs}。" if zh else f"The document covers this in measure {refs}.")
+
+
+def _figures_line(first: Citation, figures: Sequence[str], titles: Mapping[str, str], language: str) -> str:
+    if language == "zh":
+        return f"{_ref(first, titles, language)}给出的数字:{'、'.join(figures)}。"
+    shown = [f"{f} ({english_figure(f)})" if english_figure(f) else f for f in figures]
+    return f"Figures in measure {_ref(first, titles, language)}: {', '.join(shown)}."
 
 
 def _refs(cited: Sequence[Citation], titles: Mapping[str, str], language: str) -> str:
