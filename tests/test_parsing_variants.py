@@ -406,6 +406,8 @@ def test_a_part_without_restarting_chapters_adds_nothing_to_ids():
     ("东湖区社区居家养老服务管理办法", "东湖区"),
     ("2026年广州市天河区幼儿园招生工作方案", "广州市天河区"),
     ("关于加强园区管理的通知", ""),
+    # "2025年度市级" is a year's city-level programme: no place 度市.
+    ("关于组织开展2025年度市级示范家庭农场认定和奖补资金申报工作的通知", ""),
 ])
 def test_a_county_or_district_is_the_place_of_its_own_document(title, place):
     from retrieval.ingest.metadata import find_place
@@ -728,3 +730,27 @@ def test_a_page_of_numbered_keyword_blocks():
     assert list(s) == ["关键词1", "关键词2", "关键词3", "①", "②"]
     assert "单套最高3万元" in s["关键词1"].text and s["②"].chapter == "补贴申领流程"
     assert s["关键词3"].text.endswith("政策原文：第三条")  # which article of the measures it explains
+
+
+def test_a_red_headed_document_is_titled_by_its_title_line_not_its_masthead():
+    """"楮墅市人民政府文件" heads the page; a hard-wrapped text runs the title on into its addressees."""
+    text = ("　　　　楮墅市人民政府文件\n　　　　楮政规〔2025〕3号\n　　楮墅市人民政府\n"
+            "　　关于施行《楮墅市城乡居民基本养老保险实施细则》的决定各区、县人民政府，市政府各部门、各直属机构：\n"
+            "　　为完善城乡居民基本养老保险制度，市人民政府决定：\n"
+            "　　一、《细则》自2025年7月1日起施行，有效期5年。\n　　二、原办法同时废止。\n")
+    doc = parse_text(text, "decision")
+    assert doc.title == "关于施行《楮墅市城乡居民基本养老保险实施细则》的决定" and doc.place == "楮墅市"
+    assert [m.section for m in doc.measures] == ["一", "二"]
+
+
+def test_a_page_title_loses_its_column_and_site_after_bare_hyphens(tmp_path):
+    """"…的通告-通知公告-柘湾区人民政府门户网站": the site's name follows a hyphen without spaces, as a
+    year range's does not ("2025-2027年")."""
+    for title, expected in (("关于提高社会救助标准的通告-通知公告-岑宁市柘湾区人民政府门户网站", "关于提高社会救助标准的通告"),
+                            ("食品经营许可办事指南-薷峪市市场监督管理局-葳原省政务服务网薷峪市站点", "食品经营许可办事指南"),
+                            ("萩垄市充电设施建设行动方案（2025-2027年）", "萩垄市充电设施建设行动方案（2025-2027年）")):
+        page = (f"<html><head><title>{title}</title></head><body><div class='content'>"
+                "<p>一、补助标准</p><p>每人每月补助500元。</p><p>二、申请方式</p><p>网上申请。</p></div></body></html>")
+        path = tmp_path / "page.html"
+        path.write_text(page, encoding="utf-8")
+        assert parse_file(path).title == expected

@@ -352,14 +352,20 @@ def _html_headline(soup, main) -> str:
 DOCUMENT_KIND_RE = re.compile(r"办法|通知|方案|意见|措施|规定|细则|指南|指引|解读|公告|通告|决定|条例|要点|计划|规划|"
                               r"批复|纲要|政策|问答|清单|目录|标准|公示|答复")
 HEADLINE_CHARS = (6, 80)
-SITE_NAME_RE = re.compile(r"(?:网|网站|门户|平台|官网|人民政府|政府|服务中心)$")
+SITE_NAME_RE = re.compile(r"(?:网|网站|门户|平台|官网|人民政府|政府|服务中心|站点)$")
 
 
 def _page_title(soup) -> str:
-    """<title> without the site's name appended ("标题_某市人民政府" → 标题)."""
+    """<title> without the site's name appended ("标题_某市人民政府" → 标题, "标题-通知公告-某区人民政府门户网站"
+    → 标题: a bare hyphen only before a part naming the site, since titles write 2025-2027 too)."""
     if soup.title is None or not soup.title.get_text(strip=True):
         return ""
-    return TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
+    title = TITLE_SUFFIX_RE.split(soup.title.get_text().strip())[0].strip()
+    parts = BARE_HYPHEN_RE.split(title)
+    return parts[0].strip() if len(parts) > 1 and SITE_NAME_RE.search(parts[-1]) else title
+
+
+BARE_HYPHEN_RE = re.compile(r"(?<=[\u4e00-\u9fff）)》])-(?=[\u4e00-\u9fff])")
 
 
 def _headline_candidate(tag) -> bool:

@@ -132,6 +132,8 @@ def choose_title(prelude: list[str], page_title: str, name: str, file_title: str
         for label, value in zip(cells, cells[1:]):
             if INFO_TITLE_RE.fullmatch(label) and len(value) >= 4:
                 return value
+    # A title line the text ran on into its addressees ("关于施行《…细则》的决定各区、县人民政府，…："): the title.
+    prelude = [m.group(1) if (m := ADDRESSED_TITLE_RE.match(line)) else line for line in prelude]
     candidates = [line for line in prelude[:30]
                   if not (DOC_NUMBER_RE.fullmatch(line) or DATE_RE.fullmatch(line) or line.endswith(("：", ":")))
                   # A sentence ("《X条例》已由…通过，现予公布") names the document but is not its title line.
@@ -144,9 +146,15 @@ def choose_title(prelude: list[str], page_title: str, name: str, file_title: str
     if candidates:
         return _unbroken_title(prelude, candidates[0])
     for line in prelude:
-        if not DOC_NUMBER_RE.fullmatch(line):
+        # A red-headed document's masthead ("某市人民政府文件") names its issuer, not the document.
+        if not (DOC_NUMBER_RE.fullmatch(line) or MASTHEAD_RE.fullmatch(line)):
             return line
     return file_title or name
+
+
+MASTHEAD_RE = re.compile(rf"[{_CJK}\s]{{2,40}}文\s*件")
+ADDRESSED_TITLE_RE = re.compile(rf"^((?:关于|[{_CJK}]{{2,6}}?[省市区县]).{{2,78}}?(?:{'|'.join(TITLE_WORDS)}))"
+                                rf"(?=各[{_CJK}、，,\s]{{2,60}}[:：]$)")
 
 
 # A title's first line, where a printed title broke in two: "关于印发X市加快推进充电基础设施建设三年" above
@@ -234,6 +242,11 @@ def find_issuer(title: str, prelude: list[str], page: dict[str, str]) -> str:
     return page.get("source", "")
 
 
+def _unprefixed(place: str) -> str:
+    """A place without the date before it: 2026年广州市 → 广州市, and 2025年度市级 → 市 (no place at all)."""
+    return re.sub(r"^(?:年度|[年月日号的])+", "", place)
+
+
 def find_place(*texts: str) -> str:
     """广州市 / 广州市天河区 / 全国 from the first text that names one."""
     for text in texts:
@@ -242,10 +255,10 @@ def find_place(*texts: str) -> str:
             continue
         if NATIONAL_RE.match(text):
             return "全国"
-        match = CITY_RE.search(text)
+        match = next((m for m in CITY_RE.finditer(text) if len(_unprefixed(m.group(1))) >= 3), None)
         if not match:
             continue
-        city = re.sub(r"^[年月日号的]+", "", match.group(1))  # 2026年广州市 → 广州市
+        city = _unprefixed(match.group(1))  # 2026年广州市 → 广州市
         district = DISTRICT_RE.match(text[match.end():])
         if district and not district.group(1).endswith(NOT_DISTRICTS):
             return city + district.group(1)
@@ -253,12 +266,12 @@ def find_place(*texts: str) -> str:
     # A county's or district's own document names no city: 《北塘县高龄津贴…办法》.
     for text in texts:
         for match in COUNTY_RE.finditer((text or "").strip()):
-            if not match.group(1).endswith(NOT_DISTRICTS):
-                return re.sub(r"^[年月日号的]+", "", match.group(1))
+            if not match.group(1).endswith(NOT_DISTRICTS) and len(_unprefixed(match.group(1))) >= 3:
+                return _unprefixed(match.group(1))
     for text in texts:
         for match in PROVINCE_RE.finditer((text or "").strip()):
-            if match.group(1) not in NOT_PROVINCES:
-                return re.sub(r"^[年月日号的]+", "", match.group(1))
+            if match.group(1) not in NOT_PROVINCES and len(_unprefixed(match.group(1))) >= 3:
+                return _unprefixed(match.group(1))
     return ""
 
 
