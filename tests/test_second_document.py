@@ -289,6 +289,26 @@ def test_a_section_named_with_its_document_is_that_documents_though_its_id_is_wr
     assert (hit.measure.document, hit.measure.section) == ("lanwan-qa", "问7")
 
 
+def test_a_section_named_with_its_document_may_be_in_the_documents_annex(tmp_path, embedder):
+    """A notice's guide is its 附件1: "苘陵体育产业资金申报指南五（三）" is 附件1五(三), not the 五(三) of
+    another document that has one in its main text."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    guide = "".join(f"{cn}、第{cn}部分\n（一）{cn}部分第一项要求。\n（二）{cn}部分第二项要求。\n（三）{cn}部分第三项要求。\n"
+                    for cn in "一二三四五")
+    (corpus / "qingling-notice.txt").write_text(
+        "苘陵市体育局关于组织申报2025年度体育产业发展引导资金项目的通知\n一、申报时间\n2025年5月31日前。\n"
+        "二、申报方式\n网上申报。\n附件1\n苘陵市体育产业发展引导资金申报指南\n" + guide, encoding="utf-8")
+    (corpus / "gupu-notice.txt").write_text(
+        "菰浦市文化和旅游产业发展专项资金管理办法\n" + guide.replace("要求", "规定"), encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    hit = service.search("苘陵体育产业资金申报指南五（三）讲的是什么？", 3)[0]
+    assert (hit.measure.document, hit.measure.section) == ("qingling-notice", "附件1五(三)")
+
+
 def test_a_verb_jieba_glued_to_a_modal_is_still_covered():
     """"要罚", "被查" are no words: jieba's HMM made them from 要+罚, 被+查; the text's 罚款 has the verb."""
     from retrieval.answer.answerability import _glued_in

@@ -530,14 +530,17 @@ def _within_named(section: np.ndarray, snapshot: Snapshot, documents: tuple[str,
     """A section named with its document ("question 7 in the FAQ of the Tongxu guide", "item 9 on the
     Gupu list of materials") is that document's, though many documents have a 问7 or a 9. The named
     documents' ids written differently (四7 under 四、常见问题, 附件2-9 in the materials list) end in the
-    number named: they stand in at ``TAIL_MATCH``, and the question's other words pick among them.
+    number named, or are the id in an annex (the notice's 申报指南五（三） is its 附件1五(三)): they stand
+    in at ``TAIL_MATCH``, and the question's other words pick among them.
     Other documents' matches then count for nothing. In place; unchanged when the named documents have
     neither."""
     owned = np.array([m.document in documents for m in snapshot.measures])
     if not (section[owned] > 0).any():
         numbers = set(filter(None, map(_tail_number, wanted)))
         for row in np.flatnonzero(owned):
-            if _tail_number(snapshot.measures[row].section) in numbers:
+            id_ = snapshot.measures[row].section
+            if _tail_number(id_) in numbers or any(_ANNEX_PREFIX_RE.fullmatch(id_[:-len(w)]) for w in wanted
+                                                    if len(w) < len(id_) and id_.endswith(w)):
                 section[row] = TAIL_MATCH
     if (section[owned] > 0).any():
         section[~owned] = 0.0
@@ -545,6 +548,8 @@ def _within_named(section: np.ndarray, snapshot: Snapshot, documents: tuple[str,
 
 # Below a subsection's item (0.9): an id ending in the number named is one reading among several.
 TAIL_MATCH = 0.8
+# "申报指南五（三）" of a notice whose guide is its annex: 附件1五(三).
+_ANNEX_PREFIX_RE = re.compile(r"(?:附件|附表)[\d一二三四五六七八九十]*[-－]?")
 _TAIL_NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3})$")
 
 
