@@ -74,6 +74,21 @@ def test_when_a_rule_takes_effect_or_stays_valid(question, effect):
     assert ("effect" in analyse(question).kinds) is effect, question
 
 
+@pytest.mark.parametrize("question, interpret", [
+    ("本办法由哪个部门负责解释？", True),
+    ("这个细则的解释权归谁？", True),
+    ("实施细则由谁解释？", True),
+    ("请解释一下什么是低保边缘家庭。", False),
+    ("这个政策解读是谁发布的？", False),
+    ("Which bodies are responsible for interpreting the childcare subsidy measures?", True),
+    ("Who interprets these regulations?", True),
+    ("What does the policy interpretation say about rent subsidies?", False),
+    ("How is 'household' interpreted?", False),
+])
+def test_who_interprets_the_text(question, interpret):
+    assert ("interpret" in analyse(question).kinds) is interpret, question
+
+
 @pytest.mark.parametrize("question", ["评估费用由谁承担？", "检测维护费谁来出？", "Who pays for the assessment?",
                                       "Who has to pay for the vaccine?"])
 def test_who_pays_asks_for_no_responsible_unit(question):

@@ -616,3 +616,24 @@ def test_a_yes_no_question_that_also_asks_how_much_is_answered_with_the_sum(tmp_
         assert answer.answerable and answer.citations[0].section == "第二条"
         lead = answer.text.splitlines()[0]
         assert "5000" in lead and "不答" not in lead and "directly" not in lead, lead
+
+
+def test_who_interprets_a_regulation_is_its_closing_clause(tmp_path, embedder):
+    """"由哪个部门负责解释？" is answered by 本办法由…负责解释, not by the articles that name units for
+    other work, which share more of the question's words (the title, 部门, 负责)."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "qiwu-childcare.txt").write_text(
+        "栖梧市育儿补贴管理办法\n第一条 为减轻家庭养育负担，制定本办法。\n"
+        "第二条 市卫生健康委员会是本市育儿补贴工作的主管部门，负责统筹协调和业务指导；市财政局负责补贴资金保障。\n"
+        "第三条 区卫生健康部门负责本区育儿补贴的审核和发放，区民政部门负责协助核查家庭信息。\n"
+        "第四条 育儿补贴按年发放，每孩每年3600元。\n第五条 本办法由市卫生健康委会同市财政局负责解释。\n"
+        "第六条 本办法自2025年3月1日起施行。\n", encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    for question in ("栖梧市育儿补贴管理办法由哪个部门负责解释？",
+                     "Which bodies are responsible for interpreting the Qiwu childcare subsidy measures?"):
+        answer = service.ask(question)
+        assert answer.answerable and answer.citations[0].section == "第五条", (question, answer.text)

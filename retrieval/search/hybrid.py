@@ -43,6 +43,9 @@ DOCUMENT_EFFECT_RE = re.compile(r"(?:本|该|此)[\u4e00-\u9fff]{0,8}(?:办法|�
                                 r"公告|通告|计划|清单|指南|标准|政策)[^。；]{0,30}?(?:自|从|于)[^。；]{0,30}?(?:起|之日)[^。；]{0,8}?"
                                 r"(?:施行|实施|执行|生效)|(?:自|从)(?:印发|发布|公布)之日起[^。；]{0,4}(?:施行|实施|执行|生效)")
 WHOLE_TEXT_EFFECT, OTHER_EFFECT = 1.0, 0.5  # a measure's value in the "effect" ranking
+# The clause naming who interprets the text: "本办法由市卫生健康委会同市财政局负责解释", "解释权归…".
+INTERPRETS_RE = re.compile(r"(?:本|该|此)[\u4e00-\u9fff]{0,8}(?:办法|规定|条例|细则|通知|意见|方案|措施|规则|决定|指引|要点|"
+                           r"公告|通告|计划|清单|指南|标准|政策)[^。；]{0,8}由[^。；]{1,40}?解释|解释权(?:归|属于|由)")
 
 
 @dataclass
@@ -60,6 +63,7 @@ class LexicalIndex:
     has_figure: np.ndarray
     offers_support: np.ndarray
     states_effect: np.ndarray  # WHOLE_TEXT_EFFECT, OTHER_EFFECT (a card's 有效期) or 0
+    states_interpreter: np.ndarray  # 1 for the clause saying who interprets the text, else 0
     # The words jieba was taught before segmenting the measures; a process reading this index from
     # disk teaches the same ones, so its questions are cut as the measures were.
     taught: frozenset[str] = frozenset()
@@ -116,6 +120,7 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
         offers_support=np.array([tag_measure(m) is not None for m in measures], dtype=bool),
         states_effect=np.array([WHOLE_TEXT_EFFECT if DOCUMENT_EFFECT_RE.search(m.text) else
                                 OTHER_EFFECT if EFFECT_RE.search(m.text) else 0.0 for m in measures], dtype=np.float32),
+        states_interpreter=np.array([bool(INTERPRETS_RE.search(m.text)) for m in measures], dtype=np.float32),
         taught=taught)
 
 
@@ -413,6 +418,10 @@ class HybridSearcher:
             # "When did the measures come into force?": the one clause that says so is short and shares few
             # of the question's words, which describe the document and match its longer articles better.
             rankings["effect"] = lex.states_effect
+        if "interpret" in terms.info.kinds:
+            # "由哪个部门负责解释?": as with "effect", one short closing clause answers, and the question's
+            # other words (the title, 部门, 负责) match every article that names a unit better.
+            rankings["interpret"] = lex.states_interpreter
         if "support" in terms.info.kinds and not terms.info.asks_who:
             # "What subsidies are there for …": measures that offer something are likelier answers.
             rankings["support"] = lex.offers_support.astype(np.float32)

@@ -106,6 +106,12 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\b(?:take|takes|took|taken|taking) effect\b|\b(?:come|comes|came|coming|entered|enters|enter|go|goes|went) into "
                 r"(?:force|effect)\b|\bin force\b|\beffective (?:date|from|since|until|on|as of)\b|\bvalid(?:ity)?\b|"
                 r"\bexpir\w*|\brepeal\w*|\bno longer (?:apply|applies|in force)\b", re.I)),
+    # Who interprets the text: "由哪个部门负责解释?", "解释权归谁?", "Which body interprets these measures?". Not
+    # "请解释一下…" or a 政策解读 (a "policy interpretation") asked about.
+    ("interpret",
+     re.compile(r"(?:谁|哪个|哪些|什么)[^，,。？?]{0,6}(?:负责)?解释(?!一下)|负责解释|解释权|解释(?:部门|机关|单位)|由[^，,。？?]{0,12}解释[吗呢？?]"),
+     re.compile(r"\b(?:who|which|what)\b[^?]{0,60}\b(?:interprets?|interpreting)\b|\bresponsible for interpreting\b|"
+                r"\b(?:right|power|authority) (?:of|to) interpret\w*|\binterpretation (?:right|power)s?\b|\binterpreted by\b", re.I)),
     ("eligibility",
      re.compile(r"条件|资格|符合|哪些人|什么人|谁可以|谁能|给谁|对象|适用于|适用范围|能否享受|能不能享受|可以享受"),
      re.compile(r"\beligib\w*|\bqualif\w*|\bwho can\b|\bwho may\b|\bwho is entitled\b|\bentitled\b|"
