@@ -94,6 +94,10 @@ def test_a_short_measure_is_quoted_whole():
     ("Does the subsidy count as household income for dibao?",
      "问：领的两项补贴算不算家庭收入？ 答：不算。两项补贴不计入家庭收入。", False),
     ("育儿补贴以后每年都要重新申请吗？", "是不是每年都要重新申请？\n不需要。首次申领审核通过后，后续年度不需要重新提出申请。", False),
+    # What a heading excludes, and a time limit "not including" what is asked about.
+    ("Can we apply for this fund for a project another municipal fund already supports?",
+     "（二）不予支持的情形\n同一项目已获得市级其他财政专项资金支持的；", False),
+    ("审批时限包括公示时间吗？", "4.问：审批要多长时间？\n一般项目不超过25个工作日。以上时限不含公示、招标投标等法定程序时间。", False),
     # No question before it: a measure that starts "可以。" is no answer to anything.
     ("可以网上申请吗？", "可以。\n第二条 本办法所称补贴", None),
 ])

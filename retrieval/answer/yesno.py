@@ -12,7 +12,7 @@ from typing import Mapping
 from retrieval.text.sections import cn_to_int
 
 # Negations that deny; "不超过" only limits an amount.
-_STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不计入|不支持|不受理")
+_STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不包含|不含|不计入|不支持|不受理")
 _CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
 # "能不能", "需不需要", "可不可以": a question's A-not-A form asks, it denies nothing (its 不能 is no 不能).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])不\1")
@@ -33,6 +33,9 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     """
     if (said := _answered_first(question, quote)) is not None:
         return said
+    heading, _, body = quote.partition("\n")
+    if body and _EXCLUDING_HEADING_RE.search(heading) and not _STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question)):
+        return False  # an item of "（二）不予支持的情形": what it names is excluded
     asked = _asked_clause(question, quote, terms or {})
     clause = asked or quote
     if _beyond_limit(question, clause) or _age_outside(question, clause):
@@ -47,6 +50,9 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     return True if about and _GRANTS_RE.search(clause) else None
 
 
+# A heading over a list of what is excluded: "（二）不予支持的情形", "不予受理的情况", "有下列情形之一的，不得申报".
+_EXCLUDING_HEADING_RE = re.compile(r"(?:不予|不得|不能|不再|禁止)[\u4e00-\u9fff]{0,6}(?:的情形|的情况|的项目|的对象|的范围)|"
+                                   r"下列情形之一的[，,]?(?:不予|不得|不能|不再)")
 # A question-and-answer page answers a yes/no question with its first word: "问：…可以在青川领取吗？ 答：可以。…",
 # "不算。困难残疾人生活补贴…不计入…". Longest first, so that 不需要 is not read as 不 and 需要 not as 需.
 _FIRST_NO = ("不可以", "不需要", "不能够", "不属于", "不享受", "不符合", "不可", "不能", "不是", "不用", "不算", "不会",
