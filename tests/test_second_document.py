@@ -637,3 +637,21 @@ def test_who_interprets_a_regulation_is_its_closing_clause(tmp_path, embedder):
                      "Which bodies are responsible for interpreting the Qiwu childcare subsidy measures?"):
         answer = service.ask(question)
         assert answer.answerable and answer.citations[0].section == "第五条", (question, answer.text)
+
+
+def test_a_question_asking_when_prefers_the_measure_that_gives_a_date(tmp_path, embedder):
+    """"By what date…" wants a date: of two articles on the same report, the one that gives its deadline."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "luqiu-rules.txt").write_text(
+        "芦湫市生活垃圾分类管理办法\n第一条 为推进生活垃圾分类，制定本办法。\n"
+        "第二条 各区人民政府应当向市城市管理局报送生活垃圾分类年度工作报告。\n"
+        "第三条 生活垃圾分类年度工作报告于次年1月31日前报送市城市管理局。\n"
+        "第四条 本办法自2025年1月1日起施行。\n", encoding="utf-8")
+    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    assert service.search("区政府的生活垃圾分类年度工作报告最晚什么时候报送？", 2)[0].measure.section == "第三条"
+    assert service.search("By what date must the districts submit their annual waste sorting work report?",
+                          2)[0].measure.section == "第三条"

@@ -27,6 +27,7 @@ from retrieval.search.documents import document_infos, english_place_names, name
 from retrieval.search.query import QueryInfo, analyse
 from retrieval.index.store import StoreError
 from retrieval.search.support import tag_measure
+from retrieval.text.figures import has_kind
 from retrieval.text.textnorm import add_words, en_tokens, han_bigrams, zh_tokens
 from retrieval.text.units import UnitMatcher, english_name
 
@@ -410,6 +411,11 @@ class HybridSearcher:
                     rankings["label"][row] = max(rankings["label"][row], 1.0 if exact else 0.9)
         if terms.info.asks_amount:
             rankings["figure"] = lex.has_figure.astype(np.float32)
+        if terms.info.wanted in KIND_RANKED:
+            # "By what date…", "how long…", "what is the phone number": the measures holding such content.
+            wanted = terms.info.wanted
+            rankings["kind"] = snapshot.derived(f"has_{wanted}", lambda s: np.array(
+                [has_kind(wanted, m.subsection + "\n" + m.text) for m in s.measures], dtype=np.float32))
         if prepared.documents:
             # A question naming a document's place or title prefers that document's measures.
             named = set(prepared.documents)
@@ -426,6 +432,10 @@ class HybridSearcher:
             # "What subsidies are there for …": measures that offer something are likelier answers.
             rankings["support"] = lex.offers_support.astype(np.float32)
         return rankings, vector
+
+
+# Kinds of content a question may want that the figure ranking (sums, counts, shares) does not see.
+KIND_RANKED = frozenset({"date", "duration", "contact", "email"})
 
 
 def _dense_text(terms: QueryTerms, extra_zh: str) -> str:
