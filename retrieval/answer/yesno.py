@@ -34,13 +34,13 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     if (said := _answered_first(question, quote)) is not None:
         return said
     heading, _, body = quote.partition("\n")
-    if body and _EXCLUDING_HEADING_RE.search(heading) and not _STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question)):
+    if body and _EXCLUDING_HEADING_RE.search(heading) and not _denies(question):
         return False  # an item of "（二）不予支持的情形": what it names is excluded
     asked = _asked_clause(question, quote, terms or {})
     clause = asked or quote
     if _beyond_limit(question, clause) or _age_outside(question, clause):
         return False
-    if bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question))) != bool(_STRONG_NEG_RE.search(clause)):
+    if _denies(question) != bool(_STRONG_NEG_RE.search(clause)):
         return False
     focus = _focus(question)
     if len(focus) >= 3:
@@ -48,6 +48,11 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     else:  # an English question (or a short focus): the clause its words pick out, or a quote of one clause
         about = asked is not None or len(_CLAUSE_RE.findall(quote)) == 1
     return True if about and _GRANTS_RE.search(clause) else None
+
+
+def _denies(question: str) -> bool:
+    """Whether a question itself denies ("不需要…吗"); its A-not-A form ("需不需要…") only asks."""
+    return bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question)))
 
 
 # A heading over a list of what is excluded: "（二）不予支持的情形", "不予受理的情况", "有下列情形之一的，不得申报".
@@ -70,8 +75,7 @@ def _answered_first(question: str, text: str) -> bool | None:
     if not match or not _ASKED_RE.search(text[:match.start()]):
         return None
     asked = text[:match.start()]
-    if re.search(r"[\u4e00-\u9fff]", question) and \
-            bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question))) != bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", asked))):
+    if re.search(r"[\u4e00-\u9fff]", question) and _denies(question) != _denies(asked):
         return None
     return match.group(1) in _FIRST_YES
 
