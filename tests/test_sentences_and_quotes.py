@@ -114,3 +114,14 @@ def test_a_pages_first_word_is_not_read_when_its_question_asks_the_other_way():
 
     assert _answered_first("不需要本人到场吗？", "需要本人到场吗？\n需要。请携带身份证。") is None
     assert _answered_first("需要本人到场吗？", "需要本人到场吗？\n需要。请携带身份证。") is True
+
+
+def test_an_item_under_an_excluding_heading_is_a_no_though_its_own_clause_denies_nothing():
+    """The question's words pick the item's clause ("同一项目已获得…支持的"), which denies nothing; its
+    heading, "（二）不予支持的情形", excludes it."""
+    from retrieval.answer.yesno import yes_or_no
+
+    quote = "（二）不予支持的情形\n同一项目已获得市级其他财政专项资金支持的；"
+    terms = {"项目": 1.0, "专项资金": 2.0, "市级": 1.0}
+    assert yes_or_no("Our project already received money from another municipal special fund. Can we apply?",
+                     quote, terms) is False
