@@ -74,7 +74,7 @@ class RetrievalSettings(_Section):
                     "hit@1 Chinese 0.769 → 0.773 and English 0.570 → 0.591 (1.0: 0.769 / 0.583; 3.0: 0.769 / 0.587). "
                     "interpret: for a question on who interprets the text, the clause saying so (本办法由…负责解释), "
                     "weighed as effect is. kind: for a question wanting a date, a length of time or contact details, the "
-                    "measures holding such content, weighed as figure is for sums and counts; on the seed, tuning and "
+                    "measures holding such content, weighed as figure is for sums and counts; on the tuning and "
                     "fresh-fresh14 documents first citation 0.591 -> 0.594, figures present 0.713 -> 0.717, false "
                     "abstains 0.110 -> 0.105.")
     rerank: int = Field(10, ge=1, description="Candidates the sentence step judges again.")
