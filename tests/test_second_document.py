@@ -600,39 +600,27 @@ def test_the_clause_on_the_whole_texts_effect_is_about_its_title(tmp_path, embed
 def test_a_yes_no_question_that_also_asks_how_much_is_answered_with_the_sum(tmp_path, embedder):
     """"Is there a bonus for a third child, and how much?": the text's 5000元 answers both, where the
     yes/no reader finds no 可以 or 不得 to read and an answer that "does not answer directly" would hide it."""
-    from retrieval.service import build_service
-    from tests.conftest import make_settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "qiwu-childcare.txt").write_text(
-        "栖梧市育儿补贴管理办法\n第一条 为减轻家庭养育负担，制定本办法。\n"
-        "第二条 对2025年1月1日以后出生的三孩及以上婴幼儿，在首次申领育儿补贴时一次性发放生育奖励金5000元。\n"
-        "第三条 育儿补贴按年发放，每孩每年3600元。\n第四条 本办法自2025年3月1日起施行。\n", encoding="utf-8")
-    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    service = _alone(tmp_path, embedder, "qiwu-childcare.txt",
+                     "栖梧市育儿补贴管理办法\n第一条 为减轻家庭养育负担，制定本办法。\n"
+                     "第二条 对2025年1月1日以后出生的三孩及以上婴幼儿，在首次申领育儿补贴时一次性发放生育奖励金5000元。\n"
+                     "第三条 育儿补贴按年发放，每孩每年3600元。\n第四条 本办法自2025年3月1日起施行。\n")
     for question in ("Is there a one-off bonus for a third child born in 2025, and how much is it?",
                      "生三孩有没有一次性的生育奖励金？发多少钱？"):
         answer = service.ask(question)
         assert answer.answerable and answer.citations[0].section == "第二条"
         lead = answer.text.splitlines()[0]
-        assert "5000" in lead and "不答" not in lead and "directly" not in lead, lead
+        assert "5000" in lead and "没有直接说明" not in lead and "directly" not in lead, lead
 
 
 def test_who_interprets_a_regulation_is_its_closing_clause(tmp_path, embedder):
     """"由哪个部门负责解释？" is answered by 本办法由…负责解释, not by the articles that name units for
     other work, which share more of the question's words (the title, 部门, 负责)."""
-    from retrieval.service import build_service
-    from tests.conftest import make_settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "qiwu-childcare.txt").write_text(
-        "栖梧市育儿补贴管理办法\n第一条 为减轻家庭养育负担，制定本办法。\n"
-        "第二条 市卫生健康委员会是本市育儿补贴工作的主管部门，负责统筹协调和业务指导；市财政局负责补贴资金保障。\n"
-        "第三条 区卫生健康部门负责本区育儿补贴的审核和发放，区民政部门负责协助核查家庭信息。\n"
-        "第四条 育儿补贴按年发放，每孩每年3600元。\n第五条 本办法由市卫生健康委会同市财政局负责解释。\n"
-        "第六条 本办法自2025年3月1日起施行。\n", encoding="utf-8")
-    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    service = _alone(tmp_path, embedder, "qiwu-childcare.txt",
+                     "栖梧市育儿补贴管理办法\n第一条 为减轻家庭养育负担，制定本办法。\n"
+                     "第二条 市卫生健康委员会是本市育儿补贴工作的主管部门，负责统筹协调和业务指导；市财政局负责补贴资金保障。\n"
+                     "第三条 区卫生健康部门负责本区育儿补贴的审核和发放，区民政部门负责协助核查家庭信息。\n"
+                     "第四条 育儿补贴按年发放，每孩每年3600元。\n第五条 本办法由市卫生健康委会同市财政局负责解释。\n"
+                     "第六条 本办法自2025年3月1日起施行。\n")
     for question in ("栖梧市育儿补贴管理办法由哪个部门负责解释？",
                      "Which bodies are responsible for interpreting the Qiwu childcare subsidy measures?"):
         answer = service.ask(question)
@@ -641,17 +629,11 @@ def test_who_interprets_a_regulation_is_its_closing_clause(tmp_path, embedder):
 
 def test_a_question_asking_when_prefers_the_measure_that_gives_a_date(tmp_path, embedder):
     """"By what date…" wants a date: of two articles on the same report, the one that gives its deadline."""
-    from retrieval.service import build_service
-    from tests.conftest import make_settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "luqiu-rules.txt").write_text(
-        "芦湫市生活垃圾分类管理办法\n第一条 为推进生活垃圾分类，制定本办法。\n"
-        "第二条 各区人民政府应当向市城市管理局报送生活垃圾分类年度工作报告。\n"
-        "第三条 生活垃圾分类年度工作报告于次年1月31日前报送市城市管理局。\n"
-        "第四条 本办法自2025年1月1日起施行。\n", encoding="utf-8")
-    service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+    service = _alone(tmp_path, embedder, "luqiu-rules.txt",
+                     "芦湫市生活垃圾分类管理办法\n第一条 为推进生活垃圾分类，制定本办法。\n"
+                     "第二条 各区人民政府应当向市城市管理局报送生活垃圾分类年度工作报告。\n"
+                     "第三条 生活垃圾分类年度工作报告于次年1月31日前报送市城市管理局。\n"
+                     "第四条 本办法自2025年1月1日起施行。\n")
     assert service.search("区政府的生活垃圾分类年度工作报告最晚什么时候报送？", 2)[0].measure.section == "第三条"
     assert service.search("By what date must the districts submit their annual waste sorting work report?",
                           2)[0].measure.section == "第三条"
