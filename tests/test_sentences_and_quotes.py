@@ -98,6 +98,11 @@ def test_a_short_measure_is_quoted_whole():
     ("Can we apply for this fund for a project another municipal fund already supports?",
      "（二）不予支持的情形\n同一项目已获得市级其他财政专项资金支持的；", False),
     ("审批时限包括公示时间吗？", "4.问：审批要多长时间？\n一般项目不超过25个工作日。以上时限不含公示、招标投标等法定程序时间。", False),
+    # What "除…外" exempts is free of what the rest imposes and allowed what it forbids; with 还 it is no exemption.
+    ("新生儿参保需要等待期吗？", "除新生儿等特殊群体外，对未连续参保的人员，设置参保后固定待遇等待期3个月。", False),
+    ("消防救援机构执行任务时可以启用消火栓吗？", "除消防救援机构执行任务外，任何单位和个人不得擅自启用消火栓取水。", True),
+    ("未连续参保的人员需要等待期吗？", "除新生儿等特殊群体外，对未连续参保的人员，设置参保后固定待遇等待期3个月。", None),
+    ("委托办理除了申请材料还要提供委托书吗？", "除申请材料外，还需提供委托书和受托人身份证。", None),
     # No question before it: a measure that starts "可以。" is no answer to anything.
     ("可以网上申请吗？", "可以。\n第二条 本办法所称补贴", None),
 ])
@@ -106,6 +111,15 @@ def test_yes_or_no_from_the_clause_asked_about(question, quote, yes):
     from retrieval.answer.yesno import yes_or_no
 
     assert yes_or_no(question, quote) is yes
+
+
+def test_an_english_question_about_what_is_exempted_is_a_no():
+    """The question's bridged words name the exempted (新生儿) and what the rest imposes (等待期)."""
+    from retrieval.answer.yesno import yes_or_no
+
+    quote = "除新生儿等特殊群体外，对未连续参保的人员，设置参保后固定待遇等待期3个月。"
+    assert yes_or_no("Do newborns have a waiting period?", quote, {"新生儿": 3.0, "等待期": 2.0}) is False
+    assert yes_or_no("Do people who stopped paying have a waiting period?", quote, {"参保": 1.0, "等待期": 2.0}) is None
 
 
 def test_a_pages_first_word_is_not_read_when_its_question_asks_the_other_way():

@@ -36,6 +36,8 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     heading, _, body = quote.partition("\n")
     if body and _EXCLUDING_HEADING_RE.search(heading) and not _denies(question):
         return False  # an item of "（二）不予支持的情形": what it names is excluded
+    if (excepted := _excepted(question, quote, terms or {})) is not None:
+        return excepted
     asked = _asked_clause(question, quote, terms or {})
     clause = asked or quote
     if _beyond_limit(question, clause) or _age_outside(question, clause):
@@ -53,6 +55,41 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
 def _denies(question: str) -> bool:
     """Whether a question itself denies ("不需要…吗"); its A-not-A form ("需不需要…") only asks."""
     return bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question)))
+
+
+# "除新生儿等特殊群体外，…设置等待期3个月": what the rest of the sentence says holds for all but those named.
+_EXCEPT_RE = re.compile(r"除了?([^，,。；;：:！？!?\n]{2,30}?)(?:以外|之外|外)[，,]?([^。；;！？!?\n]+)")
+# "除申请材料外，还需提供委托书": with 还, 也, 另 the rest adds to what is named, it exempts nothing.
+_ADDING_RE = re.compile(r"^\s*(?:还|也|另|尚|同时|均还|仍)")
+_LIST_SEP_RE = re.compile(r"以及|[、和及与或等]")
+
+
+def _excepted(question: str, quote: str, terms: Mapping[str, float]) -> bool | None:
+    """Yes or no for what a "除…外" sentence exempts, when the question names it and asks what the rest
+    of the sentence says: "新生儿需要等待期吗？" against "除新生儿等特殊群体外，…设置等待期" is a no,
+    "消防救援机构执行任务时能启用消火栓吗？" against "除消防救援机构执行任务外，任何单位不得擅自启用消火栓"
+    a yes. None when no such sentence is about the question."""
+    for match in _EXCEPT_RE.finditer(quote):
+        named, rest = match.group(1), match.group(2)
+        if _ADDING_RE.match(rest):
+            continue
+        items = [item for item in _LIST_SEP_RE.split(named) if len(item) >= 2]
+        if re.search(r"[\u4e00-\u9fff]", question):
+            asked = _bigrams(question)
+            if not any(2 * len(_bigrams(item) & asked) >= len(_bigrams(item)) for item in items):
+                continue
+            focus = _focus(question)
+            if len(focus) >= 2 and not _speaks_of(focus, rest):
+                continue
+        else:  # English: the question's (bridged) Chinese words name an exempted item and the rest's subject
+            words = [t for t in terms if len(t) >= 2]
+            if not any(t in item and t not in rest for t in words for item in items) or \
+                    not any(t in rest for t in words):
+                continue
+        # The exempted are free of what the rest imposes, and allowed what it forbids.
+        exempted_denied = not _STRONG_NEG_RE.search(rest)
+        return _denies(question) == exempted_denied
+    return None
 
 
 # A heading over a list of what is excluded: "（二）不予支持的情形", "不予受理的情况", "有下列情形之一的，不得申报".
