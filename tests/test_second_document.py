@@ -166,6 +166,17 @@ def test_a_city_bridges_to_itself_not_to_its_districts():
     assert "天河区" in bridge.to_chinese(["tianh"])
 
 
+def test_among_equal_senses_the_bridge_takes_the_words_the_corpus_writes():
+    """Ten words are glossed just "to pay": a text that writes 缴纳 and 标准 is reached by "pay" and
+    "standard", not only 交钱 and 规格, which no measure uses."""
+    from retrieval.text.bridge import Bridge
+
+    words = ["交纳", "交钱", "付费", "支付", "有偿", "给付", "缴付", "缴纳", "赔付", "标准化", "规范化", "规格", "规范性", "标准"]
+    bridge = Bridge(words, usage={"缴纳": 140, "支付": 180, "标准": 700, "标准化": 30})
+    assert "缴纳" in bridge.to_chinese(["pay"], per_word=4)
+    assert "标准" in bridge.to_chinese(["standard"], per_word=2)
+
+
 def test_a_glossary_phrase_is_one_term():
     """"come into force" is 施行, not 来 + 部队."""
     from retrieval.text.bridge import Bridge

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Sequence
@@ -103,8 +104,9 @@ def build_lexical(snapshot: Snapshot, settings: RetrievalSettings, cache_dir: Pa
     # reaching them ("management" → 管委会) would favour one unit's measures on every question.
     content_words = {t for m in measures for t in zh_tokens(m.content_text)}
     corpus_text = "\n".join(m.retrieval_text for m in measures)
+    usage = Counter(t for tokens in zh_docs for t in set(tokens))
     bridge = Bridge(content_words, settings.glossary | place_glossary(measures), functools.partial(phrase_index, cache_dir),
-                    corpus_text)
+                    corpus_text, usage)
     en_docs = []
     for measure, tokens in zip(measures, zh_docs):
         english = [stem for token in tokens for stem in bridge.to_english(token)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import math
 import os
 import pickle
 import re
@@ -80,6 +81,9 @@ PHRASE_CACHE_VERSION = 3  # 3: place glosses read as their name only
 # A known phrase adds its Chinese term beside the word-by-word translation. Weighted low: on the
 # question sets it helped as an addition and hurt as a replacement.
 PHRASE_WEIGHT = 0.5
+# A word some fifty measures use counts as fully in use: beyond that, frequency says how general a word is
+# (BM25 weighs that), not whether the corpus writes the concept this way.
+USAGE_SATURATES = math.log1p(50)
 
 
 def phrase_index(cache_dir: Path | None = None) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -134,8 +138,10 @@ class Bridge:
 
     def __init__(self, vocabulary: Iterable[str], glossary: Mapping[str, str] | None = None,
                  phrases: Mapping[tuple[str, ...], tuple[str, ...]] | Callable[[], Mapping] | None = None,
-                 corpus_text: str = "") -> None:
+                 corpus_text: str = "", usage: Mapping[str, int] | None = None) -> None:
         dictionary = cedict()
+        # How many measures use each word: among a stem's senses, the corpus's own word for it comes first.
+        self._usage = dict(usage or {})
         self._to_en: dict[str, tuple[str, ...]] = {}
         self._to_zh: dict[str, dict[str, float]] = {}
         # A callable (a picklable partial of phrase_index) is called on the first English phrase lookup:
@@ -248,8 +254,19 @@ class Bridge:
         return stem
 
     def _best(self, stem: str, per_word: int) -> list[str]:
+        """A stem's likeliest Chinese words: its closest senses, and among close senses those the corpus
+        writes most. CC-CEDICT glosses ten words as just "to pay" (交钱, 付费, 缴纳, …) and five as
+        "standard" before 标准 ("(adj.) standard"): by the dictionary alone the four kept were the rare
+        ones, and a text that writes 缴纳 and 标准 was not reached."""
         candidates = self._to_zh.get(stem) or {}
-        return [w for w, _ in sorted(candidates.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[:per_word]]
+        return [w for w, _ in sorted(candidates.items(), key=lambda kv: (-kv[1] * self._in_use(kv[0]), -len(kv[0]),
+                                                                         kv[0]))[:per_word]]
+
+    def _in_use(self, word: str) -> float:
+        """1.0 for a word many measures use, down to 0.5 for one no measure uses (1 without counts)."""
+        if not self._usage:
+            return 1.0
+        return 0.5 + 0.5 * min(1.0, math.log1p(self._usage.get(word, 0)) / USAGE_SATURATES)
 
     def to_chinese(self, stems: Iterable[str], per_word: int = 4) -> dict[str, float]:
         """English stems → weighted Chinese terms; an untranslatable stem contributes nothing.
