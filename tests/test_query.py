@@ -122,6 +122,13 @@ def test_who_pays_asks_for_no_responsible_unit(question):
     ("重点产业链企业员工的租房补贴能上浮多少？", "number"),  # a share (20%) or a sum
     ("Does a resale flat qualify, and how much of the ownership has to be in my name?", "percentage"),
     ("How much is the assessment fee, and who pays it?", "amount"),  # who pays, and the sum too
+    # The asker's story before the question asks for nothing: 了几 is "several", a statement is no question.
+    ("我欠了几个月物业费，物业公司能不能给我家停水停电？", None),
+    ("我交了几年社保，能领多少钱？", "amount"),
+    ("I rent a flat and want to register my hukou at that address. Can my landlord simply refuse?", None),
+    ("你交了几年社保？", "duration"),
+    ("失业金能领几个月，每月能领多少吗？", "duration"),
+    ("What is the maximum term of a preliminary property service contract?", "duration"),
 ])
 def test_the_one_kind_of_content_an_answer_needs(question, wanted):
     assert analyse(question).wanted == wanted
@@ -158,6 +165,9 @@ def test_a_share_may_be_a_ratio_or_a_discount(text, holds):
     ("amount", "处骗取金额2倍以上5倍以下的罚款", True),  # a fine as a multiple
     ("count", "应当经占总人数三分之二以上的业主同意", True),  # "how many owners" as a share of them
     ("amount", "按本市支付标准的50%支付", False),
+    ("date", "每月10日为垃圾分类宣传日", True),  # a day of every month
+    ("date", "送餐上门服务须在前一日17:00前预约", True),  # a time of day
+    ("date", "市、区两级财政按5:5比例分担", False),
 ])
 def test_figures_written_in_words_and_frequencies(kind, text, holds):
     from retrieval.text.figures import has_kind

@@ -75,7 +75,10 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("duration",
      re.compile(r"多长|多久|几天|几年|几个月|几周|多少天|多少年|多少个月|几个?工作日|多少个?工作日|期限|时限|有效期|期间多长"),
      re.compile(r"\bhow long\b|\bhow often\b|\bhow many (?:days|working days|months|years|weeks|hours)\b|\bwithin how\b|"
-                r"\bperiod\b|\bduration\b|\btime limit\b|\bvalid for\b", re.I)),
+                r"\bperiod\b|\bduration\b|\btime limit\b|\bvalid for\b|"
+                # "the maximum term of a property service contract": how long it runs
+                r"\b(?:maximum|minimum|longest|shortest|contract|lease|loan|tenancy|service) term\b|"
+                r"\bterm of (?:the |a |an |its |their |my |our )?(?:\w+ ){0,3}?(?:contract|lease|loan|tenancy|agreement)\b", re.I)),
     ("date",
      re.compile(r"什么时候|何时|几月|几号|哪天|哪一天|截止|起止|日期|哪年|哪一年|开始时间|什么时间"),
      # "when" asks for a date only as a question word ("when does …", "by when"), not as the conjunction
@@ -240,7 +243,8 @@ class QueryInfo:
         # "多少人" counts people even beside a money word ("最多补助多少人"); "几个月" is a duration.
         # "Which department …" is answered by units, "can I …?" by yes or no, "who pays the fee" by its
         # bearer: no figure is owed. ("能领多少吗?", "Can I get it, and how much?" still want the figure.)
-        if self.asks_who or ((self.asks_yesno or "payer" in self.kinds) and not _FIGURE_ASKED.search(self.text)):
+        if self.asks_who or ((self.asks_yesno or "payer" in self.kinds) and
+                             not _FIGURE_ASKED.search(_asked_part(self.text, self.language))):
             return None
         for kind in ("email", "contact", "percentage", "duration", "count", "amount", "date", "number", "procedure"):
             if kind in self.kinds:
@@ -249,8 +253,20 @@ class QueryInfo:
 
 
 # 几 after 这/那/好/近/十 means "a few" ("这几年", "好几天", "十几个"): no question. (After 前/后 it may
-# ask: "受理后几天内", "到期前几天".)
-_INDEFINITE_JI_RE = re.compile(r"(?<=[这那好近十])几")
+# ask: "受理后几天内", "到期前几天".) So does 了几 in a clause before the one that asks: "我欠了几个月物业费，
+# 能不能停水？", "我交了几年社保，能领多少钱？" tell the asker's story.
+_INDEFINITE_JI_RE = re.compile(r"(?<=[这那好近十])几|(?<=了)几(?=[^，,；;。？?！!]*[，,；;][^？?]*[吗呢么多几什哪谁怎如是能可会要有])")
+_SENTENCE_RE = re.compile(r"(?<=[.?!])\s+")
+
+
+def _asked_part(question: str, language: str) -> str:
+    """What a question asks, without the story told before it: in English its sentences that end in a
+    question mark ("I rent a flat at that address. Can my landlord refuse?" asks no address), in Chinese
+    the text with a story's 了几 read as "several"."""
+    if language == "zh":
+        return _INDEFINITE_JI_RE.sub("若干", question)
+    asked = [s for s in _SENTENCE_RE.split(question.strip()) if s.rstrip().endswith("?")]
+    return " ".join(asked) if asked else question
 
 
 # "参保对象是谁" / "补贴范围包括谁" ask which people a rule covers, as "是哪些人" does: not which body

@@ -27,6 +27,8 @@ CONTENT_RE: dict[str, re.Pattern] = {
                            r"(?:至|到|截至)\s*(?:19|20)\d\d\s*年"),
     "date": re.compile(rf"{_YEAR_SPAN}|\d{{4}}\s*年|{_NUM}\s*月\s*(?:{_NUM}\s*[日号])?|{_NUM}\s*[日号]前|月底|月初|年底|年初|"
                        r"[一二三四]季度|上半年|下半年|即日起|"
+                       # a day of every month and a time of day: "每月10日为宣传日", "须在前一日17:00前预约"
+                       rf"每月\s*{_NUM}\s*[日号]|(?<![\d:：])(?:[01]?\d|2[0-3])[:：][0-5]\d(?![\d:：])|前一(?:日|天)|"
                        # dates written in words: "自公告次月起", "营业执照签发日期为成立日期", "届满前一个月内"
                        r"次月|当月|次年|当年|之日起|起施行|起执行|日期为|为.{0,8}日期|届满前|期满前|到期前"),
     # Laws write their figures in words: 每小时十五公里, 五十元, 十二周岁, 二十五公斤.
