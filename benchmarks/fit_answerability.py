@@ -4,12 +4,13 @@
     python benchmarks/fit_answerability.py /tmp/signals.jsonl            # report only
     python benchmarks/fit_answerability.py /tmp/signals.jsonl --write    # and ship the new model
 
-Fits a logistic regression (L2, Newton's method: numpy is all it needs) on the documents listed as
-``tuning`` and the seed in benchmarks/devset/split.yaml, never on the held-out ones; each document
-weighs the same (the seed has six times the questions of the others). Lookups (a named section, a
+Fits a logistic regression (L2, Newton's method: numpy is all it needs) on the seed and the documents
+of the groups that benchmarks/devset/split.yaml lists under ``answerability_fit`` (the ones looked at
+while tuning), never on the others; each document weighs the same (the seed has six times the
+questions of the others). Lookups (a named section, a
 unit's task list) are answered without the model and left out. Reports leave-one-document-out
 accuracy (each document's questions judged by a model fitted without it), calibration (Brier score,
-reliability by probability bin) and the held-out documents' accuracy. The threshold is the highest
+reliability by probability bin) and the accuracy on every document it was not fitted on. The threshold is the highest
 whose leave-one-document-out false-abstain rate, over every judged question (answerable ones whose
 search missed included, since users see those refusals too), stays within issue 9's 0.08.
 """
@@ -187,13 +188,13 @@ def main() -> None:
     args = parser.parse_args()
     split = yaml.safe_load((ROOT / "benchmarks" / "devset" / "split.yaml").read_text(encoding="utf-8"))
     rows = [json.loads(line) for line in args.signals.read_text(encoding="utf-8").splitlines() if line.strip()]
-    train_docs = set(split["tuning"]) | {split["seed"]}
+    train_docs = {doc for group in split["answerability_fit"] for doc in split[group]} | {split["seed"]}
     # Answerable questions whose search missed the measure are left out: refusing them is no error of
     # the model's (the answer would be wrong either way), and their signals look like refusals.
     # Lookups (a named section, a unit's task list) are answered without the model: no signals, left out.
     judged = [r for r in rows if r["doc"] in train_docs and r["signals"]]
     train = [r for r in judged if not r["answerable"] or r.get("top_right", True)]
-    heldout = [r for r in rows if r["doc"] in set(split["heldout"])]
+    heldout = [r for r in rows if r["doc"] not in train_docs and r["signals"]]
     x, y = matrix(train)
     docs = np.array([r["doc"] for r in train])
     weights = document_weights(docs)
@@ -233,7 +234,7 @@ def main() -> None:
     held = None
     if heldout:
         hx, hy = matrix(heldout)
-        held = report("held-out documents, all questions", model.predict(hx), hy, threshold)
+        held = report("documents not fitted on, all judged questions", model.predict(hx), hy, threshold)
     print("coefficients (standardised signals):", ", ".join(f"{f}={c:+.2f}" for f, c in zip(FEATURES, model.coef)),
           f"intercept={model.intercept:+.2f}", f"(+ {len(model.coef) - len(FEATURES)} pair terms)" if model.pairs else "")
     if args.write:
@@ -241,7 +242,7 @@ def main() -> None:
                    "confident_no": bands[0], "confident_yes": bands[1],
                  **model.to_json(),
                  # Which documents, by reference: the model is for any city's documents, not theirs.
-                 "trained_on": "the seed and the tuning documents of benchmarks/devset/split.yaml",
+                 "trained_on": "the seed and the answerability_fit groups of benchmarks/devset/split.yaml",
                  "documents": len({r["doc"] for r in train}), "questions": len(train),
                  "lodo": lodo, "fitted": fitted, "heldout": held}
         MODEL.write_text(json.dumps(shipped, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

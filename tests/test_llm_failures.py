@@ -219,11 +219,9 @@ def test_prose_naming_another_unit_is_not_shown(fake, llm_service):
 # -- the translation call ----------------------------------------------------------------------
 def test_translation_is_skipped_when_offline_retrieval_is_confident(fake, service, embedder):
     svc = make_service(service, embedder, translate_queries=True)
-    question = "Who builds the open artificial intelligence industry research institute?"
-    assert svc.answerer.retrieve(question).verdict.confident  # the premise, under the shipped model
-    fake.enqueue(cites("三(一)1", "The Municipal Science and Technology Bureau (市科技局).",
-                       "依托大连理工大学和高新区,筹建开放式的人工智能产业研究院。", "x"))
-    assert svc.ask(question).mode == "llm"
+    assert svc.answerer.retrieve(CLINICAL_EN).verdict.confident  # the premise, under the shipped model
+    fake.enqueue(cites("三(四)", "The Municipal Science and Technology Bureau (市科技局).", CLINICAL_SENTENCE, "x"))
+    assert svc.ask(CLINICAL_EN).mode == "llm"
     assert len(fake.requests) == 1
 
 
