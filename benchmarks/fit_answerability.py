@@ -7,12 +7,12 @@
 Fits a logistic regression (L2, Newton's method: numpy is all it needs) on the seed and the documents
 of the groups that benchmarks/devset/split.yaml lists under ``answerability_fit`` (the ones looked at
 while tuning), never on the others; each document weighs the same (the seed has six times the
-questions of the others). Lookups (a named section, a
-unit's task list) are answered without the model and left out. Reports leave-one-document-out
-accuracy (each document's questions judged by a model fitted without it), calibration (Brier score,
-reliability by probability bin) and the accuracy on every document it was not fitted on. The threshold is the highest
-whose leave-one-document-out false-abstain rate, over every judged question (answerable ones whose
-search missed included, since users see those refusals too), stays within issue 9's 0.08.
+questions of the others). Lookups (a named section, a unit's task list) are answered without the
+model and left out. Reports leave-one-document-out accuracy (each document's questions judged by a
+model fitted without it), calibration (Brier score, reliability by probability bin) and the accuracy
+on every document it was not fitted on. The threshold is the highest whose leave-one-document-out
+false-abstain rate, over every judged question (answerable ones whose search missed included, since
+users see those refusals too), stays within issue 9's 0.08.
 """
 from __future__ import annotations
 

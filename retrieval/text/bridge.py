@@ -140,7 +140,7 @@ class Bridge:
                  phrases: Mapping[tuple[str, ...], tuple[str, ...]] | Callable[[], Mapping] | None = None,
                  corpus_text: str = "", usage: Mapping[str, int] | None = None) -> None:
         dictionary = cedict()
-        # How many measures use each word: among a stem's senses, the corpus's own word for it comes first.
+        # How many measures use each word (glossary words too): of a stem's senses, the corpus's own come first.
         self._usage = dict(usage or {})
         self._to_en: dict[str, tuple[str, ...]] = {}
         self._to_zh: dict[str, dict[str, float]] = {}
@@ -255,8 +255,8 @@ class Bridge:
 
     def _best(self, stem: str, per_word: int) -> list[str]:
         """A stem's likeliest Chinese words: its closest senses, and among close senses those the corpus
-        writes most. CC-CEDICT glosses ten words as just "to pay" (交钱, 付费, 缴纳, …) and five as
-        "standard" before 标准 ("(adj.) standard"): by the dictionary alone the four kept were the rare
+        writes most. CC-CEDICT glosses ten words as just "to pay" (交钱, 付费, 缴纳, …), and for "standard"
+        four words come before 标准 ("(adj.) standard"): by the dictionary alone the four kept were rare
         ones, and a text that writes 缴纳 and 标准 was not reached."""
         candidates = self._to_zh.get(stem) or {}
         return [w for w, _ in sorted(candidates.items(), key=lambda kv: (-kv[1] * self._in_use(kv[0]), -len(kv[0]),
