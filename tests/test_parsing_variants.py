@@ -72,6 +72,14 @@ def test_lead_and_partner_separators(clause, lead, support):
     assert roles["lead"] == lead and roles["support"] == support
 
 
+def test_a_note_that_the_first_unit_leads_is_no_list_of_its_own():
+    # Its role word 牵头单位 once started a list: lead "下同", and "…管委会。列第一位者为" a unit.
+    roles = parse_units("责任单位：市商务局、市财政局，各区人民政府、新区管委会。列第一位者为牵头单位，下同")
+    assert roles == {"lead": ["市商务局"], "units": ["市财政局", "各区人民政府", "新区管委会"], "support": []}
+    roles = parse_units("责任单位：市发展改革委（市能源局）、市自然资源和规划局。排在第一位的为牵头单位")
+    assert roles["lead"] == ["市发展改革委（市能源局）"] and roles["units"] == ["市自然资源和规划局"]
+
+
 def test_item_number_followed_by_digits_and_inline_enumeration():
     text = "方案\n一、人才\n（一）项目\n10.引进团队。\n11.121人才梯队项目。\n（二）停止发放。有下列情形之一的：\n1.死亡的；2.失踪的。\n"
     s = by_section(parse_text(text, "x"))

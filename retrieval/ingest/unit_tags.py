@@ -126,6 +126,8 @@ def parse_units(clause: str) -> dict[str, list[str]]:
 
     A role's names run until the next role word, whatever separates them (，；、 or nothing)."""
     roles: dict[str, list[str]] = {"units": [], "lead": [], "support": []}
+    note = FIRST_IS_LEAD_RE.search(clause)
+    clause = clause[:note.start()] if note else clause
     found = list(ROLE_RE.finditer(clause))
     for i, match in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(clause)
@@ -136,8 +138,15 @@ def parse_units(clause: str) -> dict[str, list[str]]:
             name = name[:-2] if own != role else name
             if name not in roles[own]:
                 roles[own].append(name)
+    if note and roles["units"] and not roles["lead"]:
+        roles["lead"].append(roles["units"].pop(0))
     return roles
 
+
+# "（责任单位：A、B、C。列第一位的为牵头单位，下同）": a note on how to read the list, whose role word
+# would otherwise start a list of its own (牵头单位 "下同").
+FIRST_IS_LEAD_RE = re.compile(r"[。；;，,]\s*(?:[列排]在?|位列)?(?:第一位|首位|第一个|首个)(?:的|者)?(?:单位|部门)?"
+                              r"为牵头(?:单位|部门)[^()（）]*$")
 
 # "各区、县人民政府" is one name over several levels: "各区" alone names no body.
 _LEVELS_ONLY_RE = re.compile(r"^各?[省市区县镇乡](?:[（(][市区县][)）])?$")
