@@ -177,6 +177,16 @@ def test_among_equal_senses_the_bridge_takes_the_words_the_corpus_writes():
     assert "标准" in bridge.to_chinese(["standard"], per_word=2)
 
 
+def test_the_parts_of_a_gloss_around_a_semicolon_are_senses_of_their_own():
+    """资金 is glossed "funds; capital": a whole "fund", as 基金 is, and no phrase "fund capital"."""
+    from retrieval.text.bridge import Bridge, senses
+
+    assert list(senses(["funds; capital", "floor (of a building; storey); story"])) == [
+        (0, "funds"), (0, "capital"), (1, "floor (of a building; storey)"), (1, "story")]
+    terms = Bridge(["资金", "基金", "款项"]).to_chinese(["fund"])
+    assert terms["资金"] == terms["基金"] == 1.0
+
+
 def test_a_glossary_phrase_is_one_term():
     """"come into force" is 施行, not 来 + 部队."""
     from retrieval.text.bridge import Bridge

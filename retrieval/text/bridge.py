@@ -68,6 +68,22 @@ _PLACE_GLOSS_RE = re.compile(r"^([A-Z][\w'-]*(?:\s+[\w'-]+){0,2}?\s+(?:new\s+)?(
                              re.I)
 
 
+def senses(glosses: Iterable[str]) -> Iterable[tuple[int, str]]:
+    """(rank, sense) of a headword: a gloss's parts around ";" are synonyms, each a sense of its own.
+    Read whole, 资金's "funds; capital" was a two-word gloss and 资金 half a "fund", below 款项 and 出资;
+    商铺's "shop; store" a phrase "shop store". A ";" inside brackets stays ("(of a building); …" does not split)."""
+    for rank, gloss in enumerate(glosses):
+        depth, start = 0, 0
+        for i, char in enumerate(gloss):
+            depth += (char in "([") - (char in ")]")
+            if char == ";" and depth <= 0:
+                if gloss[start:i].strip():
+                    yield rank, gloss[start:i].strip()
+                start = i + 1
+        if gloss[start:].strip():
+            yield rank, gloss[start:].strip()
+
+
 def gloss_stems(gloss: str) -> list[str]:
     bare = " ".join(re.sub(r"\([^)]*\)", " ", gloss).split())
     place = _PLACE_GLOSS_RE.match(bare)
@@ -77,7 +93,7 @@ def gloss_stems(gloss: str) -> list[str]:
     return [en_stem(w) for w in words if w not in _EXTRA_STOP and w not in EN_STOPWORDS]
 
 
-PHRASE_CACHE_VERSION = 3  # 3: place glosses read as their name only
+PHRASE_CACHE_VERSION = 4  # 3: place glosses read as their name only; 4: a gloss's ";" parts apart
 # A known phrase adds its Chinese term beside the word-by-word translation. Weighted low: on the
 # question sets it helped as an addition and hurt as a replacement.
 PHRASE_WEIGHT = 0.5
@@ -100,7 +116,7 @@ def phrase_index(cache_dir: Path | None = None) -> dict[tuple[str, ...], tuple[s
             log.warning("rebuilding the phrase cache %s: %s", path, exc)
     index: dict[tuple[str, ...], list[str]] = {}
     for chinese, glosses in cedict().items():
-        for gloss in glosses:
+        for _, gloss in senses(glosses):
             stems = tuple(gloss_stems(gloss))
             if 2 <= len(stems) <= 4 and chinese not in index.setdefault(stems, []):
                 index[stems].append(chinese)
@@ -155,7 +171,7 @@ class Bridge:
             if not glosses:
                 continue
             stems_all: list[str] = []
-            for rank, gloss in enumerate(glosses):
+            for rank, gloss in senses(glosses):
                 stems = gloss_stems(gloss)
                 stems_all.extend(stems)
                 for stem in stems:
