@@ -105,6 +105,16 @@ def test_a_short_measure_is_quoted_whole():
     ("委托办理除了申请材料还要提供委托书吗？", "除申请材料外，还需提供委托书和受托人身份证。", None),
     # No question before it: a measure that starts "可以。" is no answer to anything.
     ("可以网上申请吗？", "可以。\n第二条 本办法所称补贴", None),
+    # A page's answer word runs on into its sentence: "答：不能直接支付给…".
+    ("补贴能直接打给电梯公司吗？", "问：补贴资金能否直接支付给电梯公司？\n答：不能直接支付给电梯企业。资金拨付至专用账户。", False),
+    # A negation inside a name both write denies nothing: 不可降解 is a kind of tableware.
+    ("景区里还能用不可降解的一次性塑料餐具吗？", "全市A级旅游景区餐饮服务禁止使用不可降解一次性塑料餐具。", False),
+    ("景区里能用可降解餐具吗？", "景区餐饮服务可以使用可降解餐具，不可降解餐具不得使用。", True),
+    # Stopped, not charged, outside the scope: denials too.
+    ("第三套房还能用公积金贷款吗？", "第三套及以上停止发放公积金贷款", False),
+    ("提前还一部分贷款，要交违约金吗？", "每年可申请一次提前部分还款，不收取违约金。", False),
+    ("个体户的首套印章也能免费刻吗？", "个体工商户不在首套印章免费范围内，但可以免费申领电子营业执照。", False),
+    ("电动三轮车也适用这个条例吗？", "电动轮椅车、电动三轮车和电动滑板车不适用本条例。", False),
 ])
 def test_yes_or_no_from_the_clause_asked_about(question, quote, yes):
     """A limit read as a limit, an age against the age set; yes or no only from a text that speaks of it."""
@@ -120,6 +130,33 @@ def test_an_english_question_about_what_is_exempted_is_a_no():
     quote = "除新生儿等特殊群体外，对未连续参保的人员，设置参保后固定待遇等待期3个月。"
     assert yes_or_no("Do newborns have a waiting period?", quote, {"新生儿": 3.0, "等待期": 2.0}) is False
     assert yes_or_no("Do people who stopped paying have a waiting period?", quote, {"参保": 1.0, "等待期": 2.0}) is None
+
+
+def test_what_a_question_asks_about_and_the_clause_that_answers_it():
+    from retrieval.answer.yesno import _asked_clause, _focus, yes_or_no
+
+    # A last clause that only asks ("可以吗") asks about the clause before it.
+    assert _focus("领了补贴的新车，想半年后转手卖掉，可以吗？") == "想半年后转手卖掉"
+    # A condition's clause is read with what follows from it.
+    quote = "适用于在本市登记注册的企业。被列入严重失信主体名单的，不得享受支持。"
+    terms = {"失信": 2.0, "名单": 1.0, "企业": 1.0}
+    assert _asked_clause("Can a firm on the list of seriously dishonest entities get support?", quote, terms) == \
+        "被列入严重失信主体名单的，不得享受支持"
+    assert yes_or_no("Can a firm on the list of seriously dishonest entities get support?", quote, terms) is False
+    # The words pick the heading; the age limit is in the body's sentence.
+    quote = "青年人才生活补贴\n年龄在35周岁以下的博士研究生，按每月3000元发放生活补贴。"
+    terms = {"青年人才": 2.0, "生活补贴": 2.0}
+    assert yes_or_no("I'm 37. Can I get the young talent living allowance?", quote, terms) is False
+    assert yes_or_no("I'm 30. Can I get the young talent living allowance?", quote, terms) is not False
+
+
+def test_an_english_question_asking_whether_something_stops_is_not_denied_by_the_stop():
+    """"Will my subsidy stop?" is bridged to 停止: the text's 停止发放 is what it asks about, no denial."""
+    from retrieval.answer.yesno import yes_or_no
+
+    quote = "户籍迁出本市的，自次月起停止发放补贴。"
+    assert yes_or_no("If I move my hukou out, will my subsidy stop?", quote, {"停止": 1.0, "补贴": 1.0}) is not False
+    assert yes_or_no("户籍迁出本市后，补贴还能继续领吗？", quote) is False
 
 
 def test_a_pages_first_word_is_not_read_when_its_question_asks_the_other_way():

@@ -12,7 +12,8 @@ from typing import Mapping
 from retrieval.text.sections import cn_to_int
 
 # Negations that deny; "不超过" only limits an amount.
-_STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不包含|不含|不计入|不支持|不受理")
+_STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不包含|不含|不计入|不支持|不受理|"
+                            r"停止|暂停|不收取|不收费|不适用|不在[^，,。；;]{0,15}范围")
 _CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
 # "能不能", "需不需要", "可不可以": a question's A-not-A form asks, it denies nothing (its 不能 is no 不能).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])不\1")
@@ -42,7 +43,10 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     clause = asked or quote
     if _beyond_limit(question, clause) or _age_outside(question, clause):
         return False
-    if _denies(question) != bool(_STRONG_NEG_RE.search(clause)):
+    if _age_outside(question, _sentence_of(clause, quote)) or _age_outside(question, body or quote):
+        return False
+    asked_denies, text_denies = _negations(question, clause, terms or {})
+    if asked_denies != text_denies:
         return False
     focus = _focus(question)
     if len(focus) >= 3:
@@ -55,6 +59,39 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
 def _denies(question: str) -> bool:
     """Whether a question itself denies ("不需要…吗"); its A-not-A form ("需不需要…") only asks."""
     return bool(_STRONG_NEG_RE.search(_A_NOT_A_RE.sub(r"\1", question)))
+
+
+_NAMED_AFTER = 2  # characters after a negation that, written in both texts, make it part of a name
+
+
+def _negations(question: str, clause: str, terms: Mapping[str, float]) -> tuple[bool, bool]:
+    """Whether the question and the clause deny, leaving out a negation both write as part of the same
+    words: "不可降解塑料餐具" names a thing, so "还能用不可降解的餐具吗" against "禁止使用不可降解餐具" is
+    asked plainly and denied by the text. Left out of both, a negation both deny with changes nothing.
+    An English question asks about what its words were bridged to: "will my subsidy stop?" asks
+    whether it 停止, which the text's 停止发放 answers, not denies."""
+    asked = _A_NOT_A_RE.sub(r"\1", question)
+    for match in list(_STRONG_NEG_RE.finditer(asked)):
+        named = asked[match.start():match.end() + _NAMED_AFTER]
+        if len(named) == len(match.group(0)) + _NAMED_AFTER and named in clause:
+            asked, clause = asked.replace(named, "＿"), clause.replace(named, "＿")
+    if not _HAN_RE.search(question):
+        for word in {m.group(0) for m in _STRONG_NEG_RE.finditer(clause)}:
+            if any(word in term or (len(term) >= 2 and term in word) for term, weight in terms.items() if weight > 0):
+                clause = clause.replace(word, "＿")
+    return bool(_STRONG_NEG_RE.search(asked)), bool(_STRONG_NEG_RE.search(clause))
+
+
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _sentence_of(clause: str, quote: str) -> str:
+    """The sentence of the quote that holds a clause: an age limit may sit in another clause of it
+    ("年龄在35周岁以下的…毕业生，分别按每月3000元…发放生活补贴")."""
+    for sentence in re.split(r"(?<=[。；;！!？?\n])", quote):
+        if clause in sentence:
+            return sentence
+    return clause
 
 
 # "除新生儿等特殊群体外，…设置等待期3个月": what the rest of the sentence says holds for all but those named.
@@ -100,7 +137,8 @@ _EXCLUDING_HEADING_RE = re.compile(r"(?:不予|不得|不能|不再|禁止)[\u4e
 _FIRST_NO = ("不可以", "不需要", "不能够", "不属于", "不享受", "不符合", "不可", "不能", "不是", "不用", "不算", "不会",
              "不行", "不必", "不予", "没有", "无需", "无须", "否")
 _FIRST_YES = ("可以", "能够", "需要", "属于", "享受", "符合", "必须", "应当", "是的", "能", "是", "要", "会", "算", "有", "行", "对")
-_ANSWER_FIRST_RE = re.compile(r"(?:^|\n|答\s*[:：]\s*)(" + "|".join(_FIRST_NO + _FIRST_YES) + r")[。，,！!；;]")
+_ANSWER_FIRST_RE = re.compile(r"(?:^|\n|答\s*[:：]\s*)(" + "|".join(_FIRST_NO + _FIRST_YES) + r")[。，,！!；;]|"
+                             r"答\s*[:：]\s*(" + "|".join(w for w in _FIRST_NO + _FIRST_YES if len(w) > 1) + r")")
 _ASKED_RE = re.compile(r"[？?]")
 
 
@@ -114,7 +152,7 @@ def _answered_first(question: str, text: str) -> bool | None:
     asked = text[:match.start()]
     if re.search(r"[\u4e00-\u9fff]", question) and _denies(question) != _denies(asked):
         return None
-    return match.group(1) in _FIRST_YES
+    return (match.group(1) or match.group(2)) in _FIRST_YES
 
 
 # What a text writes when it grants, allows or requires something (免费乘坐, 可享受, 应当提交): a yes must
@@ -169,10 +207,16 @@ def _age_outside(question: str, clause: str) -> bool:
     return age < limit if kind == "min" else age > limit
 
 
+_BARE_ASK_RE = re.compile(r"^\s*(?:可以|可不可以|能|能不能|能否|行|行不行|是否可以|允许|合法|对|对不对)?\s*(?:吗|呢|么)?\s*$")
+
+
 def _focus(question: str) -> str:
-    """What a Chinese yes/no question asks about: "孩子是孤儿，能领护理补贴吗" → 领护理补贴 ("" if none)."""
-    last = re.split(r"[，,。；;]", question.strip().rstrip("？?"))[-1] or question
-    match = _ASK_ZH_RE.search(last)
+    """What a Chinese yes/no question asks about: "孩子是孤儿，能领护理补贴吗" → 领护理补贴 ("" if none).
+    A last clause that only asks ("…想转手卖掉，可以吗？") asks about the clause before it."""
+    clauses = [c for c in re.split(r"[，,。；;]", question.strip().rstrip("？?")) if c.strip()] or [question]
+    if len(clauses) > 1 and _BARE_ASK_RE.match(clauses[-1]):
+        return clauses[-2].strip()
+    match = _ASK_ZH_RE.search(clauses[-1])
     return match.group(1) if match else ""
 
 
@@ -201,4 +245,8 @@ def _asked_clause(question: str, quote: str, terms: Mapping[str, float]) -> str 
     best = max(scores)
     if best <= 0 or scores.count(best) > 1:
         return None
-    return clauses[scores.index(best)]
+    at = scores.index(best)
+    if clauses[at].endswith("的") and at + 1 < len(clauses):
+        # "被列入严重失信主体名单的，不得享受支持": a condition's clause is read with what follows from it.
+        return clauses[at] + "，" + clauses[at + 1]
+    return clauses[at]
