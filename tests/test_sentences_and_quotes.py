@@ -115,6 +115,8 @@ def test_a_short_measure_is_quoted_whole():
     ("提前还一部分贷款，要交违约金吗？", "每年可申请一次提前部分还款，不收取违约金。", False),
     ("个体户的首套印章也能免费刻吗？", "个体工商户不在首套印章免费范围内，但可以免费申领电子营业执照。", False),
     ("电动三轮车也适用这个条例吗？", "电动轮椅车、电动三轮车和电动滑板车不适用本条例。", False),
+    ("这次补贴区财政要不要配套资金？", "市级补贴资金由市财政局统筹安排，各区财政不承担配套。", False),
+    ("夫妻两个人能不能各领一份租房补贴？", "夫妻双方均符合条件的，租房补贴只能由一方申领。", False),
 ])
 def test_yes_or_no_from_the_clause_asked_about(question, quote, yes):
     """A limit read as a limit, an age against the age set; yes or no only from a text that speaks of it."""

@@ -13,7 +13,7 @@ from retrieval.text.sections import cn_to_int
 
 # Negations that deny; "不超过" only limits an amount.
 _STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不包含|不含|不计入|不支持|不受理|"
-                            r"停止|暂停|不收取|不收费|不适用|不在[^，,。；;]{0,15}范围")
+                            r"停止|暂停|不收取|不收费|不适用|不承担|不在[^，,。；;]{0,15}范围")
 _CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
 # "能不能", "需不需要", "可不可以": a question's A-not-A form asks, it denies nothing (its 不能 is no 不能).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])不\1")
@@ -161,8 +161,8 @@ _GRANTS_RE = re.compile(r"可以|可|能|享受|允许|有权|予以|给予|准�
 
 
 # "只能登记一个名称" limits to one: "能同时登记两个名称吗?" / "Can a company register two names?" is a no.
-_ONLY_RE = re.compile(r"(?:只能|仅能|只可|仅可|仅限|只限|限)[^，,。；;]{0,8}?([一二两三四五六七八九十\d]+)\s*[个家项次名套处条件份]")
-_MANY_ZH_RE = re.compile(r"([一二两三四五六七八九十\d]+)\s*[个家项次名套处条件份]|多个|多家|多次|多项|同时")
+_ONLY_RE = re.compile(r"(?:只能|仅能|只可|仅可|仅限|只限|限)[^，,。；;]{0,8}?([一二两三四五六七八九十\d]+)\s*[个家项次名套处条件份方人]")
+_MANY_ZH_RE = re.compile(r"([一二两三四五六七八九十\d]+)\s*[个家项次名套处条件份方人]|多个|多家|多次|多项|同时")
 _MANY_EN_RE = re.compile(r"\b(?:two|three|four|five|several|multiple|more than one|\d{1,2}(?= \w+s\b))\b", re.I)
 _EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
