@@ -306,6 +306,10 @@ def test_a_section_named_with_its_document_is_that_documents_though_its_id_is_wr
     service = build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
     hit = service.search("What does question 7 in the FAQ section of the Shigang guide say?", 3)[0]
     assert (hit.measure.document, hit.measure.section) == ("shigang-guide", "四7")
+    # The answer cites it too, not the other document's 问7 (the id the question's words spell).
+    answer = service.ask("What does question 7 in the FAQ section of the Shigang guide say?")
+    assert [(c.document, c.section) for c in answer.citations][:1] == [("shigang-guide", "四7")]
+    assert all(c.document == "shigang-guide" for c in answer.citations)
     hit = service.search("What does question 7 say?", 3)[0]
     assert (hit.measure.document, hit.measure.section) == ("lanwan-qa", "问7")
 

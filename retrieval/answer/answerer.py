@@ -173,7 +173,11 @@ class Answerer:
             named = [m for m in snapshot.measures if any(in_section(m.section, w) for w in info.sections)]
             # The documents the question names, else the conversation's ("那二(三)呢?" after one of its answers).
             within = prepared.documents or prepared.context
-            if within:
+            if prepared.documents:
+                # A document the question names numbers its items its own way ("第14项" is its 二14): another
+                # document's 14 is no answer, the search's reading of the number in it is.
+                named = [m for m in named if m.document in within]
+            elif within:
                 named = [m for m in named if m.document in within] or named
             named = by_document_relevance(named, hits)
             if named:
