@@ -581,6 +581,21 @@ def test_units_a_regulation_names_in_its_sentences():
     assert units_in_prose(text)["units"] == ["市卫生健康委员会", "市人力资源和社会保障局", "市财政局", "各区卫生健康部门"]
 
 
+@pytest.mark.parametrize(("text", "units"), [
+    ("买卖、伪造优待凭证的，由公安机关依照《治安管理处罚法》有关规定予以处罚。", ["公安机关"]),
+    ("经劝阻拒不改正的，由消防救援机构责令改正，处五百元以上罚款。", ["消防救援机构"]),
+    ("冒用他人凭证的，由老龄工作机构停止其享受优待。", ["老龄工作机构"]),
+    ("由公安机关交通管理部门处二十元罚款。", ["公安机关交通管理部门"]),  # the whole name, not its 公安机关
+    ("费用由定点医疗机构先行垫付。", []),  # a 医疗机构 serves; it is no body in charge
+    ("由有权机关依法处理。", []),  # nobody in particular
+])
+def test_authorities_a_regulations_penalty_names(text, units):
+    """Who enforces a penalty article is its answer to "which authority penalises…": 公安机关, 消防救援机构."""
+    from retrieval.ingest.unit_tags import units_in_prose
+
+    assert units_in_prose(text)["units"] == units
+
+
 def test_units_written_as_verbs_under_a_heading_serve_its_items():
     """"（市公安局牵头，市发展改革委、市住房城乡建设局配合）" under a subsection's heading is the lead and the
     partners of each item below it that names none; the same clause after an item is that item's. A

@@ -32,7 +32,7 @@ UNIT_SPLIT_RE = re.compile(r"[、,，;；/\s]+|(?<=[局委办府会厅])(?:和|�
 # A unit name: no function words (由, 报, 向, 对 …) inside, ending like a government body.
 # 会 may be inside a name (社会保障局, 委员会): only 会同 ("together with") ends one.
 _UNIT = r"(?:(?![由报向对在的将按为从经与把被给让使于或是])(?!会同)[\u4e00-\u9fff（）()]){1,14}?" \
-    r"(?:局|委员会|委|办事处|分局|政府|残联|中心|办公室|部门|机构)"
+    r"(?:局|委员会|委|办事处|分局|政府|残联|中心|办公室|部门|机构|机关(?![\u4e00-\u9fff]{1,8}?(?:部门|局|支队|大队)))"
 _UNITS = rf"{_UNIT}(?:[、和及]{_UNIT})*"
 # "市人力资源和社会保障局（以下简称市人社局）负责…": the short name a text defines is no break.
 _SHORT_NAME = r"(?:[（(]以下[简统]?称[^）)]{1,20}[）)])?"
@@ -45,10 +45,12 @@ BY_UNIT_RE = re.compile(rf"由(?:所在)?({_UNITS})(?:会同({_UNITS}))?")
 COOPERATE_RE = re.compile(rf"(?:^|[。；;，,\n])\s*({_UNITS})会同({_UNITS})")
 PARTNER_RE = re.compile(rf"(?:^|[。；;，,\n])\s*({_UNITS})(?:予以|积极|做好)?(?:配合|协助)")
 QUOTED_RE = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\"")
-UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|中心|院|处|科|站|街道|镇|残联|联合会|管委会|机关)$")
+# A 机构 is a body of government only as a 工作机构, 救援机构, 经办机构 …: 医疗机构 and 培训机构 serve, they are not in charge.
+UNIT_END_RE = re.compile(r"(?:部门|局|委|委员会|厅|办公室|办|政府|中心|院|处|科|站|街道|镇|残联|联合会|管委会|机关|"
+                         r"(?:工作|救援|经办|执法|监管|主管|行政)机构)$")
 # "各有关部门", "相关机构", "其他部门", "其主管部门" name nobody in particular.
 # "各区卫生健康部门", "各区政府" name the bodies of every district; "各部门", "各单位" nobody.
-VAGUE_UNIT_RE = re.compile(r"^(?:(?:各|其他|其它)?(?:有关|相关)|其他|其它|各级|各(?:部门|单位|机构|地)|其|本单位|本部门)")
+VAGUE_UNIT_RE = re.compile(r"^(?:(?:各|其他|其它)?(?:有关|相关|有权)|其他|其它|各级|各(?:部门|单位|机构|地)|其|本单位|本部门)")
 ENUMERATION_RE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、])\s*")
 DUTY_TAIL_RE = re.compile(r"等?(按职责分工|按职责|分别|共同)负责$|等?负责$|等$")
 NONE_NAMES = {"/", "无", "—", "-", "／"}
