@@ -35,6 +35,14 @@ def test_textnorm_segments_the_documents_words():
     assert detect_language("How much is the job-expansion subsidy?") == "en"
 
 
+def test_english_words_lose_their_clitics():
+    """"What's" is the stopword "what" (it was a content word, bridged to 怎么办); a possessive is its noun."""
+    from retrieval.text.textnorm import en_words
+
+    assert en_words("What's the company's subsidy? I'm told it doesn't cover the employer’s fees.") == \
+        ["company", "subsidy", "told", "cover", "employer", "fees"]
+
+
 def test_units_are_found_by_chinese_and_english_name():
     matcher = UnitMatcher({"市人力资源社会保障局", "市财政局", "市税务局"}, {})
     assert matcher.find("市财政局负责哪些措施?") == ["市财政局"]

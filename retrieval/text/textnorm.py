@@ -170,8 +170,15 @@ def en_stem(word: str) -> str:
     return _stem(american(word.lower().strip("-'")))
 
 
+# "what's", "I'm", "doesn't": the word without its clitic, so that a stopword stays one ("what's" was a
+# content word, bridged to 怎么办) and a possessive is its noun.
+_CLITIC_RE = re.compile(r"(?:'s|'re|'ve|'ll|'d|'m|n't)$")
+_NEGATED_FORMS = {"can't": "can", "won't": "will", "shan't": "shall"}
+
+
 def en_words(text: str, *, keep_stopwords: bool = False) -> list[str]:
-    words = [w.lower().strip("-'") for w in LATIN_WORD_RE.findall(text)]
+    words = [w.lower().strip("-'") for w in LATIN_WORD_RE.findall(text.replace("\u2019", "'"))]
+    words = [_NEGATED_FORMS.get(w) or _CLITIC_RE.sub("", w) for w in words]
     words = [p for w in words for p in w.split("-") if p]
     return [w for w in words if keep_stopwords or (w not in EN_STOPWORDS and len(w) > 1)]
 
