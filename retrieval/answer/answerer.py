@@ -176,7 +176,7 @@ class Answerer:
             if prepared.documents:
                 # A document the question names numbers its items its own way ("第14项" is its 二14): another
                 # document's 14 is no answer, the search's reading of the number in it is.
-                named = [m for m in named if m.document in within]
+                named = [m for m in named if m.document in prepared.documents]
             elif within:
                 named = [m for m in named if m.document in within] or named
             named = by_document_relevance(named, hits)

@@ -15,6 +15,7 @@ from retrieval.text.sections import cn_to_int
 _STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不包含|不含|不计入|不支持|不受理|"
                             r"停止|暂停|不收取|不收费|不适用|不承担|不在[^，,。；;]{0,15}范围")
 _CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
+_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 # "能不能", "需不需要", "可不可以": a question's A-not-A form asks, it denies nothing (its 不能 is no 不能).
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff])不\1")
 # Where a Chinese yes/no question's subject ends and what it asks about begins: "孩子是孤儿，能领护理补贴吗" asks
@@ -41,9 +42,9 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
         return excepted
     asked = _asked_clause(question, quote, terms or {})
     clause = asked or quote
-    if _beyond_limit(question, clause) or _age_outside(question, clause):
-        return False
-    if _age_outside(question, _sentence_of(clause, quote)) or _age_outside(question, body or quote):
+    # An age limit may sit in another clause of the sentence, or elsewhere in a quote that sets only one.
+    if _beyond_limit(question, clause) or any(_age_outside(question, text)
+                                              for text in (clause, _sentence_of(clause, quote), body or quote)):
         return False
     asked_denies, text_denies = _negations(question, clause, terms or {})
     if asked_denies != text_denies:
@@ -82,12 +83,8 @@ def _negations(question: str, clause: str, terms: Mapping[str, float]) -> tuple[
     return bool(_STRONG_NEG_RE.search(asked)), bool(_STRONG_NEG_RE.search(clause))
 
 
-_HAN_RE = re.compile(r"[\u4e00-\u9fff]")
-
-
 def _sentence_of(clause: str, quote: str) -> str:
-    """The sentence of the quote that holds a clause: an age limit may sit in another clause of it
-    ("年龄在35周岁以下的…毕业生，分别按每月3000元…发放生活补贴")."""
+    """The sentence of the quote that holds a clause ("年龄在35周岁以下的…毕业生，分别按每月3000元…发放生活补贴")."""
     for sentence in re.split(r"(?<=[。；;！!？?\n])", quote):
         if clause in sentence:
             return sentence
@@ -150,7 +147,7 @@ def _answered_first(question: str, text: str) -> bool | None:
     if not match or not _ASKED_RE.search(text[:match.start()]):
         return None
     asked = text[:match.start()]
-    if re.search(r"[\u4e00-\u9fff]", question) and _denies(question) != _denies(asked):
+    if _HAN_RE.search(question) and _denies(question) != _denies(asked):
         return None
     return (match.group(1) or match.group(2)) in _FIRST_YES
 
