@@ -144,6 +144,14 @@ def test_english_figures_are_singular_for_one():
         "1 day", "1 working day", "1 person", "1 year of age", "3 months"]
 
 
+def test_english_figures_keep_their_digit_groups():
+    """"每月1,000元" was "000 yuan": the number was read from its last digit group."""
+    from retrieval.answer.compose import english_figure
+
+    assert [english_figure(f) for f in ("每月1,000元", "最高1,500,000元", "12000人", "2000万元")] == [
+        "1,000 yuan", "1,500,000 yuan", "12,000 people", "20 million yuan"]
+
+
 def test_no_unit_line_only_where_units_are_a_thing(tmp_path):
     from retrieval.answer.compose import NO_UNIT
     from retrieval.service import build_service

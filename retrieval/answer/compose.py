@@ -158,8 +158,13 @@ _UNIT_EN = (("个工作日", "working days"), ("工作日", "working days"), ("�
 _COUNT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(个工作日|工作日|个月|周岁|小时|年|月|日|天|周|家|个|项|名|人|次|户|所|件|元)")
 
 
+_DIGIT_GROUP_RE = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
 def english_figure(figure: str) -> str | None:
-    """A Chinese figure in English: 2000万元 → 20 million yuan, 500家 → 500, 3个月 → 3 months."""
+    """A Chinese figure in English: 2000万元 → 20 million yuan, 500家 → 500, 3个月 → 3 months,
+    每月1,000元 → 1,000 yuan (its digits grouped as the text groups them, not its last group alone)."""
+    figure = _DIGIT_GROUP_RE.sub("", figure)
     amount = english_amount(figure)
     if amount:
         return amount
@@ -169,7 +174,8 @@ def english_figure(figure: str) -> str | None:
     unit = dict(_UNIT_EN)[match.group(2)]
     if match.group(1) == "1":  # 1天 → 1 day, 1名 → 1 person
         unit = {"people": "person", "years of age": "year of age"}.get(unit, unit.removesuffix("s"))
-    return f"{match.group(1)} {unit}".strip()
+    number = f"{int(match.group(1)):,}" if match.group(1).isdigit() else match.group(1)  # 12000 → 12,000
+    return f"{number} {unit}".strip()
 
 
 # Any quantity a reader may ask "how many / how much" about: amounts, shares and counts.
