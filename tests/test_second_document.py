@@ -670,3 +670,63 @@ def test_a_question_asking_when_prefers_the_measure_that_gives_a_date(tmp_path, 
     assert service.search("区政府的生活垃圾分类年度工作报告最晚什么时候报送？", 2)[0].measure.section == "第三条"
     assert service.search("By what date must the districts submit their annual waste sorting work report?",
                           2)[0].measure.section == "第三条"
+
+
+ENERGY_NOTICE = """玉溪区工业和信息化局关于组织申报2025年度工业企业节能技术改造奖补项目的通知
+
+各有关企业：
+为推动工业企业节能降碳，现就组织申报2025年度节能技术改造奖补项目有关事项通知如下。
+
+一、支持对象
+在本区依法登记注册、具有独立法人资格的工业企业。
+
+二、支持标准
+对节能技术改造项目，按照项目设备投资额的10%给予奖补，单个项目最高不超过100万元。
+
+三、申报时间
+2025年6月1日至6月30日。
+
+四、申报要求
+（一）申报方式。企业通过区工业和信息化局网站在线填报。
+（二）审核程序。区工业和信息化局会同区财政局组织专家评审，评审结果在区政府网站公示5个工作日。
+（三）申报材料。
+1.项目申报书；
+2.项目备案文件和节能审查意见；
+3.设备购置发票复印件；
+4.第三方机构出具的节能量审核报告；
+5.企业信用承诺书；
+6.营业执照复印件。
+
+五、联系方式
+区工业和信息化局节能科，电话：0877-1234567。
+"""
+
+
+@pytest.fixture(scope="module")
+def energy_notice(tmp_path_factory, embedder):
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    tmp = tmp_path_factory.mktemp("energy")
+    corpus = tmp / "corpus"
+    corpus.mkdir()
+    (corpus / "yuxi-energy-retrofit-notice-2025.txt").write_text(ENERGY_NOTICE, encoding="utf-8")
+    return build_service(make_settings(tmp, corpus=corpus), embedder=embedder, llm=None)
+
+
+@pytest.mark.parametrize("question, lead", [("申报要准备哪些材料？", "四(三)申报材料共6项"),
+                                            ("What documents are required for the application?",
+                                             "Section 四(三) (申报材料) lists 6 items")])
+def test_a_question_for_a_list_is_answered_with_every_item_in_order(energy_notice, question, lead):
+    """Which three of six short items score best is chance: the answer lists all of them, in order."""
+    answer = energy_notice.ask(question)
+    assert answer.answerable
+    assert [c.section for c in answer.citations] == [f"四(三){i}" for i in range(1, 7)]
+    assert answer.text.startswith(lead)
+    assert "项目申报书" in answer.text and "营业执照复印件" in answer.text
+
+
+def test_a_question_about_one_item_of_a_list_cites_that_item(energy_notice):
+    answer = energy_notice.ask("营业执照要交复印件吗？")
+    assert answer.citations[0].section == "四(三)6" and len(answer.citations) < 6
+

@@ -8,9 +8,9 @@ from typing import Sequence
 
 from retrieval.answer.answerability import Verdict, asks_nothing, judge, prefer_figures, prefer_units, topic_words
 from retrieval.answer.document_facts import DOCUMENT_FACTS, asked_document, document_facts_answer
-from retrieval.answer.compose import cite, pick_quote, quote_terms, render_answer, render_refusal
+from retrieval.answer.compose import LIST_KINDS, cite, pick_quote, quote_terms, render_answer, render_refusal
 from retrieval.answer.selection import (by_document_relevance, documents_mostly_with_units, documents_with_units,
-                                        next_step_first, with_mentioned_units, with_siblings)
+                                        next_step_first, with_list_items, with_mentioned_units, with_siblings)
 from retrieval.config import Settings
 from retrieval.models import Answer, Hit, Measure
 from retrieval.text.sections import in_section
@@ -148,7 +148,7 @@ class Answerer:
             nearest = tuple(hits[:3])
             text = render_refusal(language, nearest, verdict.gap, verdict.detail, titles=_titles(prepared))
             return Answer(question, text, False, language, "offline", nearest=nearest)
-        measures, list_unit, total = self._choose(prepared, hits, support)
+        measures, list_unit, total, whole_list = self._choose(prepared, hits, support)
         settings = self._settings.answer
         terms = quote_terms(prepared)
         citations = tuple(cite(m, pick_quote(m, info, terms, settings.max_quotes,
@@ -160,13 +160,15 @@ class Answerer:
         units = tuple(dict.fromkeys(u for c in citations for u in c.units))
         labels = _support_labels(prepared, measures, language) if support else {}
         text = render_answer(info, citations, language, names, list_unit, labels, total=total,
-                             titles=_titles(prepared), terms=terms,
+                             titles=_titles(prepared), terms=terms, whole_list=whole_list,
                              assigns_units=prepared.snapshot.derived("assigns_units", documents_with_units))
         return Answer(question, text, True, language, "offline", citations, units)
 
-    def _choose(self, prepared: Prepared, hits: list[Hit], support: bool) -> tuple[list[Measure], str | None, int]:
+    def _choose(self, prepared: Prepared, hits: list[Hit],
+                support: bool) -> tuple[list[Measure], str | None, int, bool]:
         """Which measures to cite (a named section, a named unit's task list, or the best hits),
-        the unit whose list it is, and how many there are in all (more may exist than are shown)."""
+        the unit whose list it is, how many there are in all (more may exist than are shown), and
+        whether they are every item of one heading's list (申报材料 1–6)."""
         info, snapshot = prepared.info, prepared.snapshot
         settings = self._settings.answer
         if info.sections:
@@ -181,14 +183,14 @@ class Answerer:
                 named = [m for m in named if m.document in within] or named
             named = by_document_relevance(named, hits)
             if named:
-                return named[: settings.list_limit], None, len(named)
+                return named[: settings.list_limit], None, len(named), False
         if info.asks_list:
             units = prepared.terms.units
             if units:
                 ranked = {h.measure.id: i for i, h in enumerate(self._searcher.rank(prepared, len(snapshot.measures)))}
                 own = [m for m in snapshot.measures if units[0] in m.units]
                 own = sorted(own, key=lambda m: ranked.get(m.id, 0))
-                return own[: settings.list_limit], units[0], len(own)
+                return own[: settings.list_limit], units[0], len(own), False
         if prepared.context and hits[0].measure.document in prepared.context:
             # A follow-up answered from the conversation's document stays in it: another document's
             # measure that merely shares words ("申请材料" of another guide) would change the subject.
@@ -197,13 +199,16 @@ class Answerer:
         if support:
             # An enterprise asking what it can get wants the options, not one measure.
             chosen = [h.measure for h in hits if h.score >= 0.5 * top][:5]
-            return chosen, None, len(chosen)
+            return chosen, None, len(chosen), False
         # Near-ties are cited together: several measures share a body and differ only by heading.
         share = 0.9 if info.asks_who or info.asks_figure else 0.75
         chosen = [h.measure for h in hits if h.score >= share * top][: settings.max_citations]
         if info.asks_who and not info.asks_figure:
             chosen = with_siblings(prepared, chosen, settings.list_limit)
-        return chosen, None, len(chosen)
+        elif info.kinds & LIST_KINDS and not info.asks_figure:
+            listed, items = with_list_items(prepared, hits, chosen, settings.list_limit)
+            return listed, None, items, listed is not chosen
+        return chosen, None, len(chosen), False
 
 
 def _wants_support(info: QueryInfo) -> bool:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Collection, Mapping, Sequence
 
 from retrieval.answer.yesno import yes_or_no
@@ -11,7 +12,7 @@ from retrieval.search.query import QueryInfo
 from retrieval.search.support import FIGURE_RE
 from retrieval.text.figures import CN_NUMERAL, has_kind
 from retrieval.text.textnorm import sentences, zh_tokens
-from retrieval.text.sections import in_section
+from retrieval.text.sections import in_section, parent_section
 from retrieval.text.units import display_name
 
 # The one refusal phrase; prompts, answers and tests all use these.
@@ -326,7 +327,7 @@ def _ref(citation: Citation, titles: Mapping[str, str], language: str) -> str:
 
 def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
               list_unit: str | None, total: int = 0, titles: Mapping[str, str] | None = None,
-              terms: Mapping[str, float] | None = None) -> str:
+              terms: Mapping[str, float] | None = None, whole_list: bool = False) -> str:
     first = cited[0]
     titles = titles or {}
     zh = language == "zh"
@@ -376,8 +377,27 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
         # "三(三)讲了什么": the part asked about heads the answer, its items follow.
         named = next((s for s in info.sections if s != first.section and in_section(first.section, s)), first.section)
         return f"{named}:{first.heading}" if zh else f"Section {named}: {first.heading}"
+    if whole_list and (whole := _one_list(cited)) is not None:
+        # "申报要准备哪些材料?" answered with every item under 申报材料: the lead names the list and its size.
+        parent, label = whole
+        ref = _ref(replace(first, section=parent), titles, language)
+        shown = f",以下列出前{len(cited)}项" if len(cited) < total else ""
+        if zh:
+            return f"{ref}{label}共{total}项{shown}:"
+        shown = f"; the first {len(cited)} are" if len(cited) < total else ""
+        return f"Section {ref} ({label}) lists {total} items{shown}:"
     refs = _refs(cited, titles, language)
     return (f"相关规定见{refs}。" if zh else f"The document covers this in measure {refs}.")
+
+
+def _one_list(cited: Sequence[Citation]) -> tuple[str, str] | None:
+    """(the heading's id, its label) when every citation is an item under one heading."""
+    if len({(c.document, c.heading_line) for c in cited}) > 1:
+        return None
+    parents = {parent_section(c.section) for c in cited}
+    parent = parents.pop() if len(parents) == 1 else ""
+    label = _NUMBERING_RE.sub("", cited[0].heading_line).strip().rstrip("。.:：")
+    return (parent, label) if parent and label and len(label) <= STATEMENT_CHARS else None
 
 
 def _figures_line(first: Citation, figures: Sequence[str], titles: Mapping[str, str], language: str) -> str:
@@ -415,17 +435,19 @@ def short_heading(heading: str, limit: int = 40) -> str:
 def render_answer(info: QueryInfo, cited: Sequence[Citation], language: str, names: Mapping[str, str],
                   list_unit: str | None = None, support: Mapping[str, str] | None = None, *,
                   total: int = 0, titles: Mapping[str, str] | None = None,
-                  terms: Mapping[str, float] | None = None, assigns_units: Collection[str] | None = None) -> str:
+                  terms: Mapping[str, float] | None = None, assigns_units: Collection[str] | None = None,
+                  whole_list: bool = False) -> str:
     """``support`` maps a measure id to its support label ("subsidy · 最高2000万元") for enterprise
     questions; ``titles`` maps documents to short titles when the corpus holds several.
     ``assigns_units``: the documents that name responsible units anywhere; under a citation from any
     other (a citizen's FAQ, a regulation without unit clauses) "no responsible unit" is noise and
-    is said only to a question that asks who."""
+    is said only to a question that asks who. ``whole_list``: the citations are every item of one
+    heading's list (up to ``total``), in order."""
     titles = titles or {}
     if support:
         lines = ["可以关注以下支持措施:" if language == "zh" else "Support the document offers that fits best:"]
     else:
-        lines = [lead_line(info, cited, language, names, list_unit, total, titles, terms)]
+        lines = [lead_line(info, cited, language, names, list_unit, total, titles, terms, whole_list)]
     shown_document = None
     for citation in cited:
         lines.append("")

@@ -13,18 +13,25 @@ from retrieval.answer.answerability import heading_coverage
 from retrieval.answer.compose import quote_terms
 from retrieval.models import Citation, Hit, Measure
 from retrieval.search.hybrid import Prepared
-from retrieval.text.sections import in_section
+from retrieval.text.sections import in_section, parent_section
 
 # A document is "the one asked about" when the next one is less than this much about the question.
 CLEAR_DOCUMENT = 0.8
 # A who-question is about a whole heading when the heading carries this much of its words' information
 # (all but a minor word: "的工作", "方面").
 HEADING_CARRIES = 0.8
+# The hits read for "are the best answers items of one list?", and how close to the best they must score.
+LIST_HITS = 3
+LIST_SHARE = 0.6
+# A question asking for the whole list (哪些材料, "what documents", "what are the steps"), not for one of
+# its items ("where do we drop off the form?", "what can I submit as proof?").
+_ENUMERATION_RE = re.compile(r"哪些|哪几|都有什么|有什么|什么材料|什么条件|什么手续|什么流程|几个步骤|"
+                             r"\b(?:what|which)\s+(?:\w+\s+){0,2}(?:documents|materials|papers|steps|conditions|"
+                             r"requirements|criteria|procedures)\b|\bwhat (?:are|is) the (?:steps|procedures?|process|"
+                             r"requirements|conditions|criteria)\b|\blist\b", re.I)
 
 
 _ASKING_NEXT = "下一步 接下来 下一个环节 之后 以后 然后 完成后 完了"
-# An id's last part: 四(二)2 → 四(二), 二4(1) → 二4.
-_LAST_PART_RE = re.compile(r"(?:[(（][^()（）]+[)）]|\d+)$")
 
 
 def next_step_first(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
@@ -44,7 +51,7 @@ def next_step_first(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
             break
         named = hit.measure
         heading = [t for t in terms if t in named.subsection and t not in named.title]
-        step = (_LAST_PART_RE.sub("", named.section) if heading else "") or named.section
+        step = (parent_section(named.section) if heading else "") or named.section
         later = [m for m in prepared.snapshot.measures
                  if m.document == named.document and m.chapter == named.chapter and m.order > named.order
                  and not in_section(m.section, step)]
@@ -79,6 +86,26 @@ def with_siblings(prepared: Prepared, chosen: list[Measure], limit: int) -> list
     if not siblings or (heading_coverage(prepared, heading) or 0.0) < HEADING_CARRIES:
         return chosen
     return (chosen + siblings)[:limit]
+
+
+def with_list_items(prepared: Prepared, hits: list[Hit], chosen: list[Measure],
+                    limit: int) -> tuple[list[Measure], int]:
+    """"申报要准备哪些材料?", "What are the steps?": when the best hits are items of one list (several of
+    the first three under the same heading of one document: 申报材料's 1–5, 办理流程's steps), the
+    answer is the whole list, item by item in the document's order, not the three that scored best.
+    Each item is short and shares few words with the question, so which of them rank first is chance.
+    Returns the measures to cite and how many items the list has (more than are cited past ``limit``)."""
+    first = chosen[0]
+    if not first.subsection or not _ENUMERATION_RE.search(prepared.info.text):
+        return chosen, len(chosen)
+    key = (first.document, first.chapter, first.subsection)
+    top = hits[0].score
+    close = [h.measure for h in hits[:LIST_HITS] if h.score >= LIST_SHARE * top]
+    if sum((m.document, m.chapter, m.subsection) == key for m in close) < 2:
+        return chosen, len(chosen)
+    items = sorted((m for m in prepared.snapshot.measures if (m.document, m.chapter, m.subsection) == key),
+                   key=lambda m: m.order)
+    return (items[:limit], len(items)) if len(items) > len(chosen) else (chosen, len(chosen))
 
 
 def by_document_relevance(named: list[Measure], hits: list[Hit]) -> list[Measure]:

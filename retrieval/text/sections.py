@@ -62,6 +62,15 @@ PART_ENDS = ("章", "节", "篇", "部分")  # a 规划's parts, which hold the 
 ANNEX_LABEL_RE = re.compile(r"^附[件表]\d*$")
 
 
+# An id's last part: 四(二)2 → 四(二), 二4(1) → 二4.
+_LAST_PART_RE = re.compile(r"(?:[(（][^()（）]+[)）]|\d+)$")
+
+
+def parent_section(section: str) -> str:
+    """The id without its last part (四(二)2 → 四(二), 二4(1) → 二4, 三 → "")."""
+    return _LAST_PART_RE.sub("", section)
+
+
 def in_part(section: str, wanted: str) -> bool:
     """A 规划's 第三章第二节一 is in its 节 (第三章第二节) and its 章 (第三章); an annex's own parts
     (附件2一, 附件2填表说明1, 附件1二(三)) are in the annex (附件2, not 附件21)."""
