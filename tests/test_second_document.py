@@ -730,3 +730,23 @@ def test_a_question_about_one_item_of_a_list_cites_that_item(energy_notice):
     answer = energy_notice.ask("营业执照要交复印件吗？")
     assert answer.citations[0].section == "四(三)6" and len(answer.citations) < 6
 
+
+def test_a_refusal_names_no_missing_kind_that_its_nearest_measures_show(energy_notice):
+    """A refusal saying "the document does not describe how to apply" above a nearest measure listing
+    the materials contradicts itself; "mentions this but gives no amount" is untrue when the nearest
+    measures carry little of the question."""
+    from retrieval.answer.answerability import Verdict
+    from retrieval.answer.compose import GAPS
+
+    answerer = energy_notice.answerer
+    found = answerer.retrieve("申报要准备哪些材料？")
+    assert found.hits[0].measure.section.startswith("四(三)")
+    refused = answerer.offline(found.prepared, "zh", found.hits, Verdict(False, 0.8, 0.0, "test", gap="procedure"))
+    assert not refused.answerable and GAPS["procedure"][0] not in refused.text
+    found = answerer.retrieve("新能源汽车的购置补贴是多少钱？")
+    refused = answerer.offline(found.prepared, "zh", found.hits, Verdict(False, 0.2, 0.0, "test", gap="amount"))
+    assert GAPS["amount"][0] not in refused.text
+    found = answerer.retrieve("申报材料发到哪个邮箱？")
+    assert found.prepared.info.wanted == "email"
+    refused = answerer.offline(found.prepared, "zh", found.hits, Verdict(False, 0.8, 0.0, "test", gap="email"))
+    assert GAPS["email"][0] in refused.text

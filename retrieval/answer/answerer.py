@@ -6,7 +6,8 @@ import time
 from dataclasses import dataclass
 from typing import Sequence
 
-from retrieval.answer.answerability import Verdict, asks_nothing, judge, prefer_figures, prefer_units, topic_words
+from retrieval.answer.answerability import (Verdict, asks_nothing, judge, missing_kind, prefer_figures, prefer_units,
+                                           topic_words)
 from retrieval.answer.document_facts import DOCUMENT_FACTS, asked_document, document_facts_answer
 from retrieval.answer.compose import LIST_KINDS, cite, pick_quote, quote_terms, render_answer, render_refusal
 from retrieval.answer.selection import (by_document_relevance, documents_mostly_with_units, documents_with_units,
@@ -20,6 +21,11 @@ from retrieval.search.hybrid import HybridSearcher, Prepared
 from retrieval.search.support import catalogue_of, support_hits
 
 log = logging.getLogger(__name__)
+
+# Refusals that say the document mentions the subject but gives no figure of the kind asked for; said
+# only when the best measures carry at least this share of the question's information.
+MENTIONS_GAPS = frozenset({"amount", "percentage", "number"})
+MENTIONS_COVERAGE = 0.5
 
 
 class QuestionError(ValueError):
@@ -146,7 +152,16 @@ class Answerer:
         names = self._settings.retrieval.unit_names
         if not verdict.answerable or not hits:
             nearest = tuple(hits[:3])
-            text = render_refusal(language, nearest, verdict.gap, verdict.detail, titles=_titles(prepared))
+            gap = verdict.gap
+            if gap == info.wanted and missing_kind(gap, [h.measure for h in nearest]) is None:
+                # "The document does not describe how to apply" above a nearest measure that lists the
+                # materials would contradict itself: the kind was missing from the best measures only.
+                gap = None
+            if gap in MENTIONS_GAPS and verdict.coverage < MENTIONS_COVERAGE:
+                # "The document mentions this but gives no amount" is untrue when the nearest measures
+                # carry few of the question's words (new-energy car subsidies in a science plan).
+                gap = None
+            text = render_refusal(language, nearest, gap, verdict.detail, titles=_titles(prepared))
             return Answer(question, text, False, language, "offline", nearest=nearest)
         measures, list_unit, total, whole_list = self._choose(prepared, hits, support)
         settings = self._settings.answer
