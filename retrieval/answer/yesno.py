@@ -13,7 +13,10 @@ from retrieval.text.sections import cn_to_int
 
 # Negations that deny; "不超过" only limits an amount.
 _STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|不需要|无需|无须|不用|不再|禁止|不纳入|不包括|不包含|不含|不计入|不支持|不受理|"
-                            r"停止|暂停|不收取|不收费|不适用|不承担|不在[^，,。；;]{0,15}范围")
+                            r"停止|暂停|不收取|不收费|不适用|不承担|不在[^，,。；;]{0,15}范围|"
+                            # Exempt from paying: "需要先交押金吗?" against "免交住院押金" is a no ("能免交吗?" a yes:
+                            # a negation both write changes nothing).
+                            r"免(?:交|缴|收)")
 _CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 # "能不能", "需不需要", "可不可以": a question's A-not-A form asks, it denies nothing (its 不能 is no 不能).
