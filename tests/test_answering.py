@@ -116,6 +116,9 @@ def test_the_figures_named_are_the_kind_asked_for():
     fees = "失能评估费用标准为每人每次200元，由基金按100%的比例支付。"
     assert asked_figures(figures_in(fees), "duration") == []
     assert asked_figures(figures_in(fees), "amount") == ["每次200元"]
+    # With no sum, a rate or a multiple still says how much; a length of time does not.
+    assert asked_figures(figures_in("按实际费用的80%给予补贴，最长12个月。"), "amount") == ["80%"]
+    assert asked_figures(figures_in("本人前12个月的月均经济收入低于当前补贴标准。"), "amount") == []
 
 
 @pytest.mark.parametrize("question, text, figures", [

@@ -211,6 +211,9 @@ def measure_word(figure: str) -> str | None:
     return match.group(1) if match else None
 
 
+HOW_MUCH_KINDS = ("amount", "percentage", "multiple")  # figures that say how much support is given
+
+
 def asked_figures(figures: list[str], wanted: str | None, words: Sequence[str] = ()) -> list[str]:
     """The figures of the kind the question asks for ("最高多少钱" → the sums, not the rates beside
     them). When none is of that kind, a sum or a rate still says how much support is given (按30%补助),
@@ -229,7 +232,10 @@ def asked_figures(figures: list[str], wanted: str | None, words: Sequence[str] =
         kept = [f for f in figures if not has_kind("amount", f) and measure_word(f) not in TIME_WORDS]
     else:
         kept = [f for f in figures if has_kind(wanted, f)]
-    return kept or (figures if wanted in ("amount", "percentage") else [])
+    if kept or wanted not in ("amount", "percentage"):
+        return kept
+    # A rate answers "how much" as a sum does, and a multiple ("2倍") too; "12个月" beside them does not.
+    return [f for f in figures if any(has_kind(kind, f) for kind in HOW_MUCH_KINDS)]
 
 
 def cite(measure: Measure, quote: str, terms: Mapping[str, float] | None = None) -> Citation:
