@@ -256,6 +256,17 @@ def test_a_regulations_generic_department_in_charge_is_its_unit():
     assert s["第五条"].units == () and s["第六条"].units == ()  # nobody in particular
 
 
+def test_a_part_headed_as_the_division_of_duties_names_its_units_in_prose():
+    """"五、责任分工" in a plan without unit clauses says who does what in its sentences; a unit that
+    "牵头做好" a task leads it. Other parts' prose assigns nothing."""
+    text = ("某实施办法\n一、补贴对象\n区民政部门负责受理的申请须符合以下条件。\n"
+            "二、责任分工\n市民政部门牵头会同市财政部门拟订制度。区民政部门牵头做好发放管理工作，负责申请的审定。\n"
+            "三、附则\n本办法自印发之日起实施。\n")
+    s = by_section(parse_text(text, "x"))
+    assert s["二"].units == ("市民政部门", "区民政部门") and s["二"].units_inferred
+    assert s["一"].units == () and s["三"].units == ()
+
+
 def test_a_question_and_answer_page_cites_each_question():
     text = ("灵活就业人员参保热点问答\n问：灵活就业人员可以参加哪些社会保险？\n答：可以参加企业职工基本养老保险。\n"
             "问：缴费基数怎么选？\n答：可在月平均工资的60%至300%之间自主选择。\n【问】怎么缴费？\n【答】通过银行代扣缴纳。\n")

@@ -668,6 +668,12 @@ def _with_sub_items(blocks: list[Block]):
     return [parsed[i] for i in out]
 
 
+# A part headed as the division of duties ("五、责任分工", "（三）部门职责") says who does what in its prose,
+# as a regulation's article does: "区民政部门牵头做好…发放管理工作，负责…审定".
+_DUTIES_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）])?\s*"
+                                r"(?:部门|工作|责任|职责)?(?:责任分工|职责分工|分工负责|工作职责|部门职责|职责)\s*[。.]?\s*$")
+
+
 def _block_units(block: Block) -> tuple[str, dict[str, list[str]], bool]:
     raw = "\n".join(block.lines).strip()
     body, roles = split_units(raw)
@@ -684,7 +690,8 @@ def _block_units(block: Block) -> tuple[str, dict[str, list[str]], bool]:
                 roles = heading_roles
                 break
     inferred = False
-    if body and not any(roles.values()) and block.section.endswith("条"):
+    if body and not any(roles.values()) and (block.section.endswith("条") or _DUTIES_HEADING_RE.search(
+            block.subsection or block.chapter or "")):
         prose = units_in_prose(body)
         if prose["units"]:  # partners alone name nobody responsible
             roles, inferred = prose, True
