@@ -16,7 +16,9 @@ _STRONG_NEG_RE = re.compile(r"不得|不予|不能|不可|不属于|不享受|�
                             r"停止|暂停|不收取|不收费|不适用|不承担|不在[^，,。；;]{0,15}范围|"
                             # Exempt from paying: "需要先交押金吗?" against "免交住院押金" is a no ("能免交吗?" a yes:
                             # a negation both write changes nothing).
-                            r"免(?:交|缴|收)")
+                            r"免(?:交|缴|收)|"
+                            # Not both: "养老护理补贴应与重度残疾人护理补贴择高享受（不同时享受）", "不重复享受" (不同时期 differs).
+                            r"不同时(?!期|间|段|代|节)|不重复")
 _CLAUSE_RE = re.compile(r"[^，,；;。：:！？!?\n]+")
 _HAN_RE = re.compile(r"[\u4e00-\u9fff]")
 # "能不能", "需不需要", "可不可以": a question's A-not-A form asks, it denies nothing (its 不能 is no 不能).
