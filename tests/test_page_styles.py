@@ -332,6 +332,13 @@ def test_an_annexs_own_parts_are_inside_it():
     assert not in_section("附件21", "附件2")
 
 
+def test_an_items_parent_is_its_id_without_the_last_part():
+    from retrieval.text.sections import parent_section
+
+    assert [parent_section(s) for s in ("四(二)2", "二4(1)", "附件1-15", "申请材料3", "三", "第五条")] == \
+        ["四(二)", "二4", "附件1", "申请材料", "三", "第五条"]
+
+
 STANDARD = "\n".join([
     "某市住宅小区充电场所建设技术导则", "前 言", "本导则共3章，主要技术内容是：总则；术语；规划与配置。",
     "1 总 则", "1.0.1 为规范本市充电场所的建设与管理，制定本导则。", "1.0.2", "本导则适用于本市新建、改建住宅小区。",

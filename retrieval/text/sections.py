@@ -62,12 +62,13 @@ PART_ENDS = ("章", "节", "篇", "部分")  # a 规划's parts, which hold the 
 ANNEX_LABEL_RE = re.compile(r"^附[件表]\d*$")
 
 
-# An id's last part: 四(二)2 → 四(二), 二4(1) → 二4.
-_LAST_PART_RE = re.compile(r"(?:[(（][^()（）]+[)）]|\d+)$")
+# An id's last part: 四(二)2 → 四(二), 二4(1) → 二4, 附件1-15 → 附件1.
+_LAST_PART_RE = re.compile(r"-?(?:[(（][^()（）]+[)）]|\d+)$")
 
 
 def parent_section(section: str) -> str:
-    """The id without its last part (四(二)2 → 四(二), 二4(1) → 二4, 三 → "")."""
+    """The id without its last part (四(二)2 → 四(二), 二4(1) → 二4, 附件1-15 → 附件1, 申请材料3 → 申请材料); an id of one
+    part (三, 第五条) is returned as it is."""
     return _LAST_PART_RE.sub("", section)
 
 
