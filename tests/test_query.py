@@ -114,6 +114,8 @@ def test_who_pays_asks_for_no_responsible_unit(question):
     ("补贴每个月几号前发到账？", "date"),
     ("How often must the list of recipients be published?", "duration"),
     ("Once approved, from which month is the subsidy counted?", "date"),
+    ("What are the application dates?", "date"),
+    ("What is the date of birth requirement for the allowance?", None),  # a condition, no date asked
     ("居家护理每天最多报销多少钱？", "amount"),  # 报销多少 is a share, 报销多少钱 a sum  # 几号 beside a subsidy asks a day, not a sum
     ("坐地铁能打几折？", "percentage"),
     ("市、区两级财政按什么比例分担？", "percentage"),

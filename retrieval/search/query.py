@@ -86,6 +86,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bwhen (?:is|are|was|were|do|does|did|will|would|can|could|should|must|shall|may|has|have)\b|"
                 r"^\s*when\s*\?|\b(?:by|until|since|from|till) when\b|\band when\b|"
                 r"\b(?:what|which) (?:date|day|month|year|time)\b|\bdeadline\b|\bby what\b|"
+                r"\bwhat (?:are|is|were|was) the (?:[\w-]+ ){0,3}dates?\b(?! of birth)|"
                 r"\bstart(?:s|ing)? date\b|\beffective\b|\bdue\b", re.I)),
     ("procedure",
      re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪|到哪)(里|儿)?(申请|申报|办理|提交|报名|缴费|缴纳|登记|领取|参保|交)|"
