@@ -99,6 +99,23 @@ def test_answer_json_contract(service):
     assert set(data["citations"][0]) >= {"document", "section", "heading", "quote"}
 
 
+@pytest.mark.parametrize("text, dates, english", [
+    ("缴费时间为2025年9月下旬至2025年12月20日（集中参保期）。", ["2025年9月下旬至2025年12月20日"],
+     ["late September 2025 to 20 December 2025"]),
+    ("自2026年1月1日起至12月31日享受待遇。", ["自2026年1月1日起至12月31日"], ["from 1 January 2026 to 31 December"]),
+    ("每年3月1日至4月30日集中申报。", ["每年3月1日至4月30日"], ["every year 1 March to 30 April"]),
+    ("发放时间为每月25日前。", ["每月25日前"], ["by the 25th of every month"]),
+    ("完成时限：2025年6月底前；于2025年3月31日前报送。", ["2025年6月底前", "于2025年3月31日前"],
+     ["by the end of June 2025", "by 31 March 2025"]),
+    ("2018年,新增市级以上工程中心15家。", ["2018年"], ["2018"]),  # a bare year only when nothing finer is written
+])
+def test_dates_a_when_answer_names_and_their_english(text, dates, english):
+    from retrieval.answer.compose import dates_in, english_date
+
+    assert dates_in(text) == dates
+    assert [english_date(d) for d in dates] == english
+
+
 def test_english_amounts():
     assert english_amount("最高2000万元") == "20 million yuan"
     assert english_amount("150亿元") == "15 billion yuan"

@@ -750,3 +750,11 @@ def test_a_refusal_names_no_missing_kind_that_its_nearest_measures_show(energy_n
     assert found.prepared.info.wanted == "email"
     refused = answerer.offline(found.prepared, "zh", found.hits, Verdict(False, 0.8, 0.0, "test", gap="email"))
     assert GAPS["email"][0] in refused.text
+
+
+@pytest.mark.parametrize("question, lead", [("申报时间是什么时候？", "三给出的时间:2025年6月1日至6月30日。"),
+                                            ("When is the application window?",
+                                             "Dates in measure 三: 2025年6月1日至6月30日 (1 June 2025 to 30 June).")])
+def test_a_when_question_is_led_by_the_dates_its_measure_gives(energy_notice, question, lead):
+    answer = energy_notice.ask(question)
+    assert answer.answerable and answer.text.startswith(lead)

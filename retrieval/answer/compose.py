@@ -187,6 +187,65 @@ QUANTITY_RE = re.compile(r"(?:最高|不超过|达到|新增|约)?\d+(?:\.\d+)?\
 _DATE_RE = re.compile(r"\d{4}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*月")
 
 
+# A date as a "when" question wants it: a day, a month's part, a span ("2025年9月下旬至2025年12月20日",
+# "每年3月1日至4月30日", "每月25日前", "自2025年7月1日起").
+_ONE_DATE = (r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号]|上旬|中旬|下旬|底|初|中)?|"
+             r"(?<=每月)\d{1,2}\s*[日号])|\d{4}\s*年(?:底|初|年底|年初)?")
+DATE_PHRASE_RE = re.compile(rf"(?:自|从|于)?(?:每年|每月)?(?:{_ONE_DATE})(?:\s*起?\s*(?:至|到|—|–|-|~)\s*(?:{_ONE_DATE}))?"
+                            r"(?:前|以前|之前|起|以后|止)?")
+DATE_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
+def dates_in(text: str) -> list[str]:
+    """The dates and spans a text gives, each once, longest first among overlapping ones; a bare year
+    ("2026年度", a plan's year) only when nothing finer is written."""
+    found = [m.group(0).strip() for m in DATE_PHRASE_RE.finditer(text) if m.group(0).strip()]
+    finer = [d for d in found if "月" in d or "日" in d or "号" in d]
+    return list(dict.fromkeys(finer or found))
+
+
+_EN_DATE_RE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号]|(上旬|中旬|下旬|底|初|中))?")
+_EN_PART = {"上旬": "early", "初": "early", "中旬": "mid", "中": "mid", "下旬": "late", "底": "the end of"}
+_EN_EDGE = (("自", "from "), ("从", "from "), ("于", "on "), ("每年", "every year "))
+
+
+def english_date(date: str) -> str | None:
+    """A Chinese date or span in English: 2025年12月20日 → 20 December 2025, 9月下旬 → late September,
+    5月24日至5月26日 → 24 May to 26 May, 2025年7月1日起 → from 1 July 2025. None for what it cannot read."""
+    def one(match: re.Match) -> str:
+        year, month, day, part = match.groups()
+        name = DATE_MONTHS[int(month) - 1] if 1 <= int(month) <= 12 else month
+        text = f"{int(day)} {name}" if day else (f"{_EN_PART[part]} {name}" if part else name)
+        return f"{text} {year}" if year else text
+
+    monthly = re.fullmatch(r"每月(\d{1,2})\s*[日号](前|以前|之前)?", date)
+    if monthly:
+        day = int(monthly.group(1))
+        nth = f"{day}{'th' if 10 <= day % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th')}"
+        return f"by the {nth} of every month" if monthly.group(2) else f"on the {nth} of every month"
+    by = re.search(r"(?:以前|之前|前)$", date)
+    out = date[: by.start()] if by else date
+    year = re.fullmatch(r"(\d{4})\s*年(底|初)?", out)
+    if year:
+        out = {"底": "the end of ", "初": "early "}.get(year.group(2) or "", "") + year.group(1)
+        return f"by {out}" if by else out
+    if not _EN_DATE_RE.search(out):
+        return None
+    out = _EN_DATE_RE.sub(one, out)
+    prefix = ""
+    for chinese, english in _EN_EDGE:
+        if out.startswith(chinese):
+            prefix, out = prefix + english, out[len(chinese):]
+    out = re.sub(r"\s*起?\s*(?:至|到|—|–|~)\s*", " to ", out)
+    for ending, english in (("以后", " onwards"), ("起", " onwards"), ("止", "")):
+        if out.endswith(ending):
+            out = out[: -len(ending)] + english
+            break
+    out = "by " + out if by else prefix + out
+    return None if re.search(r"[\u4e00-\u9fff]", out) else out
+
+
 # Counts in the other measure words a question may ask by (几套, 几辆, 几岁); not an ordinal (第3条).
 COUNTED_RE = re.compile(r"(?<![第\d.])\d+\s*(?:套|位|类|种|批|档|倍|张|间|辆|台|座|岁)")
 
@@ -379,6 +438,11 @@ def lead_line(info: QueryInfo, cited: Sequence[Citation], language: str, names: 
                                 info.measure_words)
         if figures:
             return _figures_line(first, figures, titles, language)
+    if info.wanted == "date":
+        # "集中缴费期是什么时候？": the dates the first measure's quote gives head the answer, as figures do.
+        dates = dates_in(first.quote) or dates_in(first.heading_line)
+        if dates:
+            return _dates_line(first, dates[:LEAD_DATES], titles, language)
     if "section" in info.kinds:
         # "三(三)讲了什么": the part asked about heads the answer, its items follow.
         named = next((s for s in info.sections if s != first.section and in_section(first.section, s)), first.section)
@@ -411,6 +475,16 @@ def _figures_line(first: Citation, figures: Sequence[str], titles: Mapping[str, 
         return f"{_ref(first, titles, language)}给出的数字:{'、'.join(figures)}。"
     shown = [f"{f} ({english_figure(f)})" if english_figure(f) else f for f in figures]
     return f"Figures in measure {_ref(first, titles, language)}: {', '.join(shown)}."
+
+
+LEAD_DATES = 4  # dates named in a lead; a schedule's quote may hold a dozen
+
+
+def _dates_line(first: Citation, dates: Sequence[str], titles: Mapping[str, str], language: str) -> str:
+    if language == "zh":
+        return f"{_ref(first, titles, language)}给出的时间:{'、'.join(dates)}。"
+    shown = [f"{d} ({english_date(d)})" if english_date(d) else d for d in dates]
+    return f"Dates in measure {_ref(first, titles, language)}: {'; '.join(shown)}."
 
 
 def _refs(cited: Sequence[Citation], titles: Mapping[str, str], language: str) -> str:
