@@ -198,8 +198,8 @@ DATE_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "
 
 
 def dates_in(text: str) -> list[str]:
-    """The dates and spans a text gives, each once, longest first among overlapping ones; a bare year
-    ("2026年度", a plan's year) only when nothing finer is written."""
+    """The dates and spans a text gives, each once, in its order (a span is one date: "5月24日至5月26日");
+    a bare year ("2026年度", a plan's year) only when nothing finer is written."""
     found = [m.group(0).strip() for m in DATE_PHRASE_RE.finditer(text) if m.group(0).strip()]
     finer = [d for d in found if "月" in d or "日" in d or "号" in d]
     return list(dict.fromkeys(finer or found))
