@@ -107,7 +107,8 @@ def test_answer_json_contract(service):
     ("发放时间为每月25日前。", ["每月25日前"], ["by the 25th of every month"]),
     ("完成时限：2025年6月底前；于2025年3月31日前报送。", ["2025年6月底前", "于2025年3月31日前"],
      ["by the end of June 2025", "by 31 March 2025"]),
-    ("2018年,新增市级以上工程中心15家。", ["2018年"], ["2018"]),  # a bare year only when nothing finer is written
+    ("2018年,新增市级以上工程中心15家。", [], []),  # a bare year names the plan's year, not when
+    ("2025年底前建成20个。", ["2025年底前"], ["by the end of 2025"]),
 ])
 def test_dates_a_when_answer_names_and_their_english(text, dates, english):
     from retrieval.answer.compose import dates_in, english_date

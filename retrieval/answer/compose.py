@@ -198,11 +198,11 @@ DATE_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "
 
 
 def dates_in(text: str) -> list[str]:
-    """The dates and spans a text gives, each once, in its order (a span is one date: "5月24日至5月26日");
-    a bare year ("2026年度", a plan's year) only when nothing finer is written."""
-    found = [m.group(0).strip() for m in DATE_PHRASE_RE.finditer(text) if m.group(0).strip()]
-    finer = [d for d in found if "月" in d or "日" in d or "号" in d]
-    return list(dict.fromkeys(finer or found))
+    """The dates and spans a text gives, each once, in its order (a span is one date: "5月24日至5月26日").
+    A bare year is none: "市属国有企业2025年新增岗位" names the plan's year, not when anything happens;
+    "2025年底前" is one."""
+    found = [m.group(0).strip() for m in DATE_PHRASE_RE.finditer(text)]
+    return list(dict.fromkeys(d for d in found if re.search(r"[月日号底初]", d)))
 
 
 _EN_DATE_RE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号]|(上旬|中旬|下旬|底|初|中))?")
