@@ -788,3 +788,39 @@ def test_a_page_title_loses_its_column_and_site_after_bare_hyphens(tmp_path):
         path = tmp_path / "page.html"
         path.write_text(page, encoding="utf-8")
         assert parse_file(path).title == expected
+
+
+def test_a_titled_subsection_line_keeps_its_paragraph_in_its_text():
+    text = ("示例市居民补贴发放办法\n"
+            "一、发放管理\n"
+            "（一）补贴发放。补贴实行按月发放，发放时间为每月25日前；新申请的于审定合格后次月开始发放。\n"
+            "各服务机构由同级民政部门牵头，将补贴资金转账存入对象账户。\n"
+            "（二）其他参保人员：个人缴费标准为每人549元，财政补助标准为每人820元。\n"
+            "国家、省、市有新规定的，从其规定。\n"
+            "（三）资格复核。区民政部门每年组织一次资格复核。\n"
+            "（四）加强政策宣传，营造良好氛围。\n"
+            "各区要利用多种渠道宣传补贴政策。\n")
+    s = by_section(parse_text(text, "subsidy"))
+    assert s["一(一)"].subsection == "（一）补贴发放。"
+    assert s["一(一)"].text.startswith("补贴实行按月发放，发放时间为每月25日前")
+    assert s["一(一)"].text.endswith("转账存入对象账户。")
+    assert s["一(二)"].subsection == "（二）其他参保人员："
+    assert "549元" in s["一(二)"].text and "从其规定" in s["一(二)"].text
+    # A titled line with nothing under it is its own text, heading and all, as before.
+    assert s["一(三)"].text == "资格复核。区民政部门每年组织一次资格复核。"
+    # A heading that is a sentence with no short title stays the heading.
+    assert s["一(四)"].subsection == "（四）加强政策宣传，营造良好氛围。"
+    assert s["一(四)"].text == "各区要利用多种渠道宣传补贴政策。"
+
+
+def test_a_titled_subsection_line_with_its_unit_clause_keeps_its_units():
+    text = ("示例市落户实施方案\n"
+            "二、主要任务\n"
+            "（一）建立居住地登记户口制度。（市公安局牵头，市统计局配合）\n"
+            "在城区连续居住并持有居住证满1年的人员，可以在经常居住地登记常住户口。\n"
+            "（二）完善用地保障机制。（市自然资源局牵头）\n"
+            "每年将不少于15%的新增建设用地计划指标分配至各区。\n")
+    s = by_section(parse_text(text, "hukou"))
+    assert s["二(一)"].lead_units == ("市公安局",) and s["二(一)"].support_units == ("市统计局",)
+    assert s["二(一)"].text.startswith("在城区连续居住")
+    assert s["二(二)"].units == ("市自然资源局",)

@@ -674,7 +674,25 @@ _DUTIES_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.�
                                 r"(?:部门|工作|责任|职责)?(?:责任分工|职责分工|分工负责|工作职责|部门职责|职责)\s*[。.]?\s*$")
 
 
+# A subsection line that is a short title, then its first paragraph: "（四）补贴发放。补贴资格审定合格的…",
+# "（二）其他参保人员：个人缴费标准为每人549元…". The title names it; what follows is its text.
+_TITLED_RE = re.compile(r"^([(（]\s*[一二三四五六七八九十百]+\s*[)）]\s*[^，,。；;：:、\s]{2,15}[。：:])\s*(\S.{7,})$")
+
+
+def _titled_paragraph(block: Block) -> None:
+    """A titled subsection with paragraphs below its line keeps its title as heading and takes the rest
+    of the line as its text's first paragraph. Left as heading, the paragraph was never quoted: "补贴
+    发放" answered "when is it paid?" with the paragraph after it (转账存入…), not "每月25日前"."""
+    if not block.lines or block.parent or "\n" in block.subsection:
+        return
+    match = _TITLED_RE.match(block.subsection.strip())
+    if match and block.section.endswith(")"):
+        block.subsection = match.group(1)
+        block.lines.insert(0, match.group(2))
+
+
 def _block_units(block: Block) -> tuple[str, dict[str, list[str]], bool]:
+    _titled_paragraph(block)
     raw = "\n".join(block.lines).strip()
     body, roles = split_units(raw)
     if not body and block.subsection and not block.section[-1:].isdigit():
