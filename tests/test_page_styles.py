@@ -675,3 +675,33 @@ def test_a_guide_labels_list_keeps_its_label_under_a_lead_in_line():
     sections = [m.section for m in parse_text(text, "guide").measures]
     assert "受理条件1" in sections and "受理条件2" in sections and "申请材料2" in sections
     assert not any(s.startswith("申请人须") for s in sections)
+
+
+def test_a_guides_information_table_above_its_numbered_parts_is_cited_by_label(tmp_path):
+    page = ("<html><body><ul class='nav'><li>首页</li><li>机构概况</li><li>政务公开</li><li>办事服务</li></ul>"
+            "<table><tr><td>索引号</td><td>000123/2025-00017</td><td>发布机构</td><td>示例市民政局</td></tr>"
+            "<tr><td>成文日期</td><td>2025-04-15</td><td>文号</td><td>无</td></tr></table>"
+            "<h1>困难群众临时救助申领</h1><table>"
+            "<tr><td>实施主体</td><td>示例市各区民政局</td><td>服务对象</td><td>自然人</td></tr>"
+            "<tr><td>办理时限</td><td>15个工作日（不含补正材料时间）</td><td>收费标准</td><td>不收费</td></tr>"
+            "<tr><td>咨询电话</td><td colspan='3'>区民政局社会救助科 0000-6123301；便民热线 12345</td></tr></table>"
+            "<h3>一、受理条件</h3><p>1. 本市户籍居民。</p><p>2. 因突发事件导致基本生活陷入困境。</p>"
+            "<h3>二、办理流程</h3><p>1. 申请：向街道便民服务中心提出申请。</p><p>2. 审批：区民政局5个工作日内审批。</p>"
+            "</body></html>")
+    (tmp_path / "guide.html").write_text(page, encoding="utf-8")
+    s = by_section(parse_file(tmp_path / "guide.html"))
+    assert s["办理时限"].text.startswith("15个工作日")
+    assert s["收费标准"].text == "不收费"
+    assert "0000-6123301" in s["咨询电话"].text
+    assert s["一1"].text == "本市户籍居民。" and "5个工作日" in s["二2"].text
+    # The page's disclosure table and its menu describe the page: no measures of their own.
+    assert not {"索引号", "发布机构", "成文日期", "首页", "政务公开"} & set(s)
+
+
+def test_a_tables_header_row_above_numbered_parts_is_no_information_table():
+    text = ("示例区农业补贴标准一览表\n"
+            "序号 | 补贴类别 | 补贴项目 | 补贴对象 | 市级 | 区级\n"
+            "一、耕地地力保护补贴\n（一）补贴对象为承包耕地的农户，每亩补贴120元。\n"
+            "二、农机购置补贴\n（一）补贴对象为购置农机的农户，按目录定额补贴。\n")
+    s = by_section(parse_text(text, "subsidies"))
+    assert set(s) == {"一(一)", "二(一)"}

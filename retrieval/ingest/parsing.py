@@ -33,8 +33,8 @@ from retrieval.ingest.boxes import box_measures, split_boxes
 from retrieval.ingest.task_table import task_table_lines
 from retrieval.ingest.unit_tags import (distribute_shared_units, merge_roles, ordered_units, parse_units, split_units,  # noqa: F401
                                         units_in_prose)
-from retrieval.ingest.unnumbered import (MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, list_items, paragraphs, sentence_runs,
-                                         split_part_questions, unnumbered_layout)
+from retrieval.ingest.unnumbered import (MIN_DOCUMENT_CHARS, MIN_PARAGRAPHS, info_table, list_items, paragraphs,
+                                         sentence_runs, split_part_questions, unnumbered_layout)
 from retrieval.models import Document, Measure
 # Section ids are the text layer's; importers of this module have found them here.
 from retrieval.text.sections import (CN_NUM, FULL_WIDTH_DIGITS, cn_to_int, in_section,  # noqa: F401
@@ -531,6 +531,7 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     if articles < 2:  # a table inside an article is part of it (第九条's 补贴标准表), cited as the article
         main, tables = split_captioned_tables(main, ordered=clause_layout(main) is None)
         annexes += tables
+    layout = None  # a clause or unnumbered layout, when one reads the page
     if articles >= 2 and (head := _plan_before_articles(main)) is not None:
         prelude, blocks = _parse_plan(main[:head])
         blocks += _parse_articles(main[head:])[1]
@@ -545,6 +546,9 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
         prelude, blocks = layout
     else:
         prelude, blocks = _parse_plan(main)
+    if blocks and layout is None:  # numbered parts (an unnumbered guide reads its table rows itself)
+        taken = {b.section for b in blocks}
+        blocks = [b for b in info_table(prelude) if b.section not in taken] + blocks
     blocks = _preface(prelude, blocks) + split_part_questions(blocks) + notes
     distribute_shared_units(blocks)
     measures, warnings = _measures(blocks, name)

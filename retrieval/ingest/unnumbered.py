@@ -296,6 +296,28 @@ def _label_pairs(line: str) -> list[tuple[str, str]] | None:
     return None
 
 
+# A government page's disclosure table (索引号 | … | 成文日期 | …) describes the page, not the service:
+# its rows are metadata, never measures.
+DISCLOSURE_LABELS = frozenset({"索引号", "分类", "主题分类", "体裁分类", "组配分类", "发布机构", "发文机关", "发布机关",
+                               "成文日期", "发文日期", "发布日期", "名称", "标题", "文号", "发文字号", "主题词",
+                               "有效性", "效力状态", "时效", "来源", "公开方式", "公开范围", "公开时限", "信息来源"})
+MIN_INFO_ROWS = 3
+
+
+def info_table(prelude: list[str]) -> list[Block]:
+    """A service guide's information table above its numbered parts (办理时限 | 15个工作日 | 收费标准 | 不收费):
+    one measure per label, as on a guide without numbered parts. It answers "how long", "is there a fee",
+    "which number do I call"; before, a page whose parts were numbered lost it with the prelude."""
+    rows = [pairs for line in prelude if (pairs := _label_pairs(line)) and len(pairs) <= 2]  # a wider row is a
+    # header (序号 | 补贴类别 | 补贴项目 | …) or a menu (首页 | 机构概况 | …), not labels beside values
+    blocks = [Block(label, "", label, [value]) for pairs in rows for label, value in pairs
+              if label not in DISCLOSURE_LABELS]
+    if len(blocks) < MIN_INFO_ROWS or all(_LABEL_RE.fullmatch(b.lines[0]) for b in blocks):
+        return []  # values that are all bare words: a menu or a header row again
+    seen: set[str] = set()
+    return [b for b in blocks if not (b.section in seen or seen.add(b.section))]
+
+
 def _numbered_row(line: str, expected: int) -> tuple[str, str, str] | None:
     """A table row whose first cell is its number ("3 | 社会保障卡 | 原件核验"), as item_match gives items."""
     match = re.match(r"^(\d{1,3})\s*\|\s*(.+)$", line)
