@@ -682,6 +682,7 @@ def test_a_guides_information_table_above_its_numbered_parts_is_cited_by_label(t
             "<table><tr><td>索引号</td><td>000123/2025-00017</td><td>发布机构</td><td>示例市民政局</td></tr>"
             "<tr><td>成文日期</td><td>2025-04-15</td><td>文号</td><td>无</td></tr></table>"
             "<h1>困难群众临时救助申领</h1><table>"
+            "<tr><td>事项名称</td><td colspan='3'>困难群众临时救助申领</td></tr>"
             "<tr><td>实施主体</td><td>示例市各区民政局</td><td>服务对象</td><td>自然人</td></tr>"
             "<tr><td>办理时限</td><td>15个工作日（不含补正材料时间）</td><td>收费标准</td><td>不收费</td></tr>"
             "<tr><td>咨询电话</td><td colspan='3'>区民政局社会救助科 0000-6123301；便民热线 12345</td></tr></table>"
@@ -696,6 +697,7 @@ def test_a_guides_information_table_above_its_numbered_parts_is_cited_by_label(t
     assert s["一1"].text == "本市户籍居民。" and "5个工作日" in s["二2"].text
     # The page's disclosure table and its menu describe the page: no measures of their own.
     assert not {"索引号", "发布机构", "成文日期", "首页", "政务公开"} & set(s)
+    assert "事项名称" not in s  # the page's title again, under a label
 
 
 def test_a_tables_header_row_above_numbered_parts_is_no_information_table():

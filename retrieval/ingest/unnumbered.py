@@ -310,8 +310,11 @@ def info_table(prelude: list[str]) -> list[Block]:
     "which number do I call"; before, a page whose parts were numbered lost it with the prelude."""
     rows = [pairs for line in prelude if (pairs := _label_pairs(line)) and len(pairs) <= 2]  # a wider row is a
     # header (序号 | 补贴类别 | 补贴项目 | …) or a menu (首页 | 机构概况 | …), not labels beside values
+    # A row that repeats the page's title (事项名称 | the heading above the table) says nothing of its own,
+    # and its few words, the title's, drew every question about the service to it.
+    heading = set(prelude)
     blocks = [Block(label, "", label, [value]) for pairs in rows for label, value in pairs
-              if label not in DISCLOSURE_LABELS]
+              if label not in DISCLOSURE_LABELS and value not in heading]
     if len(blocks) < MIN_INFO_ROWS or all(_LABEL_RE.fullmatch(b.lines[0]) for b in blocks):
         return []  # values that are all bare words: a menu or a header row again
     seen: set[str] = set()
