@@ -549,6 +549,8 @@ def parse_text(text: str, name: str, *, source: str = "", page_meta: dict[str, s
     if blocks and layout is None:  # numbered parts (an unnumbered guide reads its table rows itself)
         taken = {b.section for b in blocks}
         blocks = [b for b in info_table(prelude) if b.section not in taken] + blocks
+    for block in blocks:
+        _titled_paragraph(block)
     blocks = _preface(prelude, blocks) + split_part_questions(blocks) + notes
     distribute_shared_units(blocks)
     measures, warnings = _measures(blocks, name)
@@ -696,7 +698,6 @@ def _titled_paragraph(block: Block) -> None:
 
 
 def _block_units(block: Block) -> tuple[str, dict[str, list[str]], bool]:
-    _titled_paragraph(block)
     raw = "\n".join(block.lines).strip()
     body, roles = split_units(raw)
     if not body and block.subsection and not block.section[-1:].isdigit():

@@ -308,17 +308,19 @@ def info_table(prelude: list[str]) -> list[Block]:
     """A service guide's information table above its numbered parts (办理时限 | 15个工作日 | 收费标准 | 不收费):
     one measure per label, as on a guide without numbered parts. It answers "how long", "is there a fee",
     "which number do I call"; before, a page whose parts were numbered lost it with the prelude."""
-    rows = [pairs for line in prelude if (pairs := _label_pairs(line)) and len(pairs) <= 2]  # a wider row is a
-    # header (序号 | 补贴类别 | 补贴项目 | …) or a menu (首页 | 机构概况 | …), not labels beside values
+    # A wider row is a table's header (序号 | 补贴类别 | 补贴项目 | …) or a menu, not labels beside values.
+    rows = [pairs for line in prelude if (pairs := _label_pairs(line)) and len(pairs) <= 2]
     # A row that repeats the page's title (事项名称 | the heading above the table) says nothing of its own,
     # and its few words, the title's, drew every question about the service to it.
-    heading = set(prelude)
-    blocks = [Block(label, "", label, [value]) for pairs in rows for label, value in pairs
-              if label not in DISCLOSURE_LABELS and value not in heading]
+    lines = set(prelude)
+    found: dict[str, Block] = {}
+    for label, value in (pair for pairs in rows for pair in pairs):
+        if label not in DISCLOSURE_LABELS and value not in lines and label not in found:
+            found[label] = Block(label, "", label, [value])
+    blocks = list(found.values())
     if len(blocks) < MIN_INFO_ROWS or all(_LABEL_RE.fullmatch(b.lines[0]) for b in blocks):
         return []  # values that are all bare words: a menu or a header row again
-    seen: set[str] = set()
-    return [b for b in blocks if not (b.section in seen or seen.add(b.section))]
+    return blocks
 
 
 def _numbered_row(line: str, expected: int) -> tuple[str, str, str] | None:
