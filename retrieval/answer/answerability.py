@@ -482,13 +482,6 @@ def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
         return Verdict(False, 0.0, dense, "no content words", probability=0.0, signals=values)
     if values["place_missing"]:
         return Verdict(False, 0.0, dense, f"no document mentions {detail}", "place", detail, 0.0, values)
-    # Not one of the question's content words in the best measures: only the vectors' closeness picked
-    # them. The model refuses every such Chinese question of the development set (0 of 17 answered), but
-    # English ones are nearly absent from it (1 of 2,655), and there its pair terms read a high cosine
-    # as enough: "What is the minimum wage in this city?" (wage bridges to no word of a science plan) was
-    # answered with three unrelated measures at p = 0.60.
-    if values["coverage"] == 0:
-        return Verdict(False, 0.0, dense, "the best measures share no word with the question", None, "", 0.0, values)
     # A place the question names that the measures it would be answered from never mention (another
     # document does): an answer would speak of the wrong place. 19 of the 20 such development
     # questions had no answer; the one that had, had its measure ranked out of reach.
