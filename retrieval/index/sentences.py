@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from retrieval.models import Measure
+from retrieval.text.places import neutral, neutral_names
 from retrieval.text.textnorm import sentences
 
 MIN_CHARS = 6  # shorter pieces ("（一）", "2.") say nothing alone
@@ -28,7 +29,8 @@ def sentence_parts(measure: Measure) -> list[str]:
 def sentence_texts(measure: Measure) -> list[str]:
     """What is embedded per sentence: the subsection heading, then the sentence."""
     head = " ".join(p for p in (measure.borrowed_title, measure.subsection or measure.chapter) if p)
-    return [f"{head} {p}".strip() for p in sentence_parts(measure)]
+    names = neutral_names(measure.place) if measure.place else {}  # as the measure's own vector (Measure.embedding_text)
+    return [neutral(f"{head} {p}".strip(), names) for p in sentence_parts(measure)]
 
 
 def _key(text: str) -> str:

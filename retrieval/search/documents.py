@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 from retrieval.models import Measure
 from retrieval.search.query import YEAR_RE
+from retrieval.text.places import PLACE_SUFFIX_RE, place_variants
 
-# Administrative suffixes: "广州市" is also written "广州", "天河区" also "天河".
-_PLACE_SUFFIX_RE = re.compile(r"(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省|镇|街道)$")
 _TITLE_BRACKETS_RE = re.compile(r"[《》〈〉“”\"]")
 
 
@@ -26,18 +25,6 @@ class DocumentInfo:
     short_title: str  # for citations: the title without the issuer's preamble
     places: tuple[str, ...]  # Chinese place names, full and short (广州市, 广州)
     years: tuple[str, ...] = ()  # the years its title names, else the year its text writes most (its plan year)
-
-
-def place_variants(place: str) -> tuple[str, ...]:
-    """广州市天河区 → (广州市天河区, 广州市, 广州, 天河区, 天河)."""
-    parts = [p for p in re.findall(r".+?(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省)", place)] or [place]
-    out = [place]
-    for part in parts:
-        out.append(part)
-        short = _PLACE_SUFFIX_RE.sub("", part)
-        if len(short) >= 2:
-            out.append(short)
-    return tuple(dict.fromkeys(p for p in out if p))
 
 
 _ABOUT_RE = re.compile(r"(?:解读|问答|解答|答问|答记者问|图解)$")
@@ -129,7 +116,7 @@ def pinyin_names(place: str) -> tuple[str, ...]:
     name with its suffix, whose English adds "District", "County" (read from the short name then).
     Every reading of a character that has several: pypinyin reads 苕阳 "shaoyang", its people write
     "Tiaoyang" (as 六安 is Lu'an, 蚌埠 Bengbu); the first spelling is the commonest reading."""
-    if _PLACE_SUFFIX_RE.search(place) or not 2 <= len(place) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in place):
+    if PLACE_SUFFIX_RE.search(place) or not 2 <= len(place) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in place):
         return ()
     from itertools import islice, product
 

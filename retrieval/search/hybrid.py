@@ -24,11 +24,12 @@ from retrieval.search import lexcache
 from retrieval.search.bm25 import BM25
 from retrieval.models import Hit, Measure, without_translations
 from retrieval.text.sections import cn_to_int, in_section
-from retrieval.search.documents import document_infos, english_place_names, named_documents, pinyin_names, place_variants
+from retrieval.search.documents import document_infos, english_place_names, named_documents, pinyin_names
 from retrieval.search.query import QueryInfo, analyse
 from retrieval.index.store import StoreError
 from retrieval.search.support import tag_measure
 from retrieval.text.figures import has_kind
+from retrieval.text.places import neutral_names, place_variants, without_names
 from retrieval.text.textnorm import add_words, en_tokens, han_bigrams, zh_tokens
 from retrieval.text.units import UnitMatcher, english_name
 
@@ -238,10 +239,16 @@ class HybridSearcher:
         named = named_documents(info.text, infos, english)
         terms = self.terms(info, lex, extra_zh, tuple(p for d in named if d in infos for p in infos[d].places),
                            _without_quoted_titles(info.text, [infos[d] for d in named if d in infos]))
-        # Embedded with the Chinese the question was bridged to: e5 matches Chinese text better so.
-        vector = self._index.embed_query(_dense_text(terms, terms.extra_zh)) if snapshot.measures else None
+        vector = self._question_vector(snapshot, terms) if snapshot.measures else None
         follow = () if named or len(infos) < 2 else tuple(d for d in context if d in infos)
         return Prepared(info, snapshot, lex, terms, named, vector, follow)
+
+    def _question_vector(self, snapshot: Snapshot, terms: QueryTerms) -> np.ndarray:
+        """The question embedded with the Chinese it was bridged to (e5 matches Chinese text better so),
+        without the corpus's place names: a measure's vector reads its own as 本市 (``retrieval.text.places``)."""
+        chinese, english = snapshot.derived("own_places", _own_places)
+        names = chinese + english if terms.info.language == "en" else chinese
+        return self._index.embed_query(without_names(_dense_text(terms, terms.extra_zh), names))
 
     def about_measures(self, prepared: Prepared, ids: Sequence[str]) -> Prepared | None:
         """The question read as naming these measures (in their documents), on the same snapshot; None
@@ -372,8 +379,7 @@ class HybridSearcher:
         position = prepared.position
         dense = np.zeros(n, dtype=np.float32)
         cosine = np.zeros(n, dtype=np.float32)
-        vector = prepared.vector if prepared.vector is not None else \
-            self._index.embed_query(_dense_text(terms, terms.extra_zh))
+        vector = prepared.vector if prepared.vector is not None else self._question_vector(snapshot, terms)
         found = self._index.dense(snapshot, vector, max(self._settings.candidates, 1))
         if found:
             floor = min(score for _, score in found)
@@ -458,6 +464,16 @@ def _without_quoted_titles(question: str, named) -> str:
                               question)
     left = re.sub(r"[\s\W]|[多少什么哪个吗呢谁几]", "", out)
     return out if len(left) >= MIN_LEFT_CHARS and out != question else question
+
+
+def _own_places(snapshot: Snapshot) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The names that a measure's vector reads as 本市 / 本区 (广州市, 广州, 天河区, 天河; see
+    ``retrieval.text.places``), and the English for them (Guangzhou, Tianhe)."""
+    chinese = {name for place in {m.place for m in snapshot.measures if m.place} for name in neutral_names(place)}
+    infos = document_infos(snapshot.measures)
+    english = {spelled for zh, names in english_place_names(infos, proper_names()).items() if zh in chinese
+               for spelled in names}
+    return tuple(sorted(chinese)), tuple(sorted(english))
 
 
 def _document_rows(snapshot: Snapshot) -> tuple[np.ndarray, list[np.ndarray]]:
