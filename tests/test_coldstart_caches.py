@@ -111,3 +111,23 @@ def test_the_building_process_searches_its_vectors_exactly_as_a_new_process_does
     want = exact.query([vector.tolist()], 30)
     assert [m.id for m, _ in got] == want["ids"][0]
     assert [score for _, score in got] == [1.0 - d for d in want["distances"][0]]
+
+
+def test_an_index_embedded_from_older_text_is_embedded_again_when_served(fresh_service):
+    """After an upgrade that changes what is embedded (a measure's own city now reads 本市), an index built
+    before it has vectors of the old text and no snapcache of this format: a new process embeds those
+    measures again and answers as one that ingested anew."""
+    import contextlib
+    import sqlite3
+
+    from retrieval.index import snapcache
+
+    here = fresh_service.ask(QUESTION, use_llm=False)
+    data_dir = fresh_service.settings.data_dir
+    named = [m for m in fresh_service.index.snapshot().measures if "大连" in m.embedding_text or m.place]
+    with contextlib.closing(sqlite3.connect(data_dir / "embeddings.sqlite")) as db, db:
+        db.executemany("DELETE FROM vectors WHERE hash = ?", [(m.embedding_hash,) for m in named])
+    snapcache.invalidate(data_dir)
+    seen = probe(fresh_service.settings)
+    assert seen["cited"] == [c.section for c in here.citations] and seen["text"] == here.text
+    assert snapcache.read(data_dir) is not None  # and the new process left a snapcache of this format

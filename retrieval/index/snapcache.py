@@ -20,7 +20,7 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: a measure's own place reads 本市 in its vector; a file of older vectors is not served
 
 
 @dataclass

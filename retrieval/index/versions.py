@@ -142,16 +142,27 @@ class Index:
             snapcache.write(self._settings.data_dir, snapshot.version, snapshot.measures, vectors)
 
     def _local_vectors(self, snapshot: Snapshot) -> np.ndarray | None:
-        """A local version's measure vectors from the embedding cache, in the snapshot's order; None for a
-        shared server, another embedder's version or a vector the cache lacks."""
+        """A local version's measure vectors from the embedding cache, in the snapshot's order (embedding
+        what it lacks); None for a shared server or another embedder's version."""
         if not self._local or snapshot.version.embedder != self._embedder.name:
             return None
         # Vectors are cached by what was embedded (embedding_hash), not by what is indexed for words
         # (content_hash adds the document's place): with the wrong key no page with a place got a snapcache.
         hashes = [m.embedding_hash for m in snapshot.measures]
         found = self._cache.get_many(self._embedder.name, hashes)
-        if len(found) != len(set(hashes)):
-            return None
+        missing = list({m.embedding_hash: m for m in snapshot.measures if m.embedding_hash not in found}.values())
+        if missing:
+            # The version was embedded from other text: by older code (a measure's own place now reads 本市)
+            # or with a cache since deleted. Its vectors and the question's would disagree; embed them now.
+            log.warning("%d of the index's measure vectors were made from other text; embedding them again "
+                        "(policybot ingest stores them in the index)", len(missing))
+            batch = self._settings.embedder.batch_size
+            for start in range(0, len(missing), batch):
+                part = missing[start:start + batch]
+                fresh = list(zip((m.embedding_hash for m in part),
+                                 self._embedder.embed_documents([m.embedding_text for m in part])))
+                self._cache.put_many(self._embedder.name, fresh)
+                found.update(fresh)
         return np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
 
     def dense(self, snapshot: Snapshot, query: str | np.ndarray, k: int) -> list[tuple[Measure, float]]:
@@ -213,7 +224,8 @@ class Index:
             sentence_vectors.build(measures, self._embedder, self._cache, self._settings.embedder.batch_size,
                                    lambda n: _progress(n, progress))
             unchanged = pointer is not None and pointer.embedder == self._embedder.name and \
-                {m.id: m.content_hash for m in previous} == {m.id: m.content_hash for m in measures} and \
+                {m.id: (m.content_hash, m.embedding_hash) for m in previous} == \
+                {m.id: (m.content_hash, m.embedding_hash) for m in measures} and \
                 [m.to_dict() for m in previous] == [m.to_dict() for m in measures]
             if unchanged:
                 version = pointer.version
