@@ -150,19 +150,12 @@ class Index:
         # (content_hash adds the document's place): with the wrong key no page with a place got a snapcache.
         hashes = [m.embedding_hash for m in snapshot.measures]
         found = self._cache.get_many(self._embedder.name, hashes)
-        missing = list({m.embedding_hash: m for m in snapshot.measures if m.embedding_hash not in found}.values())
-        if missing:
+        if len(found) != len(set(hashes)):
             # The version was embedded from other text: by older code (a measure's own place now reads 本市)
             # or with a cache since deleted. Its vectors and the question's would disagree; embed them now.
             log.warning("%d of the index's measure vectors were made from other text; embedding them again "
-                        "(policybot ingest stores them in the index)", len(missing))
-            batch = self._settings.embedder.batch_size
-            for start in range(0, len(missing), batch):
-                part = missing[start:start + batch]
-                fresh = list(zip((m.embedding_hash for m in part),
-                                 self._embedder.embed_documents([m.embedding_text for m in part])))
-                self._cache.put_many(self._embedder.name, fresh)
-                found.update(fresh)
+                        "(policybot ingest stores them in the index)", len(set(hashes)) - len(found))
+            return self._vectors(snapshot.measures, progress=False)[0]
         return np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, 0), np.float32)
 
     def dense(self, snapshot: Snapshot, query: str | np.ndarray, k: int) -> list[tuple[Measure, float]]:

@@ -11,6 +11,7 @@ text itself does elsewhere, and a question's vector is taken without the corpus'
 from __future__ import annotations
 
 import re
+from typing import Iterable
 
 PLACE_SUFFIX_RE = re.compile(r"(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省|镇|街道)$")
 _PART_RE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省)")
@@ -62,7 +63,7 @@ def neutral(text: str, names: dict[str, str]) -> str:
     return pattern.sub(lambda m: names[m.group(0)], text)
 
 
-def without_names(text: str, names) -> str:
+def without_names(text: str, names: Iterable[str]) -> str:
     """``text`` without the given place names, Chinese or English (with an English possessive: "Dalian's")."""
     names = sorted(names, key=len, reverse=True)
     if not names:
