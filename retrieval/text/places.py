@@ -64,7 +64,7 @@ def neutral(text: str, names: dict[str, str]) -> str:
 
 
 def without_names(text: str, names: Iterable[str]) -> str:
-    """``text`` without the given place names, Chinese or English (with an English possessive: "Dalian's")."""
+    """``text`` without the given place names, Chinese or English (with an English possessive: "Tianhe's")."""
     names = sorted(names, key=len, reverse=True)
     if not names:
         return text
