@@ -118,6 +118,7 @@ def test_an_index_embedded_from_older_text_is_embedded_again_when_served(fresh_s
     before it has vectors of the old text and no snapcache of this format: a new process embeds those
     measures again and answers as one that ingested anew."""
     import contextlib
+    import pickle
     import sqlite3
 
     from retrieval.index import snapcache
@@ -127,7 +128,12 @@ def test_an_index_embedded_from_older_text_is_embedded_again_when_served(fresh_s
     named = [m for m in fresh_service.index.snapshot().measures if "大连" in m.embedding_text or m.place]
     with contextlib.closing(sqlite3.connect(data_dir / "embeddings.sqlite")) as db, db:
         db.executemany("DELETE FROM vectors WHERE hash = ?", [(m.embedding_hash,) for m in named])
-    snapcache.invalidate(data_dir)
+    with open(snapcache.path(data_dir), "rb") as handle:
+        serving = pickle.load(handle)
+    serving.format -= 1  # as an older release wrote it
+    with open(snapcache.path(data_dir), "wb") as handle:
+        pickle.dump(serving, handle)
+    assert snapcache.read(data_dir) is None
     seen = probe(fresh_service.settings)
     assert seen["cited"] == [c.section for c in here.citations] and seen["text"] == here.text
     assert snapcache.read(data_dir) is not None  # and the new process left a snapcache of this format

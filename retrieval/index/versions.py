@@ -118,8 +118,9 @@ class Index:
                         snapcache.LocalCollection([m.id for m in serving.measures], serving.vectors))
 
     def _remember_unless_ingesting(self, pointer: IndexVersion) -> None:
-        """A folder indexed before snapcache existed gets one; skipped while an ingest holds the lock."""
-        if snapcache.path(self._settings.data_dir).exists():
+        """A folder indexed before snapcache existed, or whose snapcache is of an older format, gets one;
+        skipped while an ingest holds the lock. (Only a process that could not serve from snapcache gets here.)"""
+        if snapcache.read(self._settings.data_dir) is not None:
             return
         try:
             with open(self._settings.data_dir / "ingest.lock", "a") as handle:
