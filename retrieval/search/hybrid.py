@@ -246,7 +246,8 @@ class HybridSearcher:
     def _question_vector(self, snapshot: Snapshot, terms: QueryTerms) -> np.ndarray:
         """The question embedded with the Chinese it was bridged to (e5 matches Chinese text better so),
         without the corpus's place names: a measure's vector reads its own as 本市 (``retrieval.text.places``)."""
-        chinese, english = snapshot.derived("own_places", _own_places)
+        infos = snapshot.derived("documents", lambda s: document_infos(s.measures))  # not inside another derived: its lock
+        chinese, english = snapshot.derived("own_places", lambda s: _own_places(s, infos))
         names = chinese + english if terms.info.language == "en" else chinese
         return self._index.embed_query(without_names(_dense_text(terms, terms.extra_zh), names))
 
@@ -466,11 +467,10 @@ def _without_quoted_titles(question: str, named) -> str:
     return out if len(left) >= MIN_LEFT_CHARS and out != question else question
 
 
-def _own_places(snapshot: Snapshot) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _own_places(snapshot: Snapshot, infos: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The names that a measure's vector reads as 本市 / 本区 (广州市, 广州, 天河区, 天河; see
     ``retrieval.text.places``), and the English for them (Guangzhou, Tianhe)."""
     chinese = {name for place in {m.place for m in snapshot.measures if m.place} for name in neutral_names(place)}
-    infos = document_infos(snapshot.measures)
     english = {spelled for zh, names in english_place_names(infos, proper_names()).items() if zh in chinese
                for spelled in names}
     return tuple(sorted(chinese)), tuple(sorted(english))
