@@ -61,6 +61,8 @@ def test_kinds(question, kind):
     ("有效期几年？", True),
     ("新标准从哪天起执行？", True),
     ("补贴从什么时候开始实施？", True),
+    ("这个条例从哪天开始实行？", True),
+    ("实行什么样的管理制度？", False),
     ("实施主体是哪个部门？", False),
     ("执行标准是什么？", False),
     ("When did the measures come into force?", True),

@@ -105,8 +105,8 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     # When a rule takes effect, stops, or how long something stays valid: "这个办法什么时候开始施行?",
     # "有效期几年?", "When did the measures come into force?". Every regulation says it in one clause.
     ("effect",
-     re.compile(r"施行|生效|失效|废止|有效期|到期|(?:开始|正式|起)(?:实施|执行)|(?:什么时候|何时|哪天|哪一天|哪年)(?:开始|起)?(?:实施|执行)|"
-                r"实施(?:日期|时间)|执行(?:日期|时间)"),
+     re.compile(r"施行|生效|失效|废止|有效期|到期|(?:开始|正式|起)(?:实施|执行|实行)|"
+                r"(?:什么时候|何时|哪天|哪一天|哪年)(?:开始|起)?(?:实施|执行|实行)|(?:实施|执行|实行)(?:日期|时间)"),
      re.compile(r"\b(?:take|takes|took|taken|taking) effect\b|\b(?:come|comes|came|coming|entered|enters|enter|go|goes|went) into "
                 r"(?:force|effect)\b|\bin force\b|\beffective (?:date|from|since|until|on|as of)\b|\bvalid(?:ity)?\b|"
                 r"\bexpir\w*|\brepeal\w*|\bno longer (?:apply|applies|in force)\b", re.I)),
