@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from retrieval.ingest.corpus import parse_documents, parse_file
 from retrieval.ingest.loaders import load_file
 from retrieval.ingest.parsing import parse_text
@@ -462,6 +464,16 @@ def test_a_lists_point_named_di_n_xiang_is_its_number():
 
     assert normalize_section("第5项") == "5" and normalize_section("第十二条") == "第十二条"
     assert _right("list", "5", {"doc": "list"}, ["第5项"])
+
+
+@pytest.mark.parametrize("section, number", [
+    ("二", 2), ("(二)", 2), ("第二条", 2), ("2", 2), ("第二部分", 2), ("第十二条", 12), ("(12)", 12),
+    ("三(二)", None), ("问2", None), ("附件2", None), ("二(二)1", None),
+])
+def test_a_lone_numeral_is_one_number_at_any_level(section, number):
+    from retrieval.text.sections import lone_numeral
+
+    assert lone_numeral(section) == number
 
 
 def test_a_local_standards_two_level_clauses_terms_and_appendix():

@@ -342,6 +342,55 @@ def test_a_section_named_with_its_document_may_be_in_the_documents_annex(tmp_pat
     assert (hit.measure.document, hit.measure.section) == ("qingling-notice", "附件1五(三)")
 
 
+def _decision_and_plan(tmp_path, embedder):
+    """A decision numbered 一、二、 (with the rules it enacts, 第X条) beside a plan numbered 二(二)."""
+    from retrieval.service import build_service
+    from tests.conftest import make_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "chushu-decision.txt").write_text(
+        "楮墅市人民政府关于施行《楮墅市城乡居民基本养老保险实施细则》的决定\n"
+        "一、《楮墅市城乡居民基本养老保险实施细则》自2025年7月1日起施行。\n"
+        "二、原《楮墅市城乡居民社会养老保险实施办法》同时废止。\n"
+        "三、各区人民政府负责组织实施。\n"
+        "楮墅市城乡居民基本养老保险实施细则\n第一条　为了规范城乡居民基本养老保险，制定本细则。\n"
+        "第二条　城乡居民养老保险实行个人缴费、政府补贴相结合。\n", encoding="utf-8")
+    (corpus / "lanwan-plan.txt").write_text(
+        "兰湾市2025年养老服务工作方案\n一、总体要求\n（一）指导思想。坚持以人民为中心。\n"
+        "二、重点任务\n（一）建设社区食堂。新建社区食堂20个。\n（二）发放高龄津贴。80岁以上老人每月200元。\n",
+        encoding="utf-8")
+    return build_service(make_settings(tmp_path, corpus=corpus), embedder=embedder, llm=None)
+
+
+def test_a_numeral_named_at_another_level_is_the_named_documents_own(tmp_path, embedder):
+    """"Point (二) of the Chushu decision" is the decision's 二, not the (二) of another document: a
+    reader writes the number at a level the document does not use."""
+    service = _decision_and_plan(tmp_path, embedder)
+    hit = service.search("What does point (二) of the Chushu decision say?", 3)[0]
+    assert (hit.measure.document, hit.measure.section) == ("chushu-decision", "二")
+    answer = service.ask("楮墅的决定第（二）点说了什么？")
+    assert answer.answerable and answer.citations[0].section in ("二", "第二条")
+    assert all(c.document == "chushu-decision" for c in answer.citations)
+
+
+@pytest.mark.parametrize("question, says", [
+    ("What does section 二(二) of the Chushu decision say?", "》 has no measure numbered 二(二)"),
+    ("第九十九条讲了什么？", "没有编号为第九十九条的条目"),
+])
+def test_a_section_no_document_has_is_refused_with_the_nearest_measures(tmp_path, embedder, question, says):
+    """Another document's 二(二), or the best measure by the other words, shown under the heading of
+    the section asked for would answer a question nobody asked."""
+    service = _decision_and_plan(tmp_path, embedder)
+    answer = service.ask(question)
+    assert not answer.answerable and says in answer.text
+    assert answer.nearest
+    if "Chushu" in question:  # the document named is the one that lacks it, and the one shown
+        assert all(h.measure.document == "chushu-decision" for h in answer.nearest)
+    # The plan's own 二(二), named without a document, is still found.
+    assert service.ask("二(二)讲了什么？").citations[0].section == "二(二)"
+
+
 def test_a_verb_jieba_glued_to_a_modal_is_still_covered():
     """"要罚", "被查" are no words: jieba's HMM made them from 要+罚, 被+查; the text's 罚款 has the verb."""
     from retrieval.answer.answerability import _glued_in

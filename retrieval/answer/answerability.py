@@ -473,6 +473,11 @@ def judge(prepared: Prepared, hits: list[Hit], *, support: bool = False,
     if info.sections and (hits[0].signals.get("section", 0) > 0 or
                           any(h.signals.get("section", 0) >= 1.0 for h in hits[:NAMED_SECTION_HITS])):
         return Verdict(True, 1.0, dense, "section named")
+    if "section" in info.kinds and not any(h.signals.get("section", 0) > 0 for h in hits):
+        # "第九十九条讲了什么?" where no measure (of the document named, if one is) has that id, even as
+        # another level's numeral: the best measures by the other words would be shown as if they were it.
+        named = "、".join(info.sections)
+        return Verdict(False, 0.0, dense, f"no measure is numbered {named}", "section", named, 0.0)
     if terms.units and info.asks_list:
         return Verdict(True, 1.0, dense, "unit named")
     values, gap, detail = signals(prepared, hits, support=support)

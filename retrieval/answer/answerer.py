@@ -161,7 +161,8 @@ class Answerer:
                 # "The document mentions this but gives no amount" is untrue when the nearest measures
                 # carry few of the question's words (new-energy car subsidies in a science plan).
                 gap = None
-            text = render_refusal(language, nearest, gap, verdict.detail, titles=_titles(prepared))
+            text = render_refusal(language, nearest, gap, verdict.detail, titles=_titles(prepared),
+                                  named=prepared.documents)
             return Answer(question, text, False, language, "offline", nearest=nearest)
         measures, list_unit, total, whole_list = self._choose(prepared, hits, support)
         settings = self._settings.answer

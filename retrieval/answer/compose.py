@@ -557,15 +557,21 @@ GAPS = {
     "procedure": ("文件没有说明申请流程或材料。", "The document does not describe how to apply."),
     "place": ("文件没有提到{detail}。", "The document does not mention {detail}."),
     "year": ("文件没有关于{detail}年的内容。", "The document says nothing about {detail}."),
+    "section": ("没有编号为{detail}的条目。", "No measure is numbered {detail}."),
+    "section_in": ("{document}没有编号为{detail}的条目。", "{document} has no measure numbered {detail}."),
 }
 
 
 def render_refusal(language: str, nearest: Sequence[Hit], gap: str | None = None, detail: str = "", *,
-                   titles: Mapping[str, str] | None = None) -> str:
-    """The refusal phrase, what exactly is missing when known, and the nearest measures."""
+                   titles: Mapping[str, str] | None = None, named: Sequence[str] = ()) -> str:
+    """The refusal phrase, what exactly is missing when known, and the nearest measures.
+    ``named``: the documents the question names, said when the gap is theirs (a section they lack)."""
     lines = [REFUSAL[language]]
+    named_titles = [f"《{titles[d]}》" for d in named if titles and d in titles]
+    if gap == "section" and named_titles:
+        gap = "section_in"
     if gap in GAPS:
-        lines.append(GAPS[gap][language != "zh"].format(detail=detail))
+        lines.append(GAPS[gap][language != "zh"].format(detail=detail, document="、".join(named_titles)))
     if nearest:
         lines.append(NEAREST[language])
         # Measures under one heading are listed together: their heading is what they share.

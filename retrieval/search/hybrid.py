@@ -23,7 +23,7 @@ from retrieval.index.versions import Index, Snapshot
 from retrieval.search import lexcache
 from retrieval.search.bm25 import BM25
 from retrieval.models import Hit, Measure, without_translations
-from retrieval.text.sections import cn_to_int, in_section
+from retrieval.text.sections import cn_to_int, in_section, lone_numeral
 from retrieval.search.documents import document_infos, english_place_names, named_documents, pinyin_names
 from retrieval.search.query import QueryInfo, analyse
 from retrieval.index.store import StoreError
@@ -568,9 +568,9 @@ def _within_named(section: np.ndarray, snapshot: Snapshot, documents: tuple[str,
     Gupu list of materials") is that document's, though many documents have a 问7 or a 9. The named
     documents' ids written differently (四7 under 四、常见问题, 附件2-9 in the materials list) end in the
     number named, or are the id in an annex (the notice's 申报指南五（三） is its 附件1五(三)): they stand
-    in at ``TAIL_MATCH``, and the question's other words pick among them.
-    Other documents' matches then count for nothing. In place; unchanged when the named documents have
-    neither."""
+    in at ``TAIL_MATCH``, and the question's other words pick among them; failing those, the same lone
+    numeral at another level (二 for "point (二)") at ``NUMERAL_MATCH``.
+    Other documents' matches count for nothing. In place."""
     owned = np.array([m.document in documents for m in snapshot.measures])
     if not (section[owned] > 0).any():
         numbers = set(filter(None, map(_tail_number, wanted)))
@@ -579,12 +579,21 @@ def _within_named(section: np.ndarray, snapshot: Snapshot, documents: tuple[str,
             if _tail_number(id_) in numbers or any(_ANNEX_PREFIX_RE.fullmatch(id_[:-len(w)]) for w in wanted
                                                     if len(w) < len(id_) and id_.endswith(w)):
                 section[row] = TAIL_MATCH
-    if (section[owned] > 0).any():
-        section[~owned] = 0.0
+    if not (section[owned] > 0).any():
+        # "point 2 (二) of the decision" when the decision numbers its points 一、二、: a lone numeral at
+        # another level (二, (二), 第二条) is the one the reader meant, the only other reading there is.
+        numerals = set(filter(None, map(lone_numeral, wanted)))
+        for row in np.flatnonzero(owned):
+            if lone_numeral(snapshot.measures[row].section) in numerals:
+                section[row] = NUMERAL_MATCH
+    # The named documents' own ids, or none: another document's 二(二) does not answer "二(二) of X".
+    section[~owned] = 0.0
 
 
 # Below a subsection's item (0.9): an id ending in the number named is one reading among several.
 TAIL_MATCH = 0.8
+# Below that: the same number at another level of numbering.
+NUMERAL_MATCH = 0.7
 # "申报指南五（三）" of a notice whose guide is its annex: 附件1五(三).
 _ANNEX_PREFIX_RE = re.compile(r"(?:附件|附表)[\d一二三四五六七八九十]*[-－]?")
 _TAIL_NUMBER_RE = re.compile(r"(?<![\d.])(\d{1,3})$")

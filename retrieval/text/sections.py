@@ -46,6 +46,16 @@ def point_number(section: str) -> str:
     return re.sub(r"^第(\d{1,3})项$", r"\1", section)
 
 
+_LONE_NUMERAL_RE = re.compile(rf"第?\(?([{CN_NUM}]+|\d{{1,3}})\)?(?:条|部分)?")
+
+
+def lone_numeral(section: str) -> int | None:
+    """The number of an id that is one numeral at any level of numbering (二, (二), 第二条, 2,
+    第二部分 → 2); None for an id of several parts (三(二)) or with a label (问2, 附件2)."""
+    match = _LONE_NUMERAL_RE.fullmatch(section)
+    return cn_to_int(match.group(1)) if match else None
+
+
 def normalize_section(text: str) -> str:
     """A section id as typed by a user (full-width brackets, spaces, 、) → the canonical form."""
     text = text.strip().replace("（", "(").replace("）", ")").replace(" ", "").replace("\u3000", "")
