@@ -87,6 +87,22 @@ def test_support_tags_name_the_kind_and_the_figure(second):
     assert any("1500" in f for f in item.figures)
 
 
+@pytest.mark.parametrize("question", ["有哪些补贴？", "有什么优惠政策？", "What subsidies are there?"])
+def test_a_general_question_for_support_lists_the_measures_that_offer_it(second, question):
+    """"有哪些补贴?" names no topic and no unit: the options, not the one measure that writes 补贴 most."""
+    from retrieval.search.support import tag_measure as tag
+
+    answer = second.ask(question)
+    assert answer.answerable and len(answer.citations) >= 3
+    by_id = {(m.document, m.section): m for m in second.measures()}
+    assert all(tag(by_id[(c.document, c.section)]) is not None for c in answer.citations)
+
+
+def test_a_list_asked_of_a_unit_stays_that_units_list(second):
+    answer = second.ask("市人力资源社会保障局有哪些扶持工作？")
+    assert answer.citations and all("市人力资源社会保障局" in c.units for c in answer.citations)
+
+
 def test_question_kinds_on_this_documents_questions():
     assert analyse("社会保险补贴最长补贴多久?").wanted == "duration"
     assert analyse("每家企业最多补助多少人?").wanted == "count"

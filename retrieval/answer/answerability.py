@@ -42,13 +42,14 @@ _GENERIC_PLACE_RE = re.compile(r"(?:本|全|各|外|异|该|当|此|其他|所�
 # Words by which enterprises describe themselves and ask for help ("we are a small tech company,
 # what subsidies can we get?"): they say who asks and that support is wanted, not what about.
 APPLICANT_EN = frozenset("""i we us our my me company companies firm firms business businesses enterprise
-enterprises startup startups start sme smes small medium micro tech technology high-tech run own owner
+enterprises startup startups start sme smes small medium micro tech technology high-tech high run own owner
 founder founders team kind sort available offer offers offered can could get""".split())
 SUPPORT_EN = frozenset("""support supports subsidy subsidies grant grants reward rewards incentive incentives
 benefit benefits money funding funds fund help assistance policy policies preferential""".split())
 APPLICANT_ZH_RE = re.compile(r"^(我们|我|一家|这家|公司|企业|小微|中小|中小微|初创|创业|科技|科技型|高新|高新技术|能|可以|"
                              r"申请|享受|获得|得到|.*(企业|公司))$")
-SUPPORT_ZH_RE = re.compile(r"^(补助|补贴|奖励|支持|扶持|资助|优惠|政策|资金|帮助|哪些|什么)$")
+# One word or a compound of them as jieba cuts it (优惠政策, 扶持资金).
+SUPPORT_ZH_RE = re.compile(r"^(?:补助|补贴|奖励|支持|扶持|资助|优惠|政策|资金|帮助|哪些|什么)+$")
 # Asking words (多少, 多长时间, 几折, 哪个, 是否, …) and the asker's own situation (我们, 我爸, 今年):
 # a measure is never written with them, so they count for no question's coverage.
 ASKING_ZH_RE = re.compile(r"多少|多长|多久|多大|多高|几|哪|什么|怎么|怎样|如何|是否|能否|可否|有无|吗|呢")

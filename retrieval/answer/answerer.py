@@ -16,7 +16,6 @@ from retrieval.config import Settings
 from retrieval.models import Answer, Hit, Measure
 from retrieval.text.sections import in_section
 from retrieval.search.documents import document_infos
-from retrieval.search.query import QueryInfo
 from retrieval.search.hybrid import HybridSearcher, Prepared
 from retrieval.search.support import catalogue_of, support_hits
 
@@ -139,7 +138,7 @@ class Answerer:
             hits = prefer_units(hits, prepared.snapshot.derived("mostly_units", documents_mostly_with_units))
         if "next" in info.kinds:
             hits = next_step_first(prepared, hits)  # judged in the search's order: the question fits the step it names
-        support = _wants_support(info)
+        support = _wants_support(prepared)
         if support:
             # "What can my company get?": only measures that offer something can answer it.
             hits = judged = support_hits(self._searcher, prepared, k) or hits
@@ -227,12 +226,15 @@ class Answerer:
         return chosen, None, len(chosen), False
 
 
-def _wants_support(info: QueryInfo) -> bool:
+def _wants_support(prepared: Prepared) -> bool:
     """A general "what can we get?": answered with the support measures, not the closest text.
 
-    A support question about something ("support for AI") is searched like any other.
+    A support question about something ("support for AI") is searched like any other, and so is a list
+    asked of a unit ("市科技局有哪些扶持工作?"); "有哪些补贴?" names none.
     """
-    if "support" not in info.kinds or info.asks_who or info.asks_figure or info.sections or info.asks_list:
+    info = prepared.info
+    if ("support" not in info.kinds or info.asks_who or info.asks_figure or info.sections
+            or (info.asks_list and prepared.terms.units)):
         return False
     return not topic_words(info.text, info.language)
 
