@@ -38,6 +38,7 @@ from retrieval.search.query import analyse, question_kinds
     # procedure
     ("怎么申请公共租赁住房?", "procedure"),
     ("需要提交哪些材料?", "procedure"),
+    ("这笔补贴去哪里领?", "procedure"),
     ("How do I apply for the maternity allowance?", "procedure"),
     ("What documents must an applicant submit?", "procedure"),
     # eligibility

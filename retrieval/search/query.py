@@ -89,7 +89,7 @@ _KINDS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\bwhat (?:are|is|were|was) the (?:[\w-]+ ){0,3}dates?\b(?! of birth)|"
                 r"\bstart(?:s|ing)? date\b|\beffective\b|\bdue\b", re.I)),
     ("procedure",
-     re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪|到哪)(里|儿)?(申请|申报|办理|提交|报名|缴费|缴纳|登记|领取|参保|交)|"
+     re.compile(r"(怎么|如何|怎样|去哪|哪里|在哪|到哪)(里|儿)?(申请|申报|办理|提交|报名|缴费|缴纳|登记|领取|领(?![导会域先])|参保|交)|"
                 r"(申请|申报|办理|报名|缴费|登记)(流程|材料|程序|步骤|手续|方式|渠道|途径)|流程|步骤|手续|"
                 r"(提交|准备|带|提供)(哪些|什么)|哪些材料|什么材料|途径|渠道"),
      re.compile(r"\bhow (?:do|can|should|would|to) (?:i|we|you|one|they|a|an|the)?\s*(?:\w+ ){0,2}?(?:apply|register|"
