@@ -122,6 +122,9 @@ def test_a_short_measure_is_quoted_whole():
     ("电动三轮车也适用这个条例吗？", "电动轮椅车、电动三轮车和电动滑板车不适用本条例。", False),
     ("这次补贴区财政要不要配套资金？", "市级补贴资金由市财政局统筹安排，各区财政不承担配套。", False),
     ("夫妻两个人能不能各领一份租房补贴？", "夫妻双方均符合条件的，租房补贴只能由一方申领。", False),
+    # Who is asked about is part of what is asked: a clause on claiming the allowance says nothing of spouses.
+    ("男职工的配偶能领生育津贴吗？", "生育津贴低于职工原工资标准的，用人单位应当予以补足。所以申领人领取了生育津贴后，要记得及时告知用人单位。", None),
+    ("男职工未就业的配偶能享受生育医疗费用待遇吗？", "职工未就业的配偶按照规定享受生育医疗费用待遇。", True),
 ])
 def test_yes_or_no_from_the_clause_asked_about(question, quote, yes):
     """A limit read as a limit, an age against the age set; yes or no only from a text that speaks of it."""

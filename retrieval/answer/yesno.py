@@ -54,7 +54,9 @@ def yes_or_no(question: str, quote: str, terms: Mapping[str, float] | None = Non
     asked_denies, text_denies = _negations(question, clause, terms or {})
     if asked_denies != text_denies:
         return False
-    focus = _focus(question)
+    # Who is asked about is part of what is asked: "男职工的配偶能领生育津贴吗" is not granted by a
+    # clause on 领取生育津贴 alone.
+    focus = _focus(question, subject=True)
     if len(focus) >= 3:
         about = _speaks_of(focus, clause)
     else:  # an English question (or a short focus): the clause its words pick out, or a quote of one clause
@@ -209,17 +211,24 @@ def _age_outside(question: str, clause: str) -> bool:
     return age < limit if kind == "min" else age > limit
 
 
+_ASKER_RE = re.compile(r"^(?:请问|那么?|如果|假如)?\s*(?:我们|我家|我|咱们|咱|您|你们|你|本人|自己)?(?:的)?")
 _BARE_ASK_RE = re.compile(r"^\s*(?:可以|可不可以|能|能不能|能否|行|行不行|是否可以|允许|合法|对|对不对)?\s*(?:吗|呢|么)?\s*$")
 
 
-def _focus(question: str) -> str:
+def _focus(question: str, subject: bool = False) -> str:
     """What a Chinese yes/no question asks about: "孩子是孤儿，能领护理补贴吗" → 领护理补贴 ("" if none).
-    A last clause that only asks ("…想转手卖掉，可以吗？") asks about the clause before it."""
+    A last clause that only asks ("…想转手卖掉，可以吗？") asks about the clause before it. ``subject``:
+    with who is asked about, before the asking word ("男职工的配偶能领生育津贴吗" → 男职工的配偶领生育津贴)."""
     clauses = [c for c in re.split(r"[，,。；;]", question.strip().rstrip("？?")) if c.strip()] or [question]
     if len(clauses) > 1 and _BARE_ASK_RE.match(clauses[-1]):
         return clauses[-2].strip()
     match = _ASK_ZH_RE.search(clauses[-1])
-    return match.group(1) if match else ""
+    if not match:
+        return ""
+    if not subject:
+        return match.group(1)
+    # The asker's own pronoun is no part of it (我, 我们, 本人).
+    return _ASKER_RE.sub("", clauses[-1][:match.start()]).strip() + match.group(1)
 
 
 def _bigrams(text: str) -> set[str]:
