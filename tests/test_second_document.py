@@ -737,6 +737,22 @@ def test_a_question_asking_when_prefers_the_measure_that_gives_a_date(tmp_path, 
                           2)[0].measure.section == "第三条"
 
 
+def test_when_a_rule_starts_is_answered_with_the_article_that_gives_the_date(tmp_path, embedder):
+    """An article that speaks of the rule's start without a date ("本条例开始实行前…") may score higher
+    than the closing one: the answer leads with the one that gives the date."""
+    service = _alone(tmp_path, embedder, "luyu-rules.txt",
+                     "鹭屿市电动自行车安全管理条例\n第一条 为加强电动自行车安全管理，制定本条例。\n"
+                     "第二条 本条例开始实行前已经购买的电动自行车，应当在本条例开始实行后六个月内登记；"
+                     "电动自行车临时号牌有效期届满后不再延续。\n"
+                     "第三条 电动自行车应当在停放场所有序停放。\n"
+                     "第四条 本条例自2025年10月1日起施行。\n")
+    question = "这个电动自行车条例从哪天开始实行？"
+    assert service.search(question, 1)[0].measure.section == "第二条"  # its words are the question's
+    answer = service.ask(question)
+    assert answer.answerable and answer.citations[0].section == "第四条"
+    assert "2025年10月1日" in answer.text.splitlines()[0]
+
+
 ENERGY_NOTICE = """玉溪区工业和信息化局关于组织申报2025年度工业企业节能技术改造奖补项目的通知
 
 各有关企业：

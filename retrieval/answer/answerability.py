@@ -354,7 +354,7 @@ def missing_kind(wanted: str | None, measures: list[Measure]) -> str | None:
 
 
 def prefer_figures(prepared: Prepared, hits: list[Hit]) -> list[Hit]:
-    """For "how much / how long", a close runner-up that has the kind of content asked for moves first.
+    """For "how much / how long / when", a close runner-up that has the kind of content asked for moves first.
 
     Only the top three, and only a runner-up within reach of the best: the measure that answers a
     "how much" question is near the top, and many far ones name some sum.

@@ -132,6 +132,10 @@ class Answerer:
         judged = hits
         if info.asks_figure:
             hits = judged = prefer_figures(prepared, hits)
+        elif info.wanted == "date":
+            # "从哪天开始实行?": a close runner-up that gives a date answers, not an article that only
+            # says "本条例施行前…". Judged in the search's order, as the model was fitted.
+            hits = prefer_figures(prepared, hits)
         elif info.asks_who:
             # Judged in the search's order, as the model was fitted: the unit's measure answers, but
             # whether the corpus answers at all is the question's fit to the best hit.
