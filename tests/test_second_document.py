@@ -90,12 +90,10 @@ def test_support_tags_name_the_kind_and_the_figure(second):
 @pytest.mark.parametrize("question", ["有哪些补贴？", "有什么优惠政策？", "What subsidies are there?"])
 def test_a_general_question_for_support_lists_the_measures_that_offer_it(second, question):
     """"有哪些补贴?" names no topic and no unit: the options, not the one measure that writes 补贴 most."""
-    from retrieval.search.support import tag_measure as tag
-
     answer = second.ask(question)
     assert answer.answerable and len(answer.citations) >= 3
     by_id = {(m.document, m.section): m for m in second.measures()}
-    assert all(tag(by_id[(c.document, c.section)]) is not None for c in answer.citations)
+    assert all(tag_measure(by_id[(c.document, c.section)]) is not None for c in answer.citations)
 
 
 def test_a_list_asked_of_a_unit_stays_that_units_list(second):
